@@ -1,0 +1,32 @@
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Tensors;
+
+namespace InferenceServer.Core.Inference;
+
+/// <summary>
+/// One input tensor of a request. <see cref="Data"/> points into memory the request owns (a slice of
+/// the pinned request body, a pinned buffer the JSON parser filled, or a gRPC message's bytes);
+/// BYTES tensors are in the length-prefixed form of <see cref="BytesTensor"/>.
+/// </summary>
+public sealed class InferenceInput
+{
+    public string Name { get; internal set; } = "";
+
+    public DataType DataType { get; internal set; }
+
+    public TensorShape Shape;
+
+    public ReadOnlyMemory<byte> Data { get; internal set; }
+
+    /// <summary>The model tensor this input binds to (set by validation).</summary>
+    public TensorSpec? Spec { get; internal set; }
+
+    internal void Reset()
+    {
+        Name = "";
+        DataType = DataType.Invalid;
+        Shape = default;
+        Data = default;
+        Spec = null;
+    }
+}

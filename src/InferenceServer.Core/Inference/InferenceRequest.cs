@@ -1,0 +1,161 @@
+using System.Threading.Tasks.Sources;
+using InferenceServer.Core.Models;
+using Microsoft.Extensions.ObjectPool;
+
+namespace InferenceServer.Core.Inference;
+
+/// <summary>
+/// One inference request from a front end to a model version, and its response. Instances are pooled
+/// (<see cref="InferenceRequestPool"/>) together with their input and output slots, so a steady stream
+/// of requests allocates no request objects. Completion is a pooled <see cref="IValueTaskSource"/>:
+/// the front end awaits <see cref="WaitAsync"/>, the model thread calls <see cref="Complete"/>.
+/// </summary>
+public sealed class InferenceRequest : IValueTaskSource, IResettable
+{
+    private readonly List<InferenceInput> _inputs = [];
+    private readonly List<RequestedOutput> _requestedOutputs = [];
+    private readonly List<InferenceOutput> _outputs = [];
+    private readonly List<IDisposable> _ownedResources = [];
+    private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
+    private int _inputCount;
+    private int _requestedOutputCount;
+    private int _outputCount;
+
+    /// <summary>The request id the caller gave ("" when none); echoed in the response.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The model version that serves this request (set when the request is routed).</summary>
+    public ModelVersion? Version { get; internal set; }
+
+    /// <summary>Rows in this request: the first dimension when the model batches, else 1.</summary>
+    public long BatchSize { get; internal set; } = 1;
+
+    /// <summary>Set when the request failed; the response then carries only this.</summary>
+    public InferenceError Error { get; private set; }
+
+    /// <summary>Stopwatch timestamp of arrival, for end-to-end duration.</summary>
+    public long ReceivedTimestamp { get; set; }
+
+    /// <summary>Stopwatch timestamp of entering the scheduler queue.</summary>
+    public long QueuedTimestamp { get; internal set; }
+
+    /// <summary>Return every model output not listed in <see cref="RequestedOutputs"/> in binary (HTTP).</summary>
+    public bool BinaryDataOutput { get; set; }
+
+    public ReadOnlySpan<InferenceInput> Inputs => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_inputs)[.._inputCount];
+
+    public ReadOnlySpan<RequestedOutput> RequestedOutputs => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_requestedOutputs)[.._requestedOutputCount];
+
+    /// <summary>The outputs the model produced, in the order they are to be returned.</summary>
+    public ReadOnlySpan<InferenceOutput> Outputs => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_outputs)[.._outputCount];
+
+    /// <summary>Adds an input slot (reused from earlier requests).</summary>
+    public InferenceInput AddInput(string name, Tensors.DataType dataType, in Tensors.TensorShape shape, TensorSpec? spec)
+    {
+        var input = NextSlot(_inputs, ref _inputCount);
+        input.Name = name;
+        input.DataType = dataType;
+        input.Shape = shape;
+        input.Spec = spec;
+        return input;
+    }
+
+    /// <summary>Sets where an input's bytes live; the memory must stay valid until the request is reset.</summary>
+    public static void SetInputData(InferenceInput input, ReadOnlyMemory<byte> data) => input.Data = data;
+
+    public RequestedOutput AddRequestedOutput(string name, bool binary)
+    {
+        var output = NextSlot(_requestedOutputs, ref _requestedOutputCount);
+        output.Name = name;
+        output.Binary = binary;
+        return output;
+    }
+
+    /// <summary>Adds a produced output; the response takes ownership of <paramref name="buffer"/>.</summary>
+    public InferenceOutput AddOutput(TensorSpec spec, in Tensors.TensorShape shape, Memory.PinnedBuffer? buffer)
+    {
+        var output = NextSlot(_outputs, ref _outputCount);
+        output.Set(spec, shape, buffer);
+        return output;
+    }
+
+    /// <summary>Keeps a resource (a pooled body buffer, a pinned handle) alive until the request is reset.</summary>
+    public void Own(IDisposable resource) => _ownedResources.Add(resource);
+
+    /// <summary>Awaits completion: success or <see cref="Error"/>.</summary>
+    public ValueTask WaitAsync() => new(this, _completion.Version);
+
+    /// <summary>Marks the request done; the awaiting front end resumes on the thread pool.</summary>
+    public void Complete() => _completion.SetResult(true);
+
+    /// <summary>Fails the request with an expected error.</summary>
+    public void Fail(InferenceError error)
+    {
+        Error = error;
+        ReleaseOutputs();
+        _completion.SetResult(true);
+    }
+
+    /// <summary>Records an error found before the request reached a scheduler.</summary>
+    public void SetError(InferenceError error) => Error = error;
+
+    public bool TryReset()
+    {
+        ReleaseOutputs();
+        foreach (var input in Inputs)
+        {
+            input.Reset();
+        }
+
+        foreach (var output in RequestedOutputs)
+        {
+            output.Reset();
+        }
+
+        foreach (var resource in _ownedResources)
+        {
+            resource.Dispose();
+        }
+
+        _ownedResources.Clear();
+        _inputCount = 0;
+        _requestedOutputCount = 0;
+        Id = "";
+        Version = null;
+        BatchSize = 1;
+        Error = default;
+        BinaryDataOutput = false;
+        ReceivedTimestamp = 0;
+        QueuedTimestamp = 0;
+        _completion.Reset();
+        return true;
+    }
+
+    private void ReleaseOutputs()
+    {
+        foreach (var output in Outputs)
+        {
+            output.Reset();
+        }
+
+        _outputCount = 0;
+    }
+
+    private static T NextSlot<T>(List<T> slots, ref int count)
+        where T : new()
+    {
+        if (count == slots.Count)
+        {
+            slots.Add(new T());
+        }
+
+        return slots[count++];
+    }
+
+    void IValueTaskSource.GetResult(short token) => _completion.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _completion.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _completion.OnCompleted(continuation, state, token, flags);
+}

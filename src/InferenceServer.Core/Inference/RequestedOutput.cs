@@ -1,0 +1,22 @@
+using InferenceServer.Core.Models;
+
+namespace InferenceServer.Core.Inference;
+
+/// <summary>An output the caller asked for, with the front end's delivery preferences.</summary>
+public sealed class RequestedOutput
+{
+    public string Name { get; internal set; } = "";
+
+    /// <summary>HTTP only: return the tensor as a binary blob instead of JSON.</summary>
+    public bool Binary { get; internal set; }
+
+    /// <summary>The model tensor (set by validation).</summary>
+    public TensorSpec? Spec { get; internal set; }
+
+    internal void Reset()
+    {
+        Name = "";
+        Binary = false;
+        Spec = null;
+    }
+}

@@ -1,0 +1,12 @@
+using Inference;
+
+namespace InferenceServer.Core.Models;
+
+/// <summary>A loaded model version as a backend hands it over: its completed config and its instances.</summary>
+public interface IModelRuntime : IDisposable
+{
+    /// <summary>The configuration after auto-completion from the model file.</summary>
+    ModelConfig Config { get; }
+
+    IReadOnlyList<IModelInstance> Instances { get; }
+}

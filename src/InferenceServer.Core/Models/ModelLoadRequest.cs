@@ -1,0 +1,6 @@
+using Inference;
+
+namespace InferenceServer.Core.Models;
+
+/// <summary>What a backend needs to load one version. <see cref="Config"/> is the backend's own copy to complete.</summary>
+public sealed record ModelLoadRequest(string ModelName, long Version, string ModelDirectory, string VersionDirectory, ModelConfig Config);

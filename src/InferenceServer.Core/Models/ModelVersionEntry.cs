@@ -1,0 +1,4 @@
+namespace InferenceServer.Core.Models;
+
+/// <summary>One version of a model in the repository table: its state and, when ready, the loaded version.</summary>
+public sealed record ModelVersionEntry(long Version, ModelState State, string Reason, ModelVersion? Loaded);

@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace InferenceServer.Core.Models.Repository;
+
+/// <summary>
+/// The Triton-layout folder: <c>&lt;root&gt;/&lt;model&gt;/config.pbtxt</c> and
+/// <c>&lt;root&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c>. Only reads the file system; loading is elsewhere.
+/// </summary>
+public sealed class ModelRepository
+{
+    public const string ConfigFileName = "config.pbtxt";
+
+    public ModelRepository(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The canonical repository path.</summary>
+    public string Root { get; }
+
+    /// <summary>Model folder names (hidden folders are skipped), sorted.</summary>
+    public IReadOnlyList<string> ListModelNames()
+    {
+        if (!Directory.Exists(Root))
+        {
+            throw new DirectoryNotFoundException($"model repository '{Root}' does not exist");
+        }
+
+        return Directory.EnumerateDirectories(Root)
+            .Select(Path.GetFileName)
+            .Where(n => !string.IsNullOrEmpty(n) && n[0] != '.')
+            .Order(StringComparer.Ordinal)
+            .ToArray()!;
+    }
+
+    public string ModelDirectory(string model) => Path.Combine(Root, model);
+
+    public string ConfigPath(string model) => Path.Combine(Root, model, ConfigFileName);
+
+    /// <summary>
+    /// The version folders of a model: names made only of digits that do not start with '0'
+    /// (Triton ignores everything else), ascending.
+    /// </summary>
+    public IReadOnlyList<long> ListVersions(string model)
+    {
+        var versions = new List<long>();
+        foreach (var dir in Directory.EnumerateDirectories(ModelDirectory(model)))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length > 0 && name[0] != '0' && name.All(char.IsAsciiDigit)
+                && long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                versions.Add(version);
+            }
+        }
+
+        versions.Sort();
+        return versions;
+    }
+
+    public string VersionDirectory(string model, long version) =>
+        Path.Combine(ModelDirectory(model), version.ToString(CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,109 @@
+using Inference;
+using InferenceServer.Core.Models.Config;
+
+namespace InferenceServer.Core.Models.Repository;
+
+/// <summary>
+/// Loads one model of the repository into a <see cref="ModelEntry"/>: reads and checks config.pbtxt,
+/// applies the version policy and has a backend load each version. Every failure becomes a state
+/// with a reason on the entry (the model or that version UNAVAILABLE); nothing here throws for a bad
+/// model, so one broken model never stops the others.
+/// </summary>
+public sealed class ModelRepositoryLoader
+{
+    private readonly IReadOnlyList<IModelBackend> _backends;
+    private readonly TimeProvider _time;
+
+    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time)
+    {
+        Repository = repository;
+        _backends = backends.ToArray();
+        _time = time;
+    }
+
+    public ModelRepository Repository { get; }
+
+    public ModelEntry Load(string name)
+    {
+        ModelConfig config;
+        IReadOnlyList<long> selected;
+        IModelBackend backend;
+        try
+        {
+            config = ReadConfig(name);
+            var onDisk = Repository.ListVersions(name);
+            if (onDisk.Count == 0)
+            {
+                throw new ModelLoadException($"model '{name}' has no version folder (a folder named with a positive integer, e.g. '1')");
+            }
+
+            selected = VersionPolicy.Select(config.VersionPolicy, onDisk);
+            backend = FindBackend(name, config, Repository.VersionDirectory(name, onDisk[^1]));
+        }
+        catch (Exception ex) when (ex is ModelLoadException or ConfigParseException or IOException or UnauthorizedAccessException)
+        {
+            return new ModelEntry(name, [], ex.Message);
+        }
+
+        var versions = new List<ModelVersionEntry>(selected.Count);
+        foreach (var version in selected)
+        {
+            versions.Add(LoadVersion(name, version, config, backend));
+        }
+
+        return new ModelEntry(name, versions);
+    }
+
+    private ModelConfig ReadConfig(string name)
+    {
+        var path = Repository.ConfigPath(name);
+        var config = File.Exists(path) ? ProtoTextParser.ParseModelConfig(File.ReadAllText(path), path) : new ModelConfig();
+        if (config.Name.Length == 0)
+        {
+            config.Name = name;
+        }
+        else if (config.Name != name)
+        {
+            throw new ModelLoadException($"{path}: the configured name '{config.Name}' does not match the model folder '{name}'");
+        }
+
+        return config;
+    }
+
+    private IModelBackend FindBackend(string name, ModelConfig config, string versionDirectory)
+    {
+        foreach (var backend in _backends)
+        {
+            if (backend.CanServe(config, versionDirectory))
+            {
+                return backend;
+            }
+        }
+
+        var named = config.Backend.Length > 0 ? $"backend '{config.Backend}'" : config.Platform.Length > 0 ? $"platform '{config.Platform}'" : "no backend or platform and no model file it recognises";
+        throw new ModelLoadException($"model '{name}': no loaded backend serves {named}; this server serves: {string.Join(", ", _backends.Select(b => b.Platform))}");
+    }
+
+    private ModelVersionEntry LoadVersion(string name, long version, ModelConfig config, IModelBackend backend)
+    {
+        var directory = Repository.VersionDirectory(name, version);
+        if (!Directory.Exists(directory))
+        {
+            return new ModelVersionEntry(version, ModelState.Unavailable, $"version {version} of model '{name}' is not in the repository", null);
+        }
+
+        IModelRuntime? runtime = null;
+        try
+        {
+            runtime = backend.Load(new ModelLoadRequest(name, version, Repository.ModelDirectory(name), directory, config.Clone()));
+            var signature = ModelSignatureFactory.FromConfig(runtime.Config);
+            return new ModelVersionEntry(version, ModelState.Ready, "", new ModelVersion(name, version, runtime.Config, signature, runtime, _time));
+        }
+        catch (Exception ex)
+        {
+            runtime?.Dispose();
+            var reason = ex is ModelLoadException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            return new ModelVersionEntry(version, ModelState.Unavailable, reason, null);
+        }
+    }
+}

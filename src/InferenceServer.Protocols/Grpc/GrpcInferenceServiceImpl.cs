@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Inference;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models;
+
+namespace InferenceServer.Protocols.Grpc;
+
+/// <summary>
+/// <c>inference.GRPCInferenceService</c> (brief §3). Errors are gRPC statuses mapped from the same
+/// error codes as HTTP; streamed inference reports per-request errors inside the stream.
+/// </summary>
+public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenceServiceBase
+{
+    private readonly ServerContext _server;
+
+    public GrpcInferenceServiceImpl(ServerContext server)
+    {
+        _server = server;
+    }
+
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerLiveResponse { Live = _server.IsLive });
+
+    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerReadyResponse { Ready = _server.IsReady });
+
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    {
+        var error = _server.Models.TryResolve(request.Name, request.Version, out _);
+        if (error.IsError && error.Code != InferenceErrorCode.Unavailable)
+        {
+            throw ToRpc(error);
+        }
+
+        return Task.FromResult(new ModelReadyResponse { Ready = !error.IsError && _server.IsLive });
+    }
+
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    {
+        var response = new ServerMetadataResponse { Name = _server.Options.ServerName, Version = _server.Options.ServerVersion };
+        response.Extensions.AddRange(ServerContext.Extensions);
+        return Task.FromResult(response);
+    }
+
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    {
+        var model = Resolve(request.Name, request.Version);
+        IEnumerable<ModelVersion> versions = request.Version.Length > 0 ? [model] : _server.Models.Table.Models[request.Name].ReadyVersions;
+        return Task.FromResult(GrpcResponses.Metadata(model, versions));
+    }
+
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context) =>
+        Task.FromResult(new ModelConfigResponse { Config = Resolve(request.Name, request.Version).Config });
+
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        var table = _server.Models.Table;
+        if (request.Name.Length == 0)
+        {
+            return Task.FromResult(GrpcResponses.Statistics(table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e => e.ReadyVersions)));
+        }
+
+        var error = _server.Models.TryResolve(request.Name, request.Version, out var model);
+        if (error.IsError)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"requested model '{request.Name}' is not available: {error.Message}"));
+        }
+
+        IEnumerable<ModelVersion> versions = request.Version.Length > 0 ? [model!] : table.Models[request.Name].ReadyVersions;
+        return Task.FromResult(GrpcResponses.Statistics(versions));
+    }
+
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
+        Task.FromResult(GrpcResponses.Index(_server.Models.Table, request.Ready));
+
+    public override Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context) =>
+        throw ControlDisabled();
+
+    public override Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context) =>
+        throw ControlDisabled();
+
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        var (response, error) = await InferAsync(request).ConfigureAwait(false);
+        return error.IsError ? throw ToRpc(error) : response!;
+    }
+
+    public override async Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
+    {
+        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        {
+            var request = requestStream.Current;
+            var (response, error) = await InferAsync(request).ConfigureAwait(false);
+            var message = new ModelStreamInferResponse();
+            if (error.IsError)
+            {
+                message.ErrorMessage = error.Message;
+                message.InferResponse = new ModelInferResponse { Id = request.Id };
+            }
+            else
+            {
+                response!.Parameters["triton_final_response"] = new InferParameter { BoolParam = true };
+                message.InferResponse = response;
+            }
+
+            await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message)
+    {
+        var received = Stopwatch.GetTimestamp();
+        var error = _server.Models.TryResolve(message.ModelName, message.ModelVersion, out var model);
+        if (error.IsError)
+        {
+            return (null, error);
+        }
+
+        var request = _server.Requests.Rent();
+        try
+        {
+            request.ReceivedTimestamp = received;
+            error = GrpcRequestMapper.Map(model!, message, request, _server.Buffers);
+            if (error.IsError)
+            {
+                model!.Statistics.Fail.Add(1, 0);
+                return (null, error);
+            }
+
+            await model!.InferAsync(request).ConfigureAwait(false);
+            return request.Error.IsError ? (null, request.Error) : (GrpcResponses.Infer(request), InferenceError.None);
+        }
+        finally
+        {
+            _server.Requests.Return(request);
+        }
+    }
+
+    public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+
+    public override Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+
+    public override Task<SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+
+    public override Task<CudaSharedMemoryStatusResponse> CudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+
+    public override Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+
+    public override Task<CudaSharedMemoryUnregisterResponse> CudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+
+    public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "trace settings are not supported by this server yet"));
+
+    public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "log settings are not supported by this server yet"));
+
+    private ModelVersion Resolve(string name, string version)
+    {
+        var error = _server.Models.TryResolve(name, version, out var model);
+        return error.IsError ? throw ToRpc(error) : model!;
+    }
+
+    private RpcException ControlDisabled() => new(new Status(StatusCode.Unavailable,
+        $"explicit model load / unload is not allowed in model control mode '{_server.Options.ModelControlMode}'; start the server with --model-control-mode=explicit"));
+
+    private static RpcException SharedMemoryUnsupported() =>
+        new(new Status(StatusCode.Unimplemented, "shared memory is not supported by this server; send tensor data in the request"));
+
+    private static RpcException ToRpc(InferenceError error) => new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message));
+}

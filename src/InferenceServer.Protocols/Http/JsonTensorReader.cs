@@ -1,0 +1,191 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Tensors;
+
+namespace InferenceServer.Protocols.Http;
+
+/// <summary>
+/// Reads a JSON <c>data</c> array (nested or flat, row-major) into a pinned buffer in the tensor's
+/// binary layout. The buffer is sized from the validated shape before reading, and the reader stops
+/// at the first value past the expected count, so a request cannot make it allocate more.
+/// </summary>
+internal static class JsonTensorReader
+{
+    public static InferenceError Read(ReadOnlySpan<byte> json, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, int maxDepth, out PinnedBuffer? buffer)
+    {
+        buffer = null;
+        if (type is DataType.Fp16 or DataType.Bf16)
+        {
+            return InferenceError.InvalidArgument($"input '{name}' has datatype {type.ToProtocolString()}, which cannot be given as JSON data; send it as binary data");
+        }
+
+        var options = new JsonReaderOptions { MaxDepth = maxDepth };
+        return type == DataType.Bytes
+            ? ReadStrings(json, name, elementCount, pool, options, out buffer)
+            : ReadNumbers(json, name, type, elementCount, expectedBytes, pool, options, out buffer);
+    }
+
+    private static InferenceError ReadNumbers(ReadOnlySpan<byte> json, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
+    {
+        buffer = pool.Rent((int)expectedBytes);
+        var destination = buffer.Span;
+        var reader = new Utf8JsonReader(json, options);
+        long index = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            if (index == elementCount)
+            {
+                return Fail(ref buffer, $"input '{name}' has more data values than its shape's {elementCount} elements");
+            }
+
+            if (!TryWrite(ref reader, type, destination, (int)index))
+            {
+                return Fail(ref buffer, $"input '{name}' of datatype {type.ToProtocolString()} has a value that is not a valid {type.ToProtocolString()} at element {index}");
+            }
+
+            index++;
+        }
+
+        return index == elementCount
+            ? InferenceError.None
+            : Fail(ref buffer, $"input '{name}' has {index} data values but its shape has {elementCount} elements");
+    }
+
+    private static bool TryWrite(ref Utf8JsonReader reader, DataType type, Span<byte> destination, int index)
+    {
+        if (type == DataType.Bool)
+        {
+            if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+            {
+                return false;
+            }
+
+            destination[index] = reader.TokenType == JsonTokenType.True ? (byte)1 : (byte)0;
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return false;
+        }
+
+        switch (type)
+        {
+            case DataType.Fp32 when reader.TryGetDouble(out var d):
+                MemoryMarshal.Cast<byte, float>(destination)[index] = (float)d;
+                return true;
+            case DataType.Fp64 when reader.TryGetDouble(out var d):
+                MemoryMarshal.Cast<byte, double>(destination)[index] = d;
+                return true;
+            case DataType.UInt64 when reader.TryGetUInt64(out var u):
+                MemoryMarshal.Cast<byte, ulong>(destination)[index] = u;
+                return true;
+            case DataType.UInt64 or DataType.Fp32 or DataType.Fp64:
+                return false;
+        }
+
+        if (!reader.TryGetInt64(out var v))
+        {
+            return false;
+        }
+
+        switch (type)
+        {
+            case DataType.Int8 when v is >= sbyte.MinValue and <= sbyte.MaxValue:
+                MemoryMarshal.Cast<byte, sbyte>(destination)[index] = (sbyte)v;
+                return true;
+            case DataType.UInt8 when v is >= 0 and <= byte.MaxValue:
+                destination[index] = (byte)v;
+                return true;
+            case DataType.Int16 when v is >= short.MinValue and <= short.MaxValue:
+                MemoryMarshal.Cast<byte, short>(destination)[index] = (short)v;
+                return true;
+            case DataType.UInt16 when v is >= 0 and <= ushort.MaxValue:
+                MemoryMarshal.Cast<byte, ushort>(destination)[index] = (ushort)v;
+                return true;
+            case DataType.Int32 when v is >= int.MinValue and <= int.MaxValue:
+                MemoryMarshal.Cast<byte, int>(destination)[index] = (int)v;
+                return true;
+            case DataType.UInt32 when v is >= 0 and <= uint.MaxValue:
+                MemoryMarshal.Cast<byte, uint>(destination)[index] = (uint)v;
+                return true;
+            case DataType.Int64:
+                MemoryMarshal.Cast<byte, long>(destination)[index] = v;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // Two passes: the first counts the strings and bounds their size (escapes only shrink text), the
+    // second unescapes them into the length-prefixed layout.
+    private static InferenceError ReadStrings(ReadOnlySpan<byte> json, string name, long elementCount, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
+    {
+        buffer = null;
+        var reader = new Utf8JsonReader(json, options);
+        long count = 0;
+        long bound = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return InferenceError.InvalidArgument($"input '{name}' has datatype BYTES, so its data values must be JSON strings (element {count} is not)");
+            }
+
+            if (++count > elementCount)
+            {
+                return InferenceError.InvalidArgument($"input '{name}' has more data values than its shape's {elementCount} elements");
+            }
+
+            bound += BytesTensor.PrefixSize + (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length);
+        }
+
+        if (count != elementCount)
+        {
+            return InferenceError.InvalidArgument($"input '{name}' has {count} data values but its shape has {elementCount} elements");
+        }
+
+        if (bound > Array.MaxLength)
+        {
+            return new InferenceError(InferenceErrorCode.PayloadTooLarge, $"input '{name}' is larger than the per-tensor limit");
+        }
+
+        buffer = pool.Rent((int)bound);
+        var destination = buffer.Span;
+        var written = 0;
+        reader = new Utf8JsonReader(json, options);
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                continue;
+            }
+
+            var length = reader.CopyString(destination[(written + BytesTensor.PrefixSize)..]);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(destination[written..], (uint)length);
+            written += BytesTensor.PrefixSize + length;
+        }
+
+        buffer.Truncate(written);
+        return InferenceError.None;
+    }
+
+    private static InferenceError Fail(ref PinnedBuffer? buffer, string message)
+    {
+        buffer?.Dispose();
+        buffer = null;
+        return InferenceError.InvalidArgument(message);
+    }
+}

@@ -1,0 +1,348 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceServer.Protocols.Http;
+
+/// <summary>
+/// The KServe v2 / Triton HTTP API (brief §2.1), routed by hand: the paths are few and fixed, and a
+/// span-based match costs nothing per request. Unknown paths get 404 <c>{"error":"Not Found"}</c>,
+/// known paths with the wrong method 405, as Triton answers.
+/// </summary>
+public sealed partial class KServeHttpHandler
+{
+    private readonly ServerContext _server;
+    private readonly ILogger _logger;
+
+    public KServeHttpHandler(ServerContext server, ILogger<KServeHttpHandler> logger)
+    {
+        _server = server;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await RouteAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            LogUnexpected(context.Request.Path, ex);
+            context.Response.Clear();
+            await HttpResponses.WriteError(context, 500, $"internal error: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private Task RouteAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        var method = context.Request.Method;
+        if (path == "/v2")
+        {
+            return Get(context, method, WriteServerMetadata);
+        }
+
+        if (!path.StartsWith("/v2/", StringComparison.Ordinal))
+        {
+            return NotFound(context);
+        }
+
+        var rest = path.AsSpan(4);
+        if (rest.SequenceEqual("health/live"))
+        {
+            return Get(context, method, c => HttpResponses.WriteEmpty(c, _server.IsLive ? 200 : 400));
+        }
+
+        if (rest.SequenceEqual("health/ready"))
+        {
+            return Get(context, method, c => HttpResponses.WriteEmpty(c, _server.IsReady ? 200 : 400));
+        }
+
+        if (rest.StartsWith("models/"))
+        {
+            return RouteModel(context, method, rest[7..]);
+        }
+
+        if (rest.StartsWith("repository/"))
+        {
+            return RouteRepository(context, method, rest[11..]);
+        }
+
+        if (rest.StartsWith("systemsharedmemory") || rest.StartsWith("cudasharedmemory"))
+        {
+            return HttpResponses.WriteError(context, 501, "shared memory is not supported by this server; send tensor data in the request");
+        }
+
+        if (rest.SequenceEqual("trace/setting") || rest.SequenceEqual("logging"))
+        {
+            return HttpResponses.WriteError(context, 501, $"'{path}' is not supported by this server yet");
+        }
+
+        return NotFound(context);
+    }
+
+    // models/stats | models/{m}[/versions/{v}][/infer|ready|config|stats]
+    private Task RouteModel(HttpContext context, string method, ReadOnlySpan<char> rest)
+    {
+        if (rest.SequenceEqual("stats"))
+        {
+            return Get(context, method, c => WriteStatistics(c, null, ""));
+        }
+
+        var slash = rest.IndexOf('/');
+        var name = (slash < 0 ? rest : rest[..slash]).ToString();
+        if (name.Length == 0)
+        {
+            return NotFound(context);
+        }
+
+        rest = slash < 0 ? [] : rest[(slash + 1)..];
+        var version = "";
+        if (rest.StartsWith("versions/"))
+        {
+            rest = rest[9..];
+            slash = rest.IndexOf('/');
+            var digits = slash < 0 ? rest : rest[..slash];
+            if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
+            {
+                return NotFound(context);
+            }
+
+            version = digits.ToString();
+            rest = slash < 0 ? [] : rest[(slash + 1)..];
+        }
+
+        if (rest.IsEmpty)
+        {
+            return Get(context, method, c => WriteModelMetadata(c, name, version));
+        }
+
+        if (rest.SequenceEqual("infer"))
+        {
+            return method == HttpMethods.Post ? InferAsync(context, name, version) : MethodNotAllowed(context);
+        }
+
+        if (rest.SequenceEqual("ready"))
+        {
+            return Get(context, method, c => WriteModelReady(c, name, version));
+        }
+
+        if (rest.SequenceEqual("config"))
+        {
+            return Get(context, method, c => WriteModelConfig(c, name, version));
+        }
+
+        if (rest.SequenceEqual("stats"))
+        {
+            return Get(context, method, c => WriteStatistics(c, name, version));
+        }
+
+        return NotFound(context);
+    }
+
+    // repository/index | repository/{repo}/index | repository/models/{m}/load|unload
+    private Task RouteRepository(HttpContext context, string method, ReadOnlySpan<char> rest)
+    {
+        if (rest.SequenceEqual("index") || (rest.EndsWith("/index") && rest[..^6].IndexOf('/') < 0))
+        {
+            return method == HttpMethods.Post ? WriteRepositoryIndexAsync(context) : MethodNotAllowed(context);
+        }
+
+        if (rest.StartsWith("models/") && (rest.EndsWith("/load") || rest.EndsWith("/unload")))
+        {
+            if (method != HttpMethods.Post)
+            {
+                return MethodNotAllowed(context);
+            }
+
+            return HttpResponses.WriteError(context, 503,
+                $"explicit model load / unload is not allowed in model control mode '{_server.Options.ModelControlMode}'; start the server with --model-control-mode=explicit");
+        }
+
+        return NotFound(context);
+    }
+
+    private async Task InferAsync(HttpContext context, string name, string version)
+    {
+        var received = Stopwatch.GetTimestamp();
+        var error = _server.Models.TryResolve(name, version, out var model);
+        if (error.IsError)
+        {
+            await HttpResponses.WriteError(context, error).ConfigureAwait(false);
+            return;
+        }
+
+        long headerLength = -1;
+        var headerValue = context.Request.Headers[InferResponseWriter.HeaderLengthName];
+        if (headerValue.Count > 0 && (!long.TryParse(headerValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out headerLength) || headerLength < 0))
+        {
+            await HttpResponses.WriteError(context, 400, $"{InferResponseWriter.HeaderLengthName} must be a non-negative integer, got '{headerValue}'").ConfigureAwait(false);
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, _server.Options.MaxHttpBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body.Error.IsError)
+        {
+            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+            return;
+        }
+
+        var request = _server.Requests.Rent();
+        try
+        {
+            request.ReceivedTimestamp = received;
+            request.Own(body.Buffer!);
+            error = InferRequestParser.Parse(model!, body.Buffer!.Memory[..body.Length], headerLength, request, _server.Buffers, _server.Options.MaxJsonDepth);
+            if (error.IsError)
+            {
+                model!.Statistics.Fail.Add(1, 0);
+                await HttpResponses.WriteError(context, error).ConfigureAwait(false);
+                return;
+            }
+
+            await model!.InferAsync(request).ConfigureAwait(false);
+            if (request.Error.IsError)
+            {
+                await HttpResponses.WriteError(context, request.Error).ConfigureAwait(false);
+                return;
+            }
+
+            await InferResponseWriter.WriteAsync(context, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            _server.Requests.Return(request);
+        }
+    }
+
+    private Task WriteServerMetadata(HttpContext context)
+    {
+        var json = JsonResponseBuffer.Rent();
+        MetadataJson.WriteServerMetadata(json.Writer, _server.Options);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    private Task WriteModelMetadata(HttpContext context, string name, string version)
+    {
+        var error = _server.Models.TryResolve(name, version, out var model);
+        if (error.IsError)
+        {
+            return HttpResponses.WriteError(context, error);
+        }
+
+        var json = JsonResponseBuffer.Rent();
+        IEnumerable<ModelVersion> versions = version.Length > 0 ? [model!] : _server.Models.Table.Models[name].ReadyVersions;
+        MetadataJson.WriteModelMetadata(json.Writer, model!, versions);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    private Task WriteModelReady(HttpContext context, string name, string version)
+    {
+        var error = _server.Models.TryResolve(name, version, out _);
+        return error.Code switch
+        {
+            InferenceErrorCode.None => HttpResponses.WriteEmpty(context, _server.IsLive ? 200 : 400),
+            InferenceErrorCode.Unavailable => HttpResponses.WriteError(context, 400, "Model version not ready"),
+            _ => HttpResponses.WriteError(context, error),
+        };
+    }
+
+    private Task WriteModelConfig(HttpContext context, string name, string version)
+    {
+        var error = _server.Models.TryResolve(name, version, out var model);
+        if (error.IsError)
+        {
+            return HttpResponses.WriteError(context, error);
+        }
+
+        var json = JsonResponseBuffer.Rent();
+        MetadataJson.WriteConfig(json.Writer, model!);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    private Task WriteStatistics(HttpContext context, string? name, string version)
+    {
+        var table = _server.Models.Table;
+        IEnumerable<ModelVersion> versions;
+        if (name is null)
+        {
+            versions = table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e => e.ReadyVersions);
+        }
+        else
+        {
+            var error = _server.Models.TryResolve(name, version, out var model);
+            if (error.IsError)
+            {
+                return HttpResponses.WriteError(context, 400, $"requested model '{name}' is not available: {error.Message}");
+            }
+
+            versions = version.Length > 0 ? [model!] : table.Models[name].ReadyVersions;
+        }
+
+        var json = JsonResponseBuffer.Rent();
+        MetadataJson.WriteStatistics(json.Writer, versions);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    private async Task WriteRepositoryIndexAsync(HttpContext context)
+    {
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 1 << 20, context.RequestAborted).ConfigureAwait(false);
+        if (body.Error.IsError)
+        {
+            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+            return;
+        }
+
+        var readyOnly = false;
+        using (body.Buffer)
+        {
+            if (body.Length > 0)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(body.Buffer!.Memory[..body.Length]);
+                    if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        await HttpResponses.WriteError(context, 400, "the repository index request body must be a JSON object").ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (document.RootElement.TryGetProperty("ready", out var ready))
+                    {
+                        if (ready.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                        {
+                            await HttpResponses.WriteError(context, 400, "'ready' must be a boolean").ConfigureAwait(false);
+                            return;
+                        }
+
+                        readyOnly = ready.GetBoolean();
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    await HttpResponses.WriteError(context, 400, $"failed to parse the request JSON: {ex.Message}").ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+
+        var json = JsonResponseBuffer.Rent();
+        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Table, readyOnly);
+        await HttpResponses.WriteJson(context, json).ConfigureAwait(false);
+    }
+
+    private static Task Get(HttpContext context, string method, Func<HttpContext, Task> handler) =>
+        method == HttpMethods.Get ? handler(context) : MethodNotAllowed(context);
+
+    private static Task NotFound(HttpContext context) => HttpResponses.WriteError(context, 404, "Not Found");
+
+    private static Task MethodNotAllowed(HttpContext context) => HttpResponses.WriteError(context, 405, "Method Not Allowed");
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Unexpected error serving {Path}")]
+    private partial void LogUnexpected(PathString path, Exception exception);
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Config;
+using InferenceServer.Core.Tensors;
+
+namespace InferenceServer.Protocols.Http;
+
+/// <summary>The JSON bodies of the metadata, config, statistics and repository endpoints (brief §2.5–2.16).</summary>
+internal static class MetadataJson
+{
+    public static void WriteServerMetadata(Utf8JsonWriter writer, ServerContextOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name"u8, options.ServerName);
+        writer.WriteString("version"u8, options.ServerVersion);
+        writer.WriteStartArray("extensions"u8);
+        foreach (var extension in ServerContext.Extensions)
+        {
+            writer.WriteStringValue(extension);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <param name="versions">The version asked for, or every ready version.</param>
+    public static void WriteModelMetadata(Utf8JsonWriter writer, ModelVersion model, IEnumerable<ModelVersion> versions)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name"u8, model.Name);
+        writer.WriteStartArray("versions"u8);
+        foreach (var version in versions)
+        {
+            writer.WriteStringValue(version.VersionString);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("platform"u8, model.Platform);
+        WriteTensors(writer, "inputs"u8, model.Signature, model.Signature.Inputs);
+        WriteTensors(writer, "outputs"u8, model.Signature, model.Signature.Outputs);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTensors(Utf8JsonWriter writer, ReadOnlySpan<byte> property, ModelSignature signature, IReadOnlyList<TensorSpec> specs)
+    {
+        writer.WriteStartArray(property);
+        foreach (var spec in specs)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, spec.Name);
+            writer.WriteString("datatype"u8, spec.DataType.ToProtocolUtf8());
+            writer.WritePropertyName("shape"u8);
+            InferResponseWriter.WriteShape(writer, signature.PublicShape(spec));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public static void WriteConfig(Utf8JsonWriter writer, ModelVersion model) => ModelConfigJsonWriter.Write(writer, model.Config);
+
+    public static void WriteStatistics(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("model_stats"u8);
+        foreach (var version in versions)
+        {
+            var stats = version.Statistics;
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, version.Name);
+            writer.WriteString("version"u8, version.VersionString);
+            writer.WriteNumber("last_inference"u8, stats.LastInferenceMilliseconds);
+            writer.WriteNumber("inference_count"u8, stats.InferenceCount);
+            writer.WriteNumber("execution_count"u8, stats.ExecutionCount);
+            writer.WriteStartObject("inference_stats"u8);
+            WriteDuration(writer, "success"u8, stats.Success);
+            WriteDuration(writer, "fail"u8, stats.Fail);
+            WriteDuration(writer, "queue"u8, stats.Queue);
+            WriteDuration(writer, "compute_input"u8, stats.ComputeInput);
+            WriteDuration(writer, "compute_infer"u8, stats.ComputeInfer);
+            WriteDuration(writer, "compute_output"u8, stats.ComputeOutput);
+            WriteDuration(writer, "cache_hit"u8, null);
+            WriteDuration(writer, "cache_miss"u8, null);
+            writer.WriteEndObject();
+            writer.WriteStartArray("batch_stats"u8);
+            writer.WriteEndArray();
+            writer.WriteStartArray("memory_usage"u8);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteDuration(Utf8JsonWriter writer, ReadOnlySpan<byte> name, StatisticDuration? duration)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("count"u8, duration?.Count ?? 0);
+        writer.WriteNumber("ns"u8, duration?.Nanoseconds ?? 0);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteRepositoryIndex(Utf8JsonWriter writer, ModelTable table, bool readyOnly)
+    {
+        writer.WriteStartArray();
+        foreach (var entry in table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry.FailureReason.Length > 0)
+            {
+                if (!readyOnly)
+                {
+                    WriteIndexEntry(writer, entry.Name, null, ModelState.Unavailable, entry.FailureReason);
+                }
+
+                continue;
+            }
+
+            foreach (var version in entry.Versions)
+            {
+                if (!readyOnly || version.State == ModelState.Ready)
+                {
+                    WriteIndexEntry(writer, entry.Name, version.Version, version.State, version.Reason);
+                }
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteIndexEntry(Utf8JsonWriter writer, string name, long? version, ModelState state, string reason)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name"u8, name);
+        if (version is { } v)
+        {
+            writer.WriteString("version"u8, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        writer.WriteString("state"u8, state.ToProtocolString());
+        if (reason.Length > 0)
+        {
+            writer.WriteString("reason"u8, reason);
+        }
+
+        writer.WriteEndObject();
+    }
+}

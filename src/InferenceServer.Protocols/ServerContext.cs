@@ -1,0 +1,45 @@
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Models;
+
+namespace InferenceServer.Protocols;
+
+/// <summary>What both front ends share: the models, the pools, the server's identity and its readiness rules.</summary>
+public sealed class ServerContext
+{
+    /// <summary>Extensions this server implements (advertise only those: clients act on the list).</summary>
+    public static readonly IReadOnlyList<string> Extensions =
+    [
+        "binary_tensor_data",
+        "model_configuration",
+        "model_repository",
+        "statistics",
+        "parameters",
+    ];
+
+    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options)
+    {
+        Models = models;
+        Buffers = buffers;
+        Options = options;
+    }
+
+    public ModelManager Models { get; }
+
+    public PinnedBufferPool Buffers { get; }
+
+    public InferenceRequestPool Requests { get; } = new();
+
+    public ServerContextOptions Options { get; }
+
+    /// <summary>Set once the repository has been loaded at start-up.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>Set when shutdown begins: live stays true, ready turns false.</summary>
+    public bool Stopping { get; set; }
+
+    public bool IsLive => Started;
+
+    /// <summary>Ready: started, not stopping and, under strict readiness, every model version ready.</summary>
+    public bool IsReady => Started && !Stopping && (!Options.StrictReadiness || Models.Table.AllReady);
+}

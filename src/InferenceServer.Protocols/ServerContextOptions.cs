@@ -1,0 +1,23 @@
+namespace InferenceServer.Protocols;
+
+/// <summary>Front-end settings the protocols need (bound from the command line by the host).</summary>
+public sealed class ServerContextOptions
+{
+    /// <summary>The name in server metadata.</summary>
+    public string ServerName { get; init; } = "inference-server";
+
+    /// <summary>The version in server metadata.</summary>
+    public string ServerVersion { get; init; } = "0.1.0";
+
+    /// <summary>Ready only when every model version is ready (tritonserver's --strict-readiness, default true).</summary>
+    public bool StrictReadiness { get; init; } = true;
+
+    /// <summary>Largest HTTP request body in bytes, after decompression (Triton's default: 64 MiB).</summary>
+    public long MaxHttpBodyBytes { get; init; } = 64L << 20;
+
+    /// <summary>JSON nesting limit (Triton's: 100).</summary>
+    public int MaxJsonDepth { get; init; } = 100;
+
+    /// <summary>Model control mode: none, poll or explicit (load/unload only in explicit).</summary>
+    public string ModelControlMode { get; init; } = "none";
+}

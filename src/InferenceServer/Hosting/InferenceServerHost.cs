@@ -1,0 +1,177 @@
+using System.Net;
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Repository;
+using InferenceServer.OnnxRuntime;
+using InferenceServer.Protocols;
+using InferenceServer.Protocols.Grpc;
+using InferenceServer.Protocols.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace InferenceServer.Hosting;
+
+/// <summary>
+/// Composition root: loads the repository, then serves HTTP/REST, gRPC and metrics on their own
+/// Kestrel listeners. Used by <c>Program</c> and, in process, by the functional tests.
+/// </summary>
+internal sealed partial class InferenceServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ListenOptions? _http;
+    private readonly ListenOptions? _grpc;
+    private readonly ListenOptions? _metrics;
+
+    private InferenceServerHost(WebApplication app, ServerContext context, ListenOptions? http, ListenOptions? grpc, ListenOptions? metrics)
+    {
+        _app = app;
+        Context = context;
+        _http = http;
+        _grpc = grpc;
+        _metrics = metrics;
+    }
+
+    public ServerContext Context { get; }
+
+    public int HttpPort => _http?.IPEndPoint?.Port ?? 0;
+
+    public int GrpcPort => _grpc?.IPEndPoint?.Port ?? 0;
+
+    public int MetricsPort => _metrics?.IPEndPoint?.Port ?? 0;
+
+    /// <summary>Completes when the host stops (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>Loads the models and starts listening. Returns null (after logging why) when a model failed and --exit-on-error is set.</summary>
+    public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.Logging.SetMinimumLevel(options.LogVerbose > 0 ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", options.LogVerbose > 0 ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", options.LogVerbose > 0 ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+
+        var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize);
+        builder.Services.AddSingleton(pool);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ModelRepository(options.ModelRepository));
+        builder.Services.AddSingleton<IModelBackend>(new OnnxRuntimeBackend(pool));
+        builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
+            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ModelManager>();
+        builder.Services.AddSingleton(new ServerContextOptions
+        {
+            StrictReadiness = options.StrictReadiness,
+            MaxHttpBodyBytes = options.HttpMaxInputSize,
+            ModelControlMode = options.ModelControlMode,
+            ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
+        });
+        builder.Services.AddSingleton<ServerContext>();
+        builder.Services.AddSingleton<KServeHttpHandler>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.GrpcMaxMessageSize;
+            grpc.MaxSendMessageSize = options.GrpcMaxMessageSize;
+            grpc.EnableDetailedErrors = false;
+        });
+
+        ListenOptions? http = null, grpcListener = null, metrics = null;
+        var address = IPAddress.Parse(options.Address);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // The HTTP front end enforces its own body limit with a protocol error message; gRPC has its message limit.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 4 << 20;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 2 << 20;
+            if (options.AllowHttp)
+            {
+                kestrel.Listen(address, options.HttpPort, l => { l.Protocols = HttpProtocols.Http1; http = l; });
+            }
+
+            if (options.AllowGrpc)
+            {
+                kestrel.Listen(address, options.GrpcPort, l => { l.Protocols = HttpProtocols.Http2; grpcListener = l; });
+            }
+
+            if (options.AllowMetrics)
+            {
+                kestrel.Listen(address, options.MetricsPort, l => { l.Protocols = HttpProtocols.Http1; metrics = l; });
+            }
+        });
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
+        var models = app.Services.GetRequiredService<ModelManager>();
+        LogLoading(logger, options.ModelRepository);
+        try
+        {
+            models.LoadAll();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogRepositoryUnreadable(logger, ex.Message);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        if (options.ExitOnError && !models.Table.AllReady)
+        {
+            LogExitOnError(logger);
+            models.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        var context = app.Services.GetRequiredService<ServerContext>();
+        var host = new InferenceServerHost(app, context, http, grpcListener, metrics);
+        var httpHandler = app.Services.GetRequiredService<KServeHttpHandler>();
+        app.Use(next => ctx =>
+        {
+            var port = ctx.Connection.LocalPort;
+            if (port == host.HttpPort)
+            {
+                return httpHandler.HandleAsync(ctx);
+            }
+
+            if (port == host.MetricsPort)
+            {
+                return MetricsEndpoint.HandleAsync(ctx);
+            }
+
+            return next(ctx);
+        });
+        app.MapGrpcService<GrpcInferenceServiceImpl>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.Lifetime.ApplicationStopping.Register(() => context.Stopping = true);
+        app.Lifetime.ApplicationStopped.Register(models.Dispose);
+
+        await app.StartAsync().ConfigureAwait(false);
+        context.Started = true;
+        LogListening(logger, host.HttpPort, host.GrpcPort, host.MetricsPort);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Loading model repository {Path}")]
+    private static partial void LogLoading(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Some models failed to load and --exit-on-error is true; exiting (start with --exit-on-error=false to serve the others)")]
+    private static partial void LogExitOnError(ILogger logger);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Cannot read the model repository: {Reason}")]
+    private static partial void LogRepositoryUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Serving HTTP on port {HttpPort}, gRPC on port {GrpcPort}, metrics on port {MetricsPort}")]
+    private static partial void LogListening(ILogger logger, int httpPort, int grpcPort, int metricsPort);
+}

@@ -1,0 +1,53 @@
+namespace InferenceServer.Hosting;
+
+/// <summary>
+/// The server's settings. Flags follow tritonserver's names so the binary drops into places that start
+/// Triton. Each can also come from an environment variable (<c>INFERENCE_SERVER_</c> + the flag in
+/// upper case with '_' for '-', e.g. <c>INFERENCE_SERVER_HTTP_PORT</c>) or from <c>appsettings.json</c>
+/// beside the binary (key = the flag without dashes). The command line wins over the environment,
+/// which wins over the file.
+/// </summary>
+internal sealed class ServerOptions
+{
+    /// <summary>Path of the Triton-layout model repository. Required.</summary>
+    public string ModelRepository { get; set; } = "";
+
+    /// <summary>Address all listeners bind to (default: every interface, as Triton).</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>HTTP/REST port (Triton: 8000). 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 8000;
+
+    /// <summary>gRPC port (Triton: 8001). 0 picks a free port.</summary>
+    public int GrpcPort { get; set; } = 8001;
+
+    /// <summary>Prometheus metrics port (Triton: 8002). 0 picks a free port.</summary>
+    public int MetricsPort { get; set; } = 8002;
+
+    public bool AllowHttp { get; set; } = true;
+
+    public bool AllowGrpc { get; set; } = true;
+
+    public bool AllowMetrics { get; set; } = true;
+
+    /// <summary>Ready only when every model version is ready (Triton default: true).</summary>
+    public bool StrictReadiness { get; set; } = true;
+
+    /// <summary>Exit when a model fails to load at start-up (Triton default: true).</summary>
+    public bool ExitOnError { get; set; } = true;
+
+    /// <summary>Verbose log level; above 0 turns on debug logging.</summary>
+    public int LogVerbose { get; set; }
+
+    /// <summary>Largest HTTP request body in bytes (Triton's --http-max-input-size: 64 MiB).</summary>
+    public long HttpMaxInputSize { get; set; } = 64L << 20;
+
+    /// <summary>Largest gRPC message in bytes, both directions (Triton: 2^31-1).</summary>
+    public int GrpcMaxMessageSize { get; set; } = int.MaxValue;
+
+    /// <summary>Model control mode: none (load everything at start-up, no changes).</summary>
+    public string ModelControlMode { get; set; } = "none";
+
+    /// <summary>Idle bytes the pinned tensor pool keeps (Triton's --pinned-memory-pool-byte-size: 256 MiB).</summary>
+    public long PinnedMemoryPoolByteSize { get; set; } = 256L << 20;
+}

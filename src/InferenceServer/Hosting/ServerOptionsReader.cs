@@ -1,0 +1,178 @@
+using System.Globalization;
+
+namespace InferenceServer.Hosting;
+
+/// <summary>
+/// Reads <see cref="ServerOptions"/> from tritonserver-style arguments (<c>--flag=value</c>,
+/// <c>--flag value</c>, a bare boolean flag means true), the environment and appsettings.json.
+/// Written by hand (no reflection binder) so it stays native-AOT clean and every error names the flag.
+/// </summary>
+internal static class ServerOptionsReader
+{
+    public const string EnvironmentPrefix = "INFERENCE_SERVER_";
+
+    /// <summary>Every flag: name, default (as text), help.</summary>
+    public static readonly (string Name, string Default, string Help)[] Flags =
+    [
+        ("model-repository", "(required)", "Path of the model repository (Triton layout). Alias: --model-store"),
+        ("address", "0.0.0.0", "Address the HTTP, gRPC and metrics listeners bind to"),
+        ("http-port", "8000", "HTTP/REST port; 0 picks a free port"),
+        ("grpc-port", "8001", "gRPC port; 0 picks a free port"),
+        ("metrics-port", "8002", "Prometheus /metrics port; 0 picks a free port"),
+        ("allow-http", "true", "Serve HTTP/REST"),
+        ("allow-grpc", "true", "Serve gRPC"),
+        ("allow-metrics", "true", "Serve /metrics"),
+        ("strict-readiness", "true", "Ready only when every model version is ready"),
+        ("exit-on-error", "true", "Exit when a model fails to load at start-up"),
+        ("log-verbose", "0", "Verbose logging level (0 = off)"),
+        ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
+        ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
+        ("model-control-mode", "none", "Model control mode: none"),
+        ("pinned-memory-pool-byte-size", "268435456", "Idle bytes the pinned tensor pool keeps"),
+    ];
+
+    /// <summary>Parses; on a bad flag or value returns null and sets <paramref name="error"/>.</summary>
+    public static ServerOptions? Read(string[] args, IConfiguration environmentAndFile, out string? error)
+    {
+        error = null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, _, _) in Flags)
+        {
+            var key = name.Replace("-", "", StringComparison.Ordinal);
+            var fromFile = environmentAndFile[key];
+            var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentPrefix + name.Replace('-', '_').ToUpperInvariant());
+            if (fromEnvironment is not null)
+            {
+                values[name] = fromEnvironment;
+            }
+            else if (fromFile is not null)
+            {
+                values[name] = fromFile;
+            }
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"unexpected argument '{arg}'; flags look like --name=value (see --help)";
+                return null;
+            }
+
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? arg[2..] : arg[2..eq];
+            if (name == "model-store")
+            {
+                name = "model-repository";
+            }
+
+            if (!Array.Exists(Flags, f => f.Name == name))
+            {
+                error = $"unknown flag '--{name}' (see --help)";
+                return null;
+            }
+
+            string value;
+            if (eq >= 0)
+            {
+                value = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                value = "true";
+            }
+
+            values[name] = value;
+        }
+
+        var options = new ServerOptions();
+        try
+        {
+            foreach (var (name, value) in values)
+            {
+                Apply(options, name, value);
+            }
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+
+        if (options.ModelRepository.Length == 0)
+        {
+            error = "--model-repository is required";
+            return null;
+        }
+
+        if (options.ModelControlMode != "none")
+        {
+            error = $"--model-control-mode={options.ModelControlMode} is not supported yet; this version serves 'none'";
+            return null;
+        }
+
+        return options;
+    }
+
+    private static void Apply(ServerOptions options, string name, string value)
+    {
+        switch (name)
+        {
+            case "model-repository": options.ModelRepository = value; break;
+            case "address": options.Address = value; break;
+            case "http-port": options.HttpPort = Port(name, value); break;
+            case "grpc-port": options.GrpcPort = Port(name, value); break;
+            case "metrics-port": options.MetricsPort = Port(name, value); break;
+            case "allow-http": options.AllowHttp = Bool(name, value); break;
+            case "allow-grpc": options.AllowGrpc = Bool(name, value); break;
+            case "allow-metrics": options.AllowMetrics = Bool(name, value); break;
+            case "strict-readiness": options.StrictReadiness = Bool(name, value); break;
+            case "exit-on-error": options.ExitOnError = Bool(name, value); break;
+            case "log-verbose": options.LogVerbose = (int)Number(name, value, 0, int.MaxValue); break;
+            case "http-max-input-size": options.HttpMaxInputSize = Number(name, value, 1, long.MaxValue); break;
+            case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;
+            case "model-control-mode": options.ModelControlMode = value; break;
+            case "pinned-memory-pool-byte-size": options.PinnedMemoryPoolByteSize = Number(name, value, 0, long.MaxValue); break;
+        }
+    }
+
+    private static int Port(string name, string value) => (int)Number(name, value, 0, 65535);
+
+    private static long Number(string name, string value, long min, long max) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new FormatException($"--{name} must be an integer in [{min}, {max}], got '{value}'");
+
+    private static bool Bool(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => throw new FormatException($"--{name} must be true or false, got '{value}'"),
+    };
+
+    public static string Help()
+    {
+        var lines = new List<string>
+        {
+            "Usage: inference-server --model-repository=<path> [flags]",
+            "",
+            "A KServe v2 / Triton-compatible inference server for ONNX models.",
+            "",
+            "Flags (--name=value or --name value; a bare boolean flag means true):",
+        };
+        foreach (var (name, defaultValue, help) in Flags)
+        {
+            lines.Add($"  --{name,-30} {help} (default: {defaultValue})");
+        }
+
+        lines.Add("");
+        lines.Add($"Every flag can also be set with the environment variable {EnvironmentPrefix}<FLAG> (upper case, '_' for '-'),");
+        lines.Add("or in appsettings.json beside the binary with the flag name without dashes as the key.");
+        return string.Join(Environment.NewLine, lines);
+    }
+}

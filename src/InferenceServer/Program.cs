@@ -1,0 +1,31 @@
+using InferenceServer.Hosting;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(ServerOptionsReader.Help());
+    return 0;
+}
+
+var configuration = new ConfigurationBuilder()
+    .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+    .Build();
+var options = ServerOptionsReader.Read(args, configuration, out var error);
+if (options is null)
+{
+    Console.Error.WriteLine($"error: {error}");
+    Console.Error.WriteLine("run with --help for the flags");
+    return 2;
+}
+
+var host = await InferenceServerHost.StartAsync(options);
+if (host is null)
+{
+    return 1;
+}
+
+await using (host)
+{
+    await host.WaitForShutdownAsync();
+}
+
+return 0;
