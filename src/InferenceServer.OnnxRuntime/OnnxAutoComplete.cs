@@ -1,8 +1,8 @@
 using Inference;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Tensors;
-using DataType = InferenceServer.Core.Tensors.DataType;
 using Microsoft.ML.OnnxRuntime;
+using DataType = InferenceServer.Core.Tensors.DataType;
 
 namespace InferenceServer.OnnxRuntime;
 
@@ -132,6 +132,14 @@ internal static class OnnxAutoComplete
                 $"model '{config.Name}': {kind} '{tensor.Name}' is configured as {((DataType)(int)configured).ToConfigString()} but the model has {tensor.DataType.ToConfigString()}");
         }
 
+        if (batching && (tensor.Dims.Length == 0 || tensor.Dims[0] != -1))
+        {
+            // As Triton: a batching model needs every tensor's first dimension to be variable.
+            throw new ModelLoadException(
+                $"model '{config.Name}': max_batch_size is {config.MaxBatchSize} but {kind} '{tensor.Name}' has shape {TensorShape.Format(tensor.Dims)} in the model, " +
+                "so the model cannot batch: its first dimension must be -1");
+        }
+
         if (dims.Count == 0)
         {
             SetDims(tensor, batching, dims, _ => { });
@@ -144,6 +152,18 @@ internal static class OnnxAutoComplete
             throw new ModelLoadException(
                 $"model '{config.Name}': {kind} '{tensor.Name}' has {dims.Count} configured dims but the model's shape {TensorShape.Format(tensor.Dims)} " +
                 $"means {expectedRank}{(batching ? " without the batch dimension" : "")}");
+        }
+
+        // As Triton: a dimension the model fixes must be configured with that size.
+        var modelDims = tensor.Dims.AsSpan(batching ? 1 : 0);
+        for (var i = 0; !reshaped && i < modelDims.Length && i < dims.Count; i++)
+        {
+            if (modelDims[i] != -1 && modelDims[i] != dims[i])
+            {
+                throw new ModelLoadException(
+                    $"model '{config.Name}': {kind} '{tensor.Name}' has dims {TensorShape.Format([.. dims])} in the configuration but the model's shape is " +
+                    $"{TensorShape.Format(tensor.Dims)}{(batching ? " (with the batch dimension)" : "")}");
+            }
         }
     }
 

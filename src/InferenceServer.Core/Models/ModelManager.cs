@@ -30,12 +30,14 @@ public sealed partial class ModelManager : IDisposable
     /// <summary>Loads every model of the repository (control mode <c>none</c>); failures are recorded, never thrown.</summary>
     public void LoadAll()
     {
-        var entries = new List<ModelEntry>();
-        foreach (var name in _loader.Repository.ListModelNames())
+        // Models load in parallel: session creation is mostly native work, and start-up time is
+        // what an autoscaler waits for.
+        var names = _loader.Repository.ListModelNames();
+        var entries = new ModelEntry[names.Count];
+        Parallel.For(0, names.Count, i => entries[i] = _loader.Load(names[i]));
+        foreach (var entry in entries)
         {
-            var entry = _loader.Load(name);
             Log(entry);
-            entries.Add(entry);
         }
 
         lock (_writeLock)

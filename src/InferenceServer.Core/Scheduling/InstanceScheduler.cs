@@ -18,6 +18,7 @@ public sealed class InstanceScheduler : IScheduler
     private readonly Thread[] _threads;
     private readonly ModelVersionStatistics _statistics;
     private volatile bool _stopping;
+    private volatile bool _stopped;
 
     public InstanceScheduler(string modelName, IReadOnlyList<IModelInstance> instances, ModelVersionStatistics statistics)
     {
@@ -42,6 +43,12 @@ public sealed class InstanceScheduler : IScheduler
         request.QueuedTimestamp = Stopwatch.GetTimestamp();
         _queue.Enqueue(request);
         _available.Release();
+
+        // Raced with Dispose after its threads exited: answer what no thread will take.
+        if (_stopped)
+        {
+            FailQueued();
+        }
     }
 
     private void Run(IModelInstance instance)
@@ -92,18 +99,29 @@ public sealed class InstanceScheduler : IScheduler
     public void Dispose()
     {
         _stopping = true;
-        _available.Release(_threads.Length);
+        if (_threads.Length > 0)
+        {
+            _available.Release(_threads.Length);
+        }
+
         foreach (var thread in _threads)
         {
             thread.Join();
         }
 
-        // A request that raced with shutdown still gets an answer.
+        // A request that raced with shutdown still gets an answer: either this drain sees it or its
+        // Enqueue sees _stopped (the barrier orders this write before the drain's reads). The semaphore
+        // is left undisposed so such an Enqueue can still release it.
+        _stopped = true;
+        Interlocked.MemoryBarrier();
+        FailQueued();
+    }
+
+    private void FailQueued()
+    {
         while (_queue.TryDequeue(out var late))
         {
             late.Fail(InferenceError.Unavailable($"model '{late.Version?.Name}' is unloading"));
         }
-
-        _available.Dispose();
     }
 }

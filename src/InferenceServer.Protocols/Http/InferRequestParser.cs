@@ -119,6 +119,8 @@ internal sealed class InferRequestParser
             }
         }
 
+        // Only whitespace may follow the object, as in Triton; the reader throws on anything else.
+        reader.Read();
         if (!sawInputs)
         {
             return InferenceError.InvalidArgument("the request has no 'inputs' array");
@@ -194,7 +196,15 @@ internal sealed class InferRequestParser
             return InferenceError.InvalidArgument("each element of 'inputs' must be an object");
         }
 
+        // Every message names the input. Triton's clients write "name" first; for a body that does not,
+        // look the name up before an earlier property's error needs it.
         string? name = null;
+        var lookahead = reader;
+        if (lookahead.Read() && lookahead.TokenType == JsonTokenType.PropertyName && !lookahead.ValueTextEquals("name"u8))
+        {
+            name = FindName(reader);
+        }
+
         TensorSpec? spec = null;
         var shape = default(TensorShape);
         var hasShape = false;
@@ -466,6 +476,11 @@ internal sealed class InferRequestParser
             shape.TryAppend(1);
         }
 
+        if (spec.DataType == DataType.Bytes)
+        {
+            return ParseRawBytes(spec, shape, body);
+        }
+
         var size = spec.DataType.ElementSize();
         foreach (var dim in spec.Dimensions)
         {
@@ -491,6 +506,34 @@ internal sealed class InferRequestParser
         return InferenceError.None;
     }
 
+    // As Triton: the body of a raw BYTES request is one element, whose length prefix the server adds.
+    private InferenceError ParseRawBytes(TensorSpec spec, TensorShape shape, ReadOnlyMemory<byte> body)
+    {
+        foreach (var dim in spec.Dimensions)
+        {
+            if (dim is not (1 or -1))
+            {
+                return InferenceError.InvalidArgument(
+                    $"a raw binary request carries one BYTES element, so input '{spec.Name}' of model '{_model.Name}' must have dims [1], not {TensorShape.Format(spec.Dimensions)}; send a JSON header");
+            }
+
+            shape.TryAppend(1);
+        }
+
+        if (body.Length > Array.MaxLength - BytesTensor.PrefixSize)
+        {
+            return new InferenceError(InferenceErrorCode.PayloadTooLarge, $"input '{spec.Name}' is larger than the per-tensor limit");
+        }
+
+        var buffer = _pool.Rent(BytesTensor.PrefixSize + body.Length);
+        _request.Own(buffer);
+        BytesTensor.WriteElement(buffer.Span, body.Span);
+        var input = _request.AddInput(spec.Name, spec.DataType, shape, spec);
+        InferenceRequest.SetInputData(input, buffer.Memory);
+        _request.BinaryDataOutput = true;
+        return InferenceError.None;
+    }
+
     private static bool TryInferDimension(TensorSpec spec, ReadOnlySpan<byte> body, int elementSize, out long dimension)
     {
         dimension = 0;
@@ -501,17 +544,6 @@ internal sealed class InferRequestParser
             return false;
         }
 
-        if (spec.DataType == DataType.Bytes)
-        {
-            if (!BytesTensor.TryCountElements(body, out var count) || count % fixedProduct != 0)
-            {
-                return false;
-            }
-
-            dimension = count / fixedProduct;
-            return true;
-        }
-
         var elements = body.Length / elementSize;
         if (body.Length % elementSize != 0 || elements % fixedProduct != 0)
         {
@@ -520,6 +552,31 @@ internal sealed class InferRequestParser
 
         dimension = elements / fixedProduct;
         return true;
+    }
+
+    /// <summary>The string value of the "name" property of the object <paramref name="reader"/> (a copy) stands at, or null.</summary>
+    private static string? FindName(Utf8JsonReader reader)
+    {
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isName = reader.ValueTextEquals("name"u8);
+                reader.Read();
+                if (isName)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The main pass reports the malformed JSON.
+        }
+
+        return null;
     }
 
     private static string Describe(ref Utf8JsonReader reader) =>

@@ -7,6 +7,10 @@ namespace InferenceServer.Protocols.Http;
 /// <summary>Chooses the response encoding from <c>Accept-Encoding</c> (q-values honoured): gzip, deflate (zlib) or identity.</summary>
 internal static class ResponseEncoding
 {
+    /// <summary>
+    /// Triton's rule: the first of identity, gzip and deflate with the highest q-value above 0 wins, so a
+    /// listed identity competes like the others; null means identity (no compression).
+    /// </summary>
     public static string? Choose(HttpRequest request)
     {
         var header = request.Headers.AcceptEncoding;
@@ -21,14 +25,14 @@ internal static class ResponseEncoding
         {
             var quality = value.Quality ?? 1.0;
             var name = value.Value.Value;
-            if ((name == "gzip" || name == "deflate") && quality > bestQuality)
+            if ((name == "gzip" || name == "deflate" || name == "identity") && quality > bestQuality)
             {
                 best = name;
                 bestQuality = quality;
             }
         }
 
-        return best;
+        return best == "identity" ? null : best;
     }
 
     public static Stream Wrap(string encoding, Stream body) => encoding == "gzip"

@@ -109,25 +109,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
         var models = app.Services.GetRequiredService<ModelManager>();
         LogLoading(logger, options.ModelRepository);
-        try
-        {
-            models.LoadAll();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogRepositoryUnreadable(logger, ex.Message);
-            await app.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
 
-        if (options.ExitOnError && !models.Table.AllReady)
-        {
-            LogExitOnError(logger);
-            models.Dispose();
-            await app.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
-
+        // Models load while Kestrel starts; readiness turns true only once both are done.
+        var loading = Task.Run(models.LoadAll);
         var context = app.Services.GetRequiredService<ServerContext>();
         var host = new InferenceServerHost(app, context, http, grpcListener, metrics);
         var httpHandler = app.Services.GetRequiredService<KServeHttpHandler>();
@@ -151,7 +135,39 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(() => context.Stopping = true);
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
 
-        await app.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            LogCannotListen(logger, ex.Message);
+            await loading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            models.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        try
+        {
+            await loading.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogRepositoryUnreadable(logger, ex.Message);
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        if (options.ExitOnError && !models.Table.AllReady)
+        {
+            LogExitOnError(logger);
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
         context.Started = true;
         LogListening(logger, host.HttpPort, host.GrpcPort, host.MetricsPort);
         return host;
@@ -171,6 +187,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Cannot read the model repository: {Reason}")]
     private static partial void LogRepositoryUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "Cannot listen: {Reason}")]
+    private static partial void LogCannotListen(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Serving HTTP on port {HttpPort}, gRPC on port {GrpcPort}, metrics on port {MetricsPort}")]
     private static partial void LogListening(ILogger logger, int httpPort, int grpcPort, int metricsPort);

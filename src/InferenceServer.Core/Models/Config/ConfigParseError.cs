@@ -6,8 +6,11 @@ namespace InferenceServer.Core.Models.Config;
 /// </summary>
 /// <param name="Source">The file path or label the text came from, printed as given.</param>
 /// <param name="Line">1-based line of the offending token.</param>
-/// <param name="Column">1-based column of the offending token, counted in characters.</param>
-/// <param name="Field">The protobuf field being read, or null when the error is outside any field.</param>
+/// <param name="Column">1-based column of the offending token, counted in characters (in bytes for JSON syntax errors).</param>
+/// <param name="Field">
+/// The protobuf field being read (for a map, <c>name.key</c> or <c>name.value</c> in text format), or null when the
+/// error is outside any field. A lexical error just after a value names the field that value belonged to.
+/// </param>
 /// <param name="Message">What is wrong, without the location prefix.</param>
 public sealed record ConfigParseError(string Source, int Line, int Column, string? Field, string Message)
 {

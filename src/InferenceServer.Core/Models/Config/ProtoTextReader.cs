@@ -17,8 +17,8 @@ namespace InferenceServer.Core.Models.Config;
 /// block   := "{" message "}" | "&lt;" message "&gt;"
 /// scalar  := ["-"] number | identifier | string { string }
 /// </code>
-/// Map fields are repeated <c>{ key: k value: v }</c> blocks. Stricter than the reference in one way: a
-/// singular field given twice is an error even when its first value was the proto3 default.
+/// Map fields are repeated <c>{ key: k value: v }</c> blocks. A singular field given twice is an error
+/// whatever its first value, so a proto3 default cannot hide a duplicate.
 /// Errors are thrown as <see cref="ConfigParseException"/> and turned into a result by <see cref="ProtoTextParser"/>.
 /// </summary>
 internal sealed class ProtoTextReader

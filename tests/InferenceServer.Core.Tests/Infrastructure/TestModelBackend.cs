@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Inference;
+using InferenceServer.Core.Models;
+
+namespace InferenceServer.Core.Tests.Infrastructure;
+
+/// <summary>
+/// A backend for repository tests: serves configs with <c>backend: "test"</c>; a version folder holding
+/// <see cref="FailMarker"/> fails to load with the file's text as the reason.
+/// </summary>
+internal sealed class TestModelBackend : IModelBackend
+{
+    public const string BackendName = "test";
+    public const string FailMarker = "fail.txt";
+
+    public string Platform => "test_platform";
+
+    /// <summary>Every runtime this backend handed out, so tests can check they were disposed.</summary>
+    public ConcurrentBag<TestModelRuntime> Runtimes { get; } = [];
+
+    public bool CanServe(ModelConfig config, string versionDirectory) => config.Backend == BackendName;
+
+    public IModelRuntime Load(ModelLoadRequest request)
+    {
+        var marker = Path.Combine(request.VersionDirectory, FailMarker);
+        if (File.Exists(marker))
+        {
+            throw new ModelLoadException(File.ReadAllText(marker));
+        }
+
+        var runtime = new TestModelRuntime(request.Config, new TestModelInstance($"{request.ModelName}_0"));
+        Runtimes.Add(runtime);
+        return runtime;
+    }
+}

@@ -1,0 +1,14 @@
+namespace InferenceServer.Core.Tests.Infrastructure;
+
+/// <summary>Every await in these tests is bounded, so a lost completion fails the test instead of hanging the run.</summary>
+internal static class TestTimeouts
+{
+    /// <summary>Generous for a loaded CI machine; nothing here should come close.</summary>
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
+
+    public static Task WithTimeout(this Task task) => task.WaitAsync(Default);
+
+    public static Task WithTimeout(this ValueTask task) => task.AsTask().WaitAsync(Default);
+
+    public static Task<T> WithTimeout<T>(this Task<T> task) => task.WaitAsync(Default);
+}

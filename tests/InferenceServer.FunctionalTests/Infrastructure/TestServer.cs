@@ -1,0 +1,103 @@
+using System.Net;
+using Grpc.Net.Client;
+using InferenceServer.Hosting;
+
+namespace InferenceServer.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The real server, in process, on Kestrel at 127.0.0.1 with free ports, over a repository written to a
+/// fresh temporary folder; plus an HTTP client and a gRPC channel pointed at it. Disposing stops the
+/// server and deletes the folder.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly InferenceServerHost _host;
+    private readonly string _repository;
+
+    private TestServer(InferenceServerHost host, string repository)
+    {
+        _host = host;
+        _repository = repository;
+        HttpPort = host.HttpPort;
+        GrpcPort = host.GrpcPort;
+        Http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"),
+            Timeout = TestTimeouts.Request,
+        };
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = int.MaxValue,
+            MaxSendMessageSize = int.MaxValue,
+        });
+        Grpc = new InferenceGrpcClient(Channel);
+    }
+
+    public int HttpPort { get; }
+
+    public int GrpcPort { get; }
+
+    public HttpClient Http { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public InferenceGrpcClient Grpc { get; }
+
+    /// <summary>
+    /// Writes a repository with <paramref name="writeRepository"/> and starts a server over it. The options
+    /// start from what every test wants (loopback, free ports, keep serving when a model fails);
+    /// <paramref name="configure"/> changes the rest.
+    /// </summary>
+    internal static async Task<TestServer> StartAsync(Action<string> writeRepository, Action<ServerOptions>? configure = null)
+    {
+        var repository = Path.Combine(Path.GetTempPath(), "inference-server-functional-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(repository);
+        try
+        {
+            writeRepository(repository);
+            var options = new ServerOptions
+            {
+                ModelRepository = repository,
+                Address = "127.0.0.1",
+                HttpPort = 0,
+                GrpcPort = 0,
+                MetricsPort = 0,
+                ExitOnError = false,
+            };
+            configure?.Invoke(options);
+
+            // Information logs (a line per loaded model) are noise in test output; errors still show.
+            var host = await InferenceServerHost.StartAsync(options, ["--Logging:LogLevel:Default=Warning"]).WaitAsync(TestTimeouts.Server)
+                ?? throw new InvalidOperationException("the server did not start (a model failed and ExitOnError is set)");
+            return new TestServer(host, repository);
+        }
+        catch
+        {
+            DeleteRepository(repository);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Channel.Dispose();
+        await _host.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Server);
+        DeleteRepository(_repository);
+    }
+
+    private static void DeleteRepository(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is not worth failing a test run over.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

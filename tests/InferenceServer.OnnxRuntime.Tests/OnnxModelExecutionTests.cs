@@ -1,0 +1,268 @@
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Repository;
+using InferenceServer.Core.Tensors;
+using InferenceServer.ModelBuilder.Samples;
+using InferenceServer.OnnxRuntime.Tests.Infrastructure;
+using OnnxType = InferenceServer.ModelBuilder.Onnx.TensorProto.Types.DataType;
+
+namespace InferenceServer.OnnxRuntime.Tests;
+
+/// <summary>
+/// One repository of models loaded once for the execution tests: an Identity model per datatype (no
+/// config but an instance_group of one, so the rest is auto-completed), Triton's simple and simple_string.
+/// </summary>
+public sealed class ExecutionRepositoryFixture : IDisposable
+{
+    public static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    internal static readonly IReadOnlyDictionary<DataType, OnnxType> IdentityTypes = new Dictionary<DataType, OnnxType>
+    {
+        [DataType.Bool] = OnnxType.Bool,
+        [DataType.UInt8] = OnnxType.Uint8,
+        [DataType.UInt16] = OnnxType.Uint16,
+        [DataType.UInt32] = OnnxType.Uint32,
+        [DataType.UInt64] = OnnxType.Uint64,
+        [DataType.Int8] = OnnxType.Int8,
+        [DataType.Int16] = OnnxType.Int16,
+        [DataType.Int32] = OnnxType.Int32,
+        [DataType.Int64] = OnnxType.Int64,
+        [DataType.Fp16] = OnnxType.Float16,
+        [DataType.Fp32] = OnnxType.Float,
+        [DataType.Fp64] = OnnxType.Double,
+        [DataType.Bytes] = OnnxType.String,
+        [DataType.Bf16] = OnnxType.Bfloat16,
+    };
+
+    private readonly TempRepository _repository = new();
+    private readonly Dictionary<string, ModelEntry> _entries = [];
+
+    public ExecutionRepositoryFixture()
+    {
+        const string OneInstance = "instance_group [ { count: 1, kind: KIND_CPU } ]";
+        foreach (var (type, onnx) in IdentityTypes)
+        {
+            _repository.Add(IdentityName(type), SampleModels.Identity(onnx), OneInstance);
+        }
+
+        _repository.Add("simple", SampleModels.Simple(), OneInstance);
+        _repository.Add("simple_string", SampleModels.SimpleString(), OneInstance);
+        _repository.Add("fixed", SampleModels.FixedShape(), OneInstance);
+
+        var loader = new ModelRepositoryLoader(new ModelRepository(_repository.Root), [new OnnxRuntimeBackend(Pool)], Time);
+        foreach (var name in loader.Repository.ListModelNames())
+        {
+            _entries[name] = loader.Load(name);
+        }
+    }
+
+    /// <summary>The pool outputs are rented from; leak tracking shows every response gave its buffers back.</summary>
+    public PinnedBufferPool Pool { get; } = new(trackLeaks: true);
+
+    internal ManualTimeProvider Time { get; } = new(Now);
+
+    public static string IdentityName(DataType type) => "identity_" + type.ToProtocolString().ToLowerInvariant();
+
+    public ModelVersion Model(string name)
+    {
+        var entry = _entries[name];
+        return entry.Latest ?? throw new InvalidOperationException($"model '{name}' did not load: {entry.UnavailableReason}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            foreach (var version in entry.ReadyVersions)
+            {
+                version.Dispose();
+            }
+        }
+
+        Pool.Dispose();
+        _repository.Dispose();
+    }
+}
+
+public sealed class OnnxModelExecutionTests : IClassFixture<ExecutionRepositoryFixture>, IDisposable
+{
+    private readonly ExecutionRepositoryFixture _fixture;
+
+    // Request inputs live in pinned buffers of their own, as the front ends hand them over.
+    private readonly PinnedBufferPool _inputs = new(trackLeaks: true);
+
+    public OnnxModelExecutionTests(ExecutionRepositoryFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    public void Dispose()
+    {
+        // Every response and request buffer went back: nothing leaked on any path.
+        Assert.Equal(0, _fixture.Pool.OutstandingCount);
+        Assert.Equal(0, _inputs.OutstandingCount);
+        _inputs.Dispose();
+    }
+
+    public static TheoryData<DataType> AllTypes => new(ExecutionRepositoryFixture.IdentityTypes.Keys);
+
+    private void AddInput(InferenceRequest request, string name, DataType type, long[] shape, byte[] data)
+    {
+        var buffer = _inputs.Rent(data.Length);
+        data.CopyTo(buffer.Span);
+        request.Own(buffer);
+        InferenceRequest.SetInputData(request.AddInput(name, type, TensorShape.Create(shape), spec: null), buffer.Memory);
+    }
+
+    private static async Task Infer(ModelVersion model, InferenceRequest request)
+    {
+        await model.InferAsync(request).WithTimeout();
+        Assert.False(request.Error.IsError, request.Error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTypes))]
+    public async Task InferAsync_IdentityOfEachDatatype_ReturnsInputBytesAndCountsStatistics(DataType type)
+    {
+        var model = _fixture.Model(ExecutionRepositoryFixture.IdentityName(type));
+        Assert.Equal(4, model.Config.MaxBatchSize);
+        var data = TensorData.Create(type, 6);
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT0", type, [2, 3], data);
+        var statistics = model.Statistics;
+        var (success, queue, executions, inferences, computes) =
+            (statistics.Success.Count, statistics.Queue.Count, statistics.ExecutionCount, statistics.InferenceCount, statistics.ComputeInfer.Count);
+        _fixture.Time.Advance(TimeSpan.FromMinutes(1));
+
+        await Infer(model, request);
+
+        var output = Assert.Single(request.Outputs.ToArray());
+        Assert.Equal("OUTPUT0", output.Name);
+        Assert.Equal(type, output.DataType);
+        Assert.Equal([2L, 3L], output.Shape.ToArray());
+        Assert.Equal(data, output.Data.ToArray());
+        Assert.NotNull(output.Buffer);
+        Assert.Equal(0, output.Buffer.Pointer % PinnedBufferPool.Alignment);
+
+        Assert.Equal(success + 1, statistics.Success.Count);
+        Assert.Equal(0, statistics.Fail.Count);
+        Assert.Equal(queue + 1, statistics.Queue.Count);
+        Assert.Equal(executions + 1, statistics.ExecutionCount);
+        Assert.Equal(inferences + 2, statistics.InferenceCount);
+        Assert.Equal(computes + 1, statistics.ComputeInfer.Count);
+        Assert.Equal(statistics.ComputeInfer.Count, statistics.ComputeInput.Count);
+        Assert.Equal(statistics.ComputeInfer.Count, statistics.ComputeOutput.Count);
+        Assert.Equal(_fixture.Time.GetUtcNow().ToUnixTimeMilliseconds(), statistics.LastInferenceMilliseconds);
+
+        request.TryReset();
+    }
+
+    [Theory]
+    [InlineData(DataType.Fp32)]
+    [InlineData(DataType.Bytes)]
+    public async Task InferAsync_ZeroSizeTensor_ReturnsEmptyOutputOfThatShape(DataType type)
+    {
+        var model = _fixture.Model(ExecutionRepositoryFixture.IdentityName(type));
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT0", type, [1, 0], []);
+
+        await Infer(model, request);
+
+        var output = Assert.Single(request.Outputs.ToArray());
+        Assert.Equal([1L, 0L], output.Shape.ToArray());
+        Assert.Equal(0, output.Data.Length);
+        request.TryReset();
+    }
+
+    [Fact]
+    public async Task InferAsync_SimpleAddSub_ComputesBothOutputs()
+    {
+        var model = _fixture.Model("simple");
+        var a = Enumerable.Range(0, 32).ToArray();
+        var b = Enumerable.Range(0, 32).Select(i => i * 10).ToArray();
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT0", DataType.Int32, [2, 16], TensorData.Bytes(a));
+        AddInput(request, "INPUT1", DataType.Int32, [2, 16], TensorData.Bytes(b));
+
+        await Infer(model, request);
+
+        var outputs = request.Outputs.ToArray();
+        Assert.Equal(["OUTPUT0", "OUTPUT1"], outputs.Select(o => o.Name));
+        Assert.Equal(TensorData.Bytes(a.Zip(b, (x, y) => x + y).ToArray()), outputs[0].Data.ToArray());
+        Assert.Equal(TensorData.Bytes(a.Zip(b, (x, y) => x - y).ToArray()), outputs[1].Data.ToArray());
+        Assert.All(outputs, o => Assert.Equal([2L, 16L], o.Shape.ToArray()));
+        request.TryReset();
+    }
+
+    [Fact]
+    public async Task InferAsync_RequestedOutputSubset_ReturnsOnlyThoseInRequestedOrder()
+    {
+        var model = _fixture.Model("simple");
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT1", DataType.Int32, [1, 16], TensorData.Bytes(Enumerable.Repeat(2, 16).ToArray()));
+        AddInput(request, "INPUT0", DataType.Int32, [1, 16], TensorData.Bytes(Enumerable.Repeat(5, 16).ToArray()));
+        request.AddRequestedOutput("OUTPUT1", binary: true);
+
+        await Infer(model, request);
+
+        var output = Assert.Single(request.Outputs.ToArray());
+        Assert.Equal("OUTPUT1", output.Name);
+        Assert.Equal(TensorData.Bytes(Enumerable.Repeat(3, 16).ToArray()), output.Data.ToArray());
+        request.TryReset();
+    }
+
+    [Fact]
+    public async Task InferAsync_SimpleString_ParsesAndFormatsDecimalStrings()
+    {
+        var model = _fixture.Model("simple_string");
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT0", DataType.Bytes, [1, 16], TensorData.Strings(Enumerable.Range(0, 16).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
+        AddInput(request, "INPUT1", DataType.Bytes, [1, 16], TensorData.Strings(Enumerable.Repeat("1", 16).ToArray()));
+
+        await Infer(model, request);
+
+        var sum = request.Outputs[0];
+        Assert.Equal("OUTPUT0", sum.Name);
+        Assert.Equal(DataType.Bytes, sum.DataType);
+        Assert.Equal(TensorData.Strings(Enumerable.Range(1, 16).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()), sum.Data.ToArray());
+        request.TryReset();
+    }
+
+    [Fact]
+    public async Task InferAsync_FixedShapeModel_RunsWithoutBatchDimension()
+    {
+        var model = _fixture.Model("fixed");
+        var values = new[] { 1f, 2f, 3f, -4f, 0.5f, 1e-3f };
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT0", DataType.Fp32, [2, 3], TensorData.Bytes(values));
+        var inferences = model.Statistics.InferenceCount;
+
+        await Infer(model, request);
+
+        var output = Assert.Single(request.Outputs.ToArray());
+        Assert.Equal([2L, 3L], output.Shape.ToArray());
+        Assert.Equal(TensorData.Bytes(values.Select(v => v + v).ToArray()), output.Data.ToArray());
+        Assert.Equal(inferences + 1, model.Statistics.InferenceCount);
+        request.TryReset();
+    }
+
+    [Fact]
+    public async Task InferAsync_InvalidRequest_FailsBeforeExecutionAndCountsFailure()
+    {
+        var model = _fixture.Model("fixed");
+        var executions = model.Statistics.ExecutionCount;
+        var failures = model.Statistics.Fail.Count;
+        var request = new InferenceRequest();
+        AddInput(request, "INPUT0", DataType.Fp32, [2, 3], new byte[23]);
+
+        await model.InferAsync(request).WithTimeout();
+
+        Assert.Equal(InferenceErrorCode.InvalidArgument, request.Error.Code);
+        Assert.Contains("'INPUT0'", request.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(request.Outputs.ToArray());
+        Assert.Equal(executions, model.Statistics.ExecutionCount);
+        Assert.Equal(failures + 1, model.Statistics.Fail.Count);
+        request.TryReset();
+    }
+}
