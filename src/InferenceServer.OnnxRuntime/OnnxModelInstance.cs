@@ -3,16 +3,22 @@ using System.Diagnostics;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Scheduling;
 using InferenceServer.Core.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime;
 
 /// <summary>
-/// One ONNX Runtime session serving requests on its scheduler's dedicated thread. Inputs are handed
-/// to ONNX Runtime in place (OrtValues over the request's pinned memory, no copy); outputs are copied
-/// once into pooled pinned buffers the response owns. All scratch lists are per instance and reused,
-/// because an instance runs one request at a time.
+/// One ONNX Runtime session serving batches on its scheduler's dedicated thread.
+/// <list type="bullet">
+/// <item>Inputs: a single request's tensors are handed to ONNX Runtime in place (OrtValues over the
+/// request's pinned memory); a batch's are gathered into one pooled pinned buffer per input.</item>
+/// <item>Outputs: when every output's shape is known before the run (fixed dims in the config, no BYTES),
+/// ONNX Runtime writes straight into pooled pinned buffers; otherwise its outputs are copied once. Each
+/// request of a batch then answers from its slice of the batch's buffer (shared, reference-counted).</item>
+/// </list>
+/// All scratch state is per instance and reused, because an instance runs one batch at a time.
 /// </summary>
 internal sealed unsafe class OnnxModelInstance : IModelInstance
 {
@@ -26,8 +32,13 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private readonly List<string> _inputNames = [];
     private readonly List<OrtValue> _inputValues = [];
     private readonly List<MemoryHandle> _pins = [];
+    private readonly List<PinnedBuffer> _gathered = [];
     private readonly List<string> _outputNames = [];
     private readonly List<TensorSpec> _outputSpecs = [];
+    private readonly List<OrtValue> _outputValues = [];
+    private readonly List<PinnedBuffer?> _outputBuffers = [];
+    private readonly List<long[]> _outputShapes = [];
+    private readonly ShapeArrays _shapes = new();
 
     public OnnxModelInstance(string name, InferenceSession session, ModelSignature signature, PinnedBufferPool pool)
     {
@@ -39,40 +50,67 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
     public string Name { get; }
 
-    public void Execute(InferenceRequest request)
+    public ExecutionTimings Execute(ReadOnlySpan<InferenceRequest> batch)
     {
         var start = Stopwatch.GetTimestamp();
+        var first = batch[0];
+        long rows = 0;
+        foreach (var request in batch)
+        {
+            rows += request.BatchSize;
+        }
+
         try
         {
-            foreach (var input in request.Inputs)
+            var slot = 0;
+            foreach (var input in first.Inputs)
             {
                 _inputNames.Add(input.Spec!.Name);
-                _inputValues.Add(CreateInput(input, request.BatchSize));
+                _inputValues.Add(batch.Length == 1 ? CreateInput(input, rows, slot++) : GatherInput(batch, input.Spec, rows, slot++));
             }
 
-            SelectOutputs(request);
+            SelectOutputs(first);
+            var preallocated = TryPreallocateOutputs(rows);
             var inputsReady = Stopwatch.GetTimestamp();
-            using var results = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
-            var inferred = Stopwatch.GetTimestamp();
-            var index = 0;
-            foreach (var value in results)
+            long inferred;
+            if (preallocated)
             {
-                AddOutput(request, _outputSpecs[index++], value);
+                _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+                inferred = Stopwatch.GetTimestamp();
+                for (var i = 0; i < _outputSpecs.Count; i++)
+                {
+                    var buffer = _outputBuffers[i]!;
+                    _outputBuffers[i] = null;
+                    Scatter(batch, rows, _outputSpecs[i], _outputShapes[i], buffer);
+                }
+            }
+            else
+            {
+                using var results = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
+                inferred = Stopwatch.GetTimestamp();
+                var index = 0;
+                foreach (var value in results)
+                {
+                    AddOutputs(batch, rows, _outputSpecs[index++], value);
+                }
             }
 
             var end = Stopwatch.GetTimestamp();
-            request.Version!.Statistics.RecordExecution(
-                request.BatchSize,
+            return new ExecutionTimings(
                 ModelVersionStatistics.ElapsedNanoseconds(start, inputsReady),
                 ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
-                ModelVersionStatistics.ElapsedNanoseconds(inferred, end),
-                request.Version.Time);
+                ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
         }
         catch (OnnxRuntimeException ex)
         {
-            // The request passed the config's checks but the model itself refused it (e.g. a -1
-            // dimension the graph cannot take): the caller's input is at fault, not the server.
-            request.Fail(InferenceError.InvalidArgument($"model '{request.Version?.Name}' rejected the request: {ex.Message}"));
+            // The requests passed the config's checks but the model itself refused them (e.g. a -1
+            // dimension the graph cannot take): the callers' input is at fault, not the server.
+            foreach (var request in batch)
+            {
+                request.SetError(InferenceError.InvalidArgument($"model '{request.Version?.Name}' rejected the request: {ex.Message}"));
+            }
+
+            return default;
         }
         finally
         {
@@ -80,11 +118,10 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         }
     }
 
-    private OrtValue CreateInput(InferenceInput input, long batchSize)
+    private OrtValue CreateInput(InferenceInput input, long rows, int slot)
     {
         var spec = input.Spec!;
-        var shape = spec.Reshape is null ? input.Shape.ToArray()
-            : _signature.Batches ? [batchSize, .. spec.Reshape] : spec.Reshape;
+        var shape = spec.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions) : ReshapedShape(spec, rows, slot);
         if (input.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
@@ -103,6 +140,70 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         var address = input.Data.Length == 0 ? EmptyTensorAddress : (IntPtr)handle.Pointer;
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(input.DataType), shape, address, input.Data.Length);
     }
+
+    /// <summary>Concatenates one input of every request of the batch along the batch dimension.</summary>
+    private OrtValue GatherInput(ReadOnlySpan<InferenceRequest> batch, TensorSpec spec, long rows, int slot)
+    {
+        var firstInput = Find(batch[0], spec);
+        var shape = spec.Reshape is null ? _shapes.Get(slot, firstInput.Shape.Dimensions, rows) : ReshapedShape(spec, rows, slot);
+        if (spec.DataType == DataType.Bytes)
+        {
+            long elements = 0;
+            foreach (var request in batch)
+            {
+                elements += Find(request, spec).Shape.ElementCount;
+            }
+
+            var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+            var index = 0;
+            foreach (var request in batch)
+            {
+                var input = Find(request, spec);
+                var data = input.Data.Span;
+                for (long i = 0; i < input.Shape.ElementCount; i++)
+                {
+                    value.StringTensorSetElementAt(BytesTensor.ReadElement(ref data), index++);
+                }
+            }
+
+            return value;
+        }
+
+        long total = 0;
+        foreach (var request in batch)
+        {
+            total += Find(request, spec).Data.Length;
+        }
+
+        var buffer = _pool.Rent(checked((int)total));
+        _gathered.Add(buffer);
+        var destination = buffer.Span;
+        foreach (var request in batch)
+        {
+            var data = Find(request, spec).Data.Span;
+            data.CopyTo(destination);
+            destination = destination[data.Length..];
+        }
+
+        var address = total == 0 ? EmptyTensorAddress : buffer.Pointer;
+        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), shape, address, total);
+    }
+
+    private static InferenceInput Find(InferenceRequest request, TensorSpec spec)
+    {
+        foreach (var input in request.Inputs)
+        {
+            if (ReferenceEquals(input.Spec, spec))
+            {
+                return input;
+            }
+        }
+
+        throw new InvalidOperationException($"a batched request lacks input '{spec.Name}'");
+    }
+
+    private long[] ReshapedShape(TensorSpec spec, long rows, int slot) =>
+        _signature.Batches ? _shapes.Get(slot, spec.Reshape!, rows, prependBatch: true) : spec.Reshape!;
 
     private void SelectOutputs(InferenceRequest request)
     {
@@ -125,7 +226,40 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         }
     }
 
-    private void AddOutput(InferenceRequest request, TensorSpec spec, OrtValue value)
+    /// <summary>Binds every output to a pooled buffer when all their shapes are known before the run.</summary>
+    private bool TryPreallocateOutputs(long rows)
+    {
+        foreach (var spec in _outputSpecs)
+        {
+            if (spec.DataType == DataType.Bytes || !Array.TrueForAll(spec.Reshape ?? spec.Dimensions, d => d >= 0))
+            {
+                return false;
+            }
+        }
+
+        var slot = 100;
+        foreach (var spec in _outputSpecs)
+        {
+            var configured = spec.Reshape ?? spec.Dimensions;
+            var dims = _signature.Batches ? _shapes.Get(slot++, configured, rows, prependBatch: true) : configured;
+            _outputShapes.Add(dims);
+            long elements = 1;
+            foreach (var d in dims)
+            {
+                elements = checked(elements * d);
+            }
+
+            var bytes = checked((int)(elements * spec.DataType.ElementSize()));
+            var buffer = _pool.Rent(bytes);
+            _outputBuffers.Add(buffer);
+            _outputValues.Add(OrtValue.CreateTensorValueWithData(
+                OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), dims, bytes == 0 ? EmptyTensorAddress : buffer.Pointer, bytes));
+        }
+
+        return true;
+    }
+
+    private void AddOutputs(ReadOnlySpan<InferenceRequest> batch, long rows, TensorSpec spec, OrtValue value)
     {
         var info = value.GetTensorTypeAndShape();
         var type = OnnxTypes.FromOnnx(info.ElementDataType);
@@ -135,44 +269,82 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                 $"output '{spec.Name}' came back as {info.ElementDataType}, but the configuration says {spec.DataType.ToConfigString()}");
         }
 
-        var shape = ClientShape(spec, info.Shape, request.BatchSize);
-        PinnedBuffer buffer;
+        var modelShape = info.Shape;
+        if (batch.Length > 1 && (modelShape.Length == 0 || modelShape[0] != rows))
+        {
+            throw new InvalidOperationException(
+                $"output '{spec.Name}' has shape {TensorShape.Format(modelShape)} for a batch of {rows} rows; its first dimension must be the batch");
+        }
+
         if (type == DataType.Bytes)
         {
-            var count = (int)info.ElementCount;
-            long total = 0;
-            for (var i = 0; i < count; i++)
-            {
-                total += BytesTensor.PrefixSize + value.GetStringElementAsSpan(i).Length;
-            }
-
-            buffer = _pool.Rent(checked((int)total));
-            var destination = buffer.Span;
-            for (var i = 0; i < count; i++)
-            {
-                destination = destination[BytesTensor.WriteElement(destination, value.GetStringElementAsSpan(i))..];
-            }
-        }
-        else
-        {
-            var source = value.GetTensorDataAsSpan<byte>();
-            buffer = _pool.Rent(source.Length);
-            source.CopyTo(buffer.Span);
+            AddBytesOutputs(batch, spec, value, modelShape, info.ElementCount);
+            return;
         }
 
-        request.AddOutput(spec, shape, buffer);
+        var source = value.GetTensorDataAsSpan<byte>();
+        var buffer = _pool.Rent(source.Length);
+        source.CopyTo(buffer.Span);
+        Scatter(batch, rows, spec, modelShape, buffer);
     }
 
-    // With a reshape the client sees the configured dims, not the model's; fall back to the model's
-    // shape when the configured dims are not all fixed.
-    private TensorShape ClientShape(TensorSpec spec, long[] modelShape, long batchSize)
+    /// <summary>Hands each request its rows of <paramref name="buffer"/> (whole, for a single request).</summary>
+    private void Scatter(ReadOnlySpan<InferenceRequest> batch, long rows, TensorSpec spec, long[] modelShape, PinnedBuffer buffer)
     {
-        if (spec.Reshape is null || !spec.HasFixedDimensions)
+        if (batch.Length == 1)
         {
-            return TensorShape.Create(modelShape);
+            batch[0].AddOutput(spec, ClientShape(spec, modelShape, batch[0].BatchSize), buffer);
+            return;
         }
 
-        return TensorShape.Create(_signature.Batches ? [batchSize, .. spec.Dimensions] : spec.Dimensions);
+        var bytesPerRow = buffer.Length / rows;
+        var shared = SharedPinnedBuffer.Create(buffer, batch.Length);
+        long offset = 0;
+        foreach (var request in batch)
+        {
+            var length = request.BatchSize * bytesPerRow;
+            request.AddSharedOutput(spec, ClientShape(spec, modelShape, request.BatchSize), shared, (int)offset, (int)length);
+            offset += length;
+        }
+    }
+
+    private void AddBytesOutputs(ReadOnlySpan<InferenceRequest> batch, TensorSpec spec, OrtValue value, long[] modelShape, long elementCount)
+    {
+        var rows = batch.Length == 1 ? 1 : modelShape[0];
+        var elementsPerRow = batch.Length == 1 ? elementCount : elementCount / rows;
+        long element = 0;
+        foreach (var request in batch)
+        {
+            var count = batch.Length == 1 ? elementCount : request.BatchSize * elementsPerRow;
+            long total = 0;
+            for (var i = element; i < element + count; i++)
+            {
+                total += BytesTensor.PrefixSize + value.GetStringElementAsSpan((int)i).Length;
+            }
+
+            var buffer = _pool.Rent(checked((int)total));
+            var destination = buffer.Span;
+            for (var i = element; i < element + count; i++)
+            {
+                destination = destination[BytesTensor.WriteElement(destination, value.GetStringElementAsSpan((int)i))..];
+            }
+
+            element += count;
+            request.AddOutput(spec, ClientShape(spec, modelShape, request.BatchSize), buffer);
+        }
+    }
+
+    // The client sees the configured dims (not the model's when reshaped), with its own rows first;
+    // without a reshape, or when the configured dims are not all fixed, the model's shape is what it gets.
+    private TensorShape ClientShape(TensorSpec spec, long[] modelShape, long requestRows)
+    {
+        if (spec.Reshape is not null && spec.HasFixedDimensions)
+        {
+            return TensorShape.Create(_signature.Batches ? [requestRows, .. spec.Dimensions] : spec.Dimensions);
+        }
+
+        var shape = TensorShape.Create(modelShape);
+        return _signature.Batches && modelShape.Length > 0 ? shape.WithFirstDimension(requestRows) : shape;
     }
 
     private void Cleanup()
@@ -182,14 +354,34 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             value.Dispose();
         }
 
+        foreach (var value in _outputValues)
+        {
+            value.Dispose();
+        }
+
         foreach (var pin in _pins)
         {
             pin.Dispose();
         }
 
+        foreach (var buffer in _gathered)
+        {
+            buffer.Dispose();
+        }
+
+        // Output buffers not handed to a request (the run failed) go back to the pool.
+        foreach (var buffer in _outputBuffers)
+        {
+            buffer?.Dispose();
+        }
+
         _inputValues.Clear();
+        _outputValues.Clear();
+        _outputBuffers.Clear();
+        _outputShapes.Clear();
         _inputNames.Clear();
         _pins.Clear();
+        _gathered.Clear();
         _outputNames.Clear();
         _outputSpecs.Clear();
     }

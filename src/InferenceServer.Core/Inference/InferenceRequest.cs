@@ -39,6 +39,15 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable
     /// <summary>Stopwatch timestamp of entering the scheduler queue.</summary>
     public long QueuedTimestamp { get; internal set; }
 
+    /// <summary>The request's <c>priority</c> parameter: 0 = the model's default level, 1 = highest.</summary>
+    public ulong Priority { get; set; }
+
+    /// <summary>The request's <c>timeout</c> parameter in microseconds (0 = none); the queue policy decides whether it counts.</summary>
+    public ulong TimeoutMicroseconds { get; set; }
+
+    /// <summary>Scheduler state while queued: the request's place in its level's list and its clock readings.</summary>
+    internal Scheduling.QueueEntry Queue;
+
     /// <summary>Return every model output not listed in <see cref="RequestedOutputs"/> in binary (HTTP).</summary>
     public bool BinaryDataOutput { get; set; }
 
@@ -79,14 +88,36 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable
         return output;
     }
 
+    /// <summary>
+    /// Adds a produced output that is a slice of a batch's output buffer; the response holds one of the
+    /// buffer's references and releases it when reset.
+    /// </summary>
+    public InferenceOutput AddSharedOutput(TensorSpec spec, in Tensors.TensorShape shape, Memory.SharedPinnedBuffer shared, int offset, int length)
+    {
+        var output = NextSlot(_outputs, ref _outputCount);
+        output.SetShared(spec, shape, shared, offset, length);
+        return output;
+    }
+
     /// <summary>Keeps a resource (a pooled body buffer, a pinned handle) alive until the request is reset.</summary>
     public void Own(IDisposable resource) => _ownedResources.Add(resource);
 
     /// <summary>Awaits completion: success or <see cref="Error"/>.</summary>
     public ValueTask WaitAsync() => new(this, _completion.Version);
 
-    /// <summary>Marks the request done; the awaiting front end resumes on the thread pool.</summary>
-    public void Complete() => _completion.SetResult(true);
+    /// <summary>
+    /// Marks the request done (with its outputs, or with <see cref="Error"/> when one was set); the
+    /// awaiting front end resumes on the thread pool.
+    /// </summary>
+    public void Complete()
+    {
+        if (Error.IsError)
+        {
+            ReleaseOutputs();
+        }
+
+        _completion.SetResult(true);
+    }
 
     /// <summary>Fails the request with an expected error.</summary>
     public void Fail(InferenceError error)
@@ -96,7 +127,7 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable
         _completion.SetResult(true);
     }
 
-    /// <summary>Records an error found before the request reached a scheduler.</summary>
+    /// <summary>Records an error without completing the request (before scheduling, or by a model instance; the scheduler completes).</summary>
     public void SetError(InferenceError error) => Error = error;
 
     public bool TryReset()
@@ -125,6 +156,9 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable
         BatchSize = 1;
         Error = default;
         BinaryDataOutput = false;
+        Priority = 0;
+        TimeoutMicroseconds = 0;
+        Queue = default;
         ReceivedTimestamp = 0;
         QueuedTimestamp = 0;
         _completion.Reset();

@@ -1,39 +1,83 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace InferenceServer.Core.Memory;
 
 /// <summary>
-/// A 64-byte aligned block of native memory rented from a <see cref="PinnedBufferPool"/>. Native memory
-/// never moves, so ONNX Runtime (and DMA engines) can read and write it in place. Exactly one owner
-/// holds a buffer at a time; <see cref="Dispose()"/> hands it back to the pool, and a second return
-/// is reported as a bug instead of corrupting the pool.
+/// A lease on a 64-byte aligned block of native memory rented from a <see cref="PinnedBufferPool"/>.
+/// Native memory never moves, so ONNX Runtime (and DMA engines) can read and write it in place.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Exactly one owner holds a lease at a time; <see cref="Dispose()"/> ends it (a pooled buffer goes
+/// back to its size class, a fallback buffer is freed). A second <see cref="Dispose()"/> is a bug in
+/// the caller: in debug mode it throws <see cref="InvalidOperationException"/> with the stack of the
+/// first return; otherwise it is counted in <see cref="PinnedBufferPool.DoubleReturnCount"/> and
+/// ignored, because a throw on a model thread would take the process down.
+/// </para>
+/// <para>
+/// Outside debug mode the pool reuses lease objects, so a stale reference that is disposed again
+/// after the buffer was rented by someone else cannot be told apart from the new owner's return.
+/// Debug mode hands every rent a fresh lease object (the native memory moves to it on return), so
+/// there every double return and every use after return (<see cref="IsRented"/> is false, the span
+/// is empty) is caught exactly.
+/// </para>
+/// </remarks>
 public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
 {
-    private readonly PinnedBufferPool? _pool;
-    private byte* _pointer;
-    private int _rented;
+    private const int Idle = 0;
+    private const int Leased = 1;
 
-    internal PinnedBuffer(PinnedBufferPool? pool, int sizeClass, int capacity)
+    private readonly PinnedBufferPool _pool;
+    private byte* _pointer;
+    private int _state;
+
+    internal PinnedBuffer(PinnedBufferPool pool, int sizeClass, int capacity)
+        : this(pool, sizeClass, capacity, (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(capacity, 1), PinnedBufferPool.Alignment))
+    {
+    }
+
+    private PinnedBuffer(PinnedBufferPool pool, int sizeClass, int capacity, byte* pointer)
     {
         _pool = pool;
         SizeClass = sizeClass;
         Capacity = capacity;
-        _pointer = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(capacity, 1), PinnedBufferPool.Alignment);
+        _pointer = pointer;
     }
 
-    /// <summary>Address of the first byte.</summary>
+    /// <summary>Address of the first byte (zero once a fallback buffer is freed or a debug-mode lease is returned).</summary>
     public IntPtr Pointer => (IntPtr)_pointer;
 
-    /// <summary>Bytes allocated.</summary>
+    /// <summary>Bytes allocated: the size class for a pooled buffer, the exact length asked for a fallback one.</summary>
     public int Capacity { get; }
 
-    /// <summary>Bytes the renter asked for; <see cref="Span"/> and <see cref="Memory"/> cover this many.</summary>
+    /// <summary>Bytes the renter asked for; <see cref="Span"/> and <see cref="Memory"/> cover this many. 0 once returned.</summary>
     public int Length { get; private set; }
 
-    /// <summary>Index of the pool's size class, or -1 for an unpooled (oversize) buffer.</summary>
+    /// <summary>
+    /// True from <see cref="PinnedBufferPool.Rent"/> until <see cref="Dispose()"/>. Reliable for a stale
+    /// reference only in debug mode (elsewhere the lease object may have been rented out again).
+    /// </summary>
+    public bool IsRented => Volatile.Read(ref _state) == Leased;
+
+    /// <summary>Index of the pool's size class, or -1 for a fallback (unpooled, exact-size) buffer.</summary>
     internal int SizeClass { get; }
+
+    /// <summary>An exact-size allocation outside the pool's budget, freed on return.</summary>
+    internal bool IsFallback => SizeClass < 0;
+
+    /// <summary>Debug mode: where this lease was rented.</summary>
+    internal StackTrace? RentStack { get; private set; }
+
+    /// <summary>Debug mode: the pool's rent counter when this lease was rented.</summary>
+    internal long RentSequence { get; private set; }
+
+    /// <summary>Debug mode: <see cref="TimeProvider.GetTimestamp"/> when this lease was rented.</summary>
+    internal long RentTimestamp { get; private set; }
+
+    /// <summary>Debug mode: where this lease was returned, for the double-return report.</summary>
+    internal StackTrace? ReturnStack { get; private set; }
 
     /// <summary>The rented bytes.</summary>
     public Span<byte> Span => new(_pointer, Length);
@@ -44,28 +88,29 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     public override Span<byte> GetSpan() => new(_pointer, Length);
 
     /// <summary>Native memory is always pinned; pinning only hands out the address.</summary>
-    public override MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
+    public override MemoryHandle Pin(int elementIndex = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)elementIndex, (uint)Capacity, nameof(elementIndex));
+        ObjectDisposedException.ThrowIf(_pointer == null, this);
+        return new MemoryHandle(_pointer + elementIndex);
+    }
 
     public override void Unpin()
     {
     }
 
-    /// <summary>Returns the buffer to its pool (or frees it when unpooled).</summary>
+    /// <summary>Ends the lease: returns the buffer to its pool, or frees it when it is a fallback buffer.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _rented, 0) == 0)
+        var returnStack = _pool.IsDebug ? new StackTrace(fNeedFileInfo: true) : null;
+        if (Interlocked.Exchange(ref _state, Idle) == Idle)
         {
-            throw new InvalidOperationException("Pinned buffer returned twice.");
+            _pool.OnDoubleReturn(this);
+            return;
         }
 
-        if (_pool is null)
-        {
-            Free();
-        }
-        else
-        {
-            _pool.Return(this);
-        }
+        ReturnStack = returnStack;
+        _pool.Return(this);
     }
 
     /// <summary>Shrinks <see cref="Length"/> once the renter knows how many bytes it used.</summary>
@@ -77,8 +122,31 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
 
     internal void MarkRented(int length)
     {
-        _rented = 1;
         Length = length;
+        Volatile.Write(ref _state, Leased);
+    }
+
+    internal void RecordRent(StackTrace stack, long sequence, long timestamp)
+    {
+        RentStack = stack;
+        RentSequence = sequence;
+        RentTimestamp = timestamp;
+    }
+
+    /// <summary>Outside debug mode: the idle buffer shows nothing to a stale reference.</summary>
+    internal void ResetLength() => Length = 0;
+
+    /// <summary>
+    /// Debug mode: moves the native memory to a fresh lease object for the next renter and leaves this
+    /// one returned for good (no memory, empty span), so a stale reference can never reach the next
+    /// renter's bytes and a second return is always caught.
+    /// </summary>
+    internal PinnedBuffer Retire()
+    {
+        var successor = new PinnedBuffer(_pool, SizeClass, Capacity, _pointer);
+        _pointer = null;
+        Length = 0;
+        return successor;
     }
 
     internal void Free()
@@ -88,6 +156,8 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
             NativeMemory.AlignedFree(_pointer);
             _pointer = null;
         }
+
+        Length = 0;
     }
 
     protected override void Dispose(bool disposing) => Dispose();

@@ -1,10 +1,11 @@
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Scheduling;
 
 namespace InferenceServer.Core.Models;
 
 /// <summary>
-/// One execution context of a model version (an ONNX Runtime session, say). An instance runs one
-/// request at a time on the dedicated thread its scheduler gives it.
+/// One execution context of a model version (an ONNX Runtime session, say). An instance runs one batch
+/// at a time on the dedicated thread its scheduler gives it.
 /// </summary>
 public interface IModelInstance : IDisposable
 {
@@ -12,8 +13,10 @@ public interface IModelInstance : IDisposable
     string Name { get; }
 
     /// <summary>
-    /// Runs the request and adds its outputs. Expected failures (a model that rejects the input) are
-    /// reported with <see cref="InferenceRequest.Fail"/>; the caller completes successful requests.
+    /// Runs the requests as one execution (their rows concatenated along the batch dimension; a single
+    /// request when the model does not batch) and adds each request's outputs. Expected failures (a model
+    /// that rejects the input) are recorded with <see cref="InferenceRequest.SetError"/> on the affected
+    /// requests; the scheduler completes every request afterwards. An exception fails the whole batch.
     /// </summary>
-    void Execute(InferenceRequest request);
+    ExecutionTimings Execute(ReadOnlySpan<InferenceRequest> batch);
 }

@@ -12,7 +12,7 @@ namespace InferenceServer.Core.Models;
 public sealed class ModelVersion : IDisposable
 {
     private readonly IModelRuntime _runtime;
-    private readonly InstanceScheduler _scheduler;
+    private readonly RequestScheduler _scheduler;
 
     public ModelVersion(string name, long version, ModelConfig config, ModelSignature signature, IModelRuntime runtime, TimeProvider time)
     {
@@ -23,7 +23,9 @@ public sealed class ModelVersion : IDisposable
         Signature = signature;
         Time = time;
         _runtime = runtime;
-        _scheduler = new InstanceScheduler(name, runtime.Instances, Statistics);
+        SchedulerPolicy = SchedulerPolicy.FromConfig(config);
+        Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows);
+        _scheduler = new RequestScheduler(name, runtime.Instances, SchedulerPolicy, Statistics, time);
     }
 
     public string Name { get; }
@@ -37,7 +39,10 @@ public sealed class ModelVersion : IDisposable
 
     public ModelSignature Signature { get; }
 
-    public ModelVersionStatistics Statistics { get; } = new();
+    public ModelVersionStatistics Statistics { get; }
+
+    /// <summary>How requests are queued and batched (from <c>dynamic_batching</c>).</summary>
+    public SchedulerPolicy SchedulerPolicy { get; }
 
     public TimeProvider Time { get; }
 

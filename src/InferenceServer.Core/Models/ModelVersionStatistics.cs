@@ -8,9 +8,17 @@ namespace InferenceServer.Core.Models;
 /// </summary>
 public sealed class ModelVersionStatistics
 {
+    // Indexed by batch size; entries appear on first use and live as long as the version.
+    private readonly BatchSizeStatistics?[] _batchSizes;
     private long _inferenceCount;
     private long _executionCount;
     private long _lastInferenceMilliseconds;
+
+    /// <param name="maxBatchRows">Largest batch the model runs (1 when it does not batch).</param>
+    public ModelVersionStatistics(int maxBatchRows = 1)
+    {
+        _batchSizes = new BatchSizeStatistics?[Math.Max(1, maxBatchRows) + 1];
+    }
 
     public StatisticDuration Success { get; } = new();
 
@@ -31,15 +39,46 @@ public sealed class ModelVersionStatistics
     /// <summary>Milliseconds since the Unix epoch of the last completed inference (0 if none).</summary>
     public long LastInferenceMilliseconds => Interlocked.Read(ref _lastInferenceMilliseconds);
 
-    /// <summary>Records one model execution over <paramref name="rows"/> rows.</summary>
-    public void RecordExecution(long rows, long inputNs, long inferNs, long outputNs, TimeProvider time)
+    /// <summary>The batch sizes executed so far, ascending (Triton's <c>batch_stats</c>).</summary>
+    public IEnumerable<BatchSizeStatistics> BatchSizes
     {
-        Interlocked.Add(ref _inferenceCount, rows);
+        get
+        {
+            for (var i = 0; i < _batchSizes.Length; i++)
+            {
+                if (Volatile.Read(ref _batchSizes[i]) is { } statistics)
+                {
+                    yield return statistics;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records one model execution over <paramref name="rows"/> rows of which <paramref name="successfulRows"/>
+    /// in <paramref name="successfulRequests"/> requests succeeded. As in Triton, every request of a batch
+    /// is charged the batch's compute durations, so compute counts equal success counts.
+    /// </summary>
+    public void RecordExecution(long rows, int successfulRequests, long successfulRows, Scheduling.ExecutionTimings timings, TimeProvider time)
+    {
+        Interlocked.Add(ref _inferenceCount, successfulRows);
         Interlocked.Increment(ref _executionCount);
-        ComputeInput.Add(1, inputNs);
-        ComputeInfer.Add(1, inferNs);
-        ComputeOutput.Add(1, outputNs);
+        ComputeInput.Add(successfulRequests, successfulRequests * timings.InputNanoseconds);
+        ComputeInfer.Add(successfulRequests, successfulRequests * timings.InferNanoseconds);
+        ComputeOutput.Add(successfulRequests, successfulRequests * timings.OutputNanoseconds);
+        var batch = BatchSize(rows);
+        batch.ComputeInput.Add(1, timings.InputNanoseconds);
+        batch.ComputeInfer.Add(1, timings.InferNanoseconds);
+        batch.ComputeOutput.Add(1, timings.OutputNanoseconds);
         Volatile.Write(ref _lastInferenceMilliseconds, time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    private BatchSizeStatistics BatchSize(long rows)
+    {
+        var index = (int)Math.Clamp(rows, 0, _batchSizes.Length - 1);
+        return Volatile.Read(ref _batchSizes[index])
+            ?? Interlocked.CompareExchange(ref _batchSizes[index], new BatchSizeStatistics(rows), null)
+            ?? _batchSizes[index]!;
     }
 
     /// <summary>Nanoseconds between two <see cref="Stopwatch"/> timestamps.</summary>

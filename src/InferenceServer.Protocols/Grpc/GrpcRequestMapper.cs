@@ -29,6 +29,26 @@ internal static class GrpcRequestMapper
             }
         }
 
+        if (message.Parameters.TryGetValue("priority", out var priority))
+        {
+            if (!TryGetUnsigned(priority, out var value))
+            {
+                return InferenceError.InvalidArgument("parameter 'priority' must be an int64_param (>= 0) or uint64_param");
+            }
+
+            request.Priority = value;
+        }
+
+        if (message.Parameters.TryGetValue("timeout", out var timeout))
+        {
+            if (!TryGetUnsigned(timeout, out var value))
+            {
+                return InferenceError.InvalidArgument("parameter 'timeout' must be an int64_param (>= 0, microseconds) or uint64_param");
+            }
+
+            request.TimeoutMicroseconds = value;
+        }
+
         var raw = message.RawInputContents;
         var rawIndex = 0;
         foreach (var tensor in message.Inputs)
@@ -240,4 +260,20 @@ internal static class GrpcRequestMapper
 
     /// <summary>Raw bytes of an output for <c>raw_output_contents</c> (the protobuf message needs its own copy).</summary>
     public static ByteString ToByteString(ReadOnlySpan<byte> data) => ByteString.CopyFrom(data);
+
+    private static bool TryGetUnsigned(InferParameter parameter, out ulong value)
+    {
+        switch (parameter.ParameterChoiceCase)
+        {
+            case InferParameter.ParameterChoiceOneofCase.Int64Param when parameter.Int64Param >= 0:
+                value = (ulong)parameter.Int64Param;
+                return true;
+            case InferParameter.ParameterChoiceOneofCase.Uint64Param:
+                value = parameter.Uint64Param;
+                return true;
+            default:
+                value = 0;
+                return false;
+        }
+    }
 }

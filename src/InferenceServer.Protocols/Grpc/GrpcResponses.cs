@@ -69,7 +69,7 @@ internal static class GrpcResponses
         foreach (var version in versions)
         {
             var stats = version.Statistics;
-            response.ModelStats.Add(new ModelStatistics
+            var model = new ModelStatistics
             {
                 Name = version.Name,
                 Version = version.VersionString,
@@ -87,7 +87,19 @@ internal static class GrpcResponses
                     CacheHit = new StatisticDuration(),
                     CacheMiss = new StatisticDuration(),
                 },
-            });
+            };
+            foreach (var batch in stats.BatchSizes)
+            {
+                model.BatchStats.Add(new InferBatchStatistics
+                {
+                    BatchSize = (ulong)batch.BatchSize,
+                    ComputeInput = Duration(batch.ComputeInput),
+                    ComputeInfer = Duration(batch.ComputeInfer),
+                    ComputeOutput = Duration(batch.ComputeOutput),
+                });
+            }
+
+            response.ModelStats.Add(model);
         }
 
         return response;

@@ -177,6 +177,28 @@ internal sealed class InferRequestParser
                 continue;
             }
 
+            if (reader.ValueTextEquals("priority"u8) || reader.ValueTextEquals("timeout"u8))
+            {
+                var isPriority = reader.ValueTextEquals("priority"u8);
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt64(out var value))
+                {
+                    return InferenceError.InvalidArgument(
+                        $"parameter '{(isPriority ? "priority" : "timeout")}' must be an unsigned integer{(isPriority ? "" : " (microseconds)")}");
+                }
+
+                if (isPriority)
+                {
+                    _request.Priority = value;
+                }
+                else
+                {
+                    _request.TimeoutMicroseconds = value;
+                }
+
+                continue;
+            }
+
             if (reader.ValueSpan.StartsWith("triton_"u8))
             {
                 return InferenceError.InvalidArgument($"parameter '{reader.GetString()}' is reserved: names starting with 'triton_' cannot be used in requests");

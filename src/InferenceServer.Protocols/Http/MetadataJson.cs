@@ -83,6 +83,16 @@ internal static class MetadataJson
             WriteDuration(writer, "cache_miss"u8, null);
             writer.WriteEndObject();
             writer.WriteStartArray("batch_stats"u8);
+            foreach (var batch in stats.BatchSizes)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("batch_size"u8, batch.BatchSize);
+                WriteDuration(writer, "compute_input"u8, batch.ComputeInput);
+                WriteDuration(writer, "compute_infer"u8, batch.ComputeInfer);
+                WriteDuration(writer, "compute_output"u8, batch.ComputeOutput);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndArray();
             writer.WriteStartArray("memory_usage"u8);
             writer.WriteEndArray();

@@ -42,7 +42,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     /// <summary>Loads the models and starts listening. Returns null (after logging why) when a model failed and --exit-on-error is set.</summary>
-    public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null)
+    /// <param name="time">The clock the schedulers' batching delays and queue timeouts run on (tests drive a fake one).</param>
+    public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.SetMinimumLevel(options.LogVerbose > 0 ? LogLevel.Debug : LogLevel.Information);
@@ -55,9 +56,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             console.UseUtcTimestamp = true;
         });
 
-        var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize);
+        var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize, options.PinnedMemoryPoolDebug);
         builder.Services.AddSingleton(pool);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(new ModelRepository(options.ModelRepository));
         builder.Services.AddSingleton<IModelBackend>(new OnnxRuntimeBackend(pool));
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(

@@ -48,6 +48,17 @@ internal sealed class ServerOptions
     /// <summary>Model control mode: none (load everything at start-up, no changes).</summary>
     public string ModelControlMode { get; set; } = "none";
 
-    /// <summary>Idle bytes the pinned tensor pool keeps (Triton's --pinned-memory-pool-byte-size: 256 MiB).</summary>
+    /// <summary>
+    /// Byte budget of the pinned tensor pool: native bytes held in size-classed buffers, rented and idle
+    /// together (Triton's --pinned-memory-pool-byte-size: 256 MiB; 0 or more). Rents beyond it fall back
+    /// to plain, exact-size allocations that are counted and freed on return.
+    /// </summary>
     public long PinnedMemoryPoolByteSize { get; set; } = 256L << 20;
+
+    /// <summary>
+    /// Debug mode for the pinned tensor pool (default false): every lease records where it was rented
+    /// (leak reports) and a double return throws with the first return's stack. Costs a stack capture
+    /// per rent and return, so it is for tests and leak hunting, not production.
+    /// </summary>
+    public bool PinnedMemoryPoolDebug { get; set; }
 }

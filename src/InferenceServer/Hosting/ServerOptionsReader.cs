@@ -28,7 +28,8 @@ internal static class ServerOptionsReader
         ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
         ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
         ("model-control-mode", "none", "Model control mode: none"),
-        ("pinned-memory-pool-byte-size", "268435456", "Idle bytes the pinned tensor pool keeps"),
+        ("pinned-memory-pool-byte-size", "268435456", "Byte budget of the pinned tensor pool; rents beyond it fall back to plain allocations (counted)"),
+        ("pinned-memory-pool-debug", "false", "Record where each pinned buffer is rented (leak reports) and throw on a double return; slower"),
     ];
 
     /// <summary>Parses; on a bad flag or value returns null and sets <paramref name="error"/>.</summary>
@@ -138,6 +139,7 @@ internal static class ServerOptionsReader
             case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;
             case "model-control-mode": options.ModelControlMode = value; break;
             case "pinned-memory-pool-byte-size": options.PinnedMemoryPoolByteSize = Number(name, value, 0, long.MaxValue); break;
+            case "pinned-memory-pool-debug": options.PinnedMemoryPoolDebug = Bool(name, value); break;
         }
     }
 

@@ -5,14 +5,15 @@ using InferenceServer.Core.Tests.Infrastructure;
 namespace InferenceServer.Core.Tests.Memory;
 
 /// <summary>
-/// N workers × many cycles rent and return buffers of mixed sizes against a small retained limit, so
-/// reuse, frees beyond the limit and oversize buffers all race with each other.
+/// N workers × many cycles rent and return buffers of mixed sizes against a small budget in debug
+/// mode, so reuse, evictions, budget fallbacks and oversize fallbacks all race with each other.
 /// Invariants checked:
 /// <list type="number">
 /// <item>A rented buffer has exactly one owner: no other worker holds it, and the bytes its owner wrote stay intact until it is returned.</item>
-/// <item>While a worker holds a buffer, <see cref="PinnedBufferPool.RentedBytes"/> counts at least its capacity and <see cref="PinnedBufferPool.AllocatedBytes"/> at least <see cref="PinnedBufferPool.RentedBytes"/> of it.</item>
+/// <item>While a worker holds a pooled buffer, <see cref="PinnedBufferPool.RentedBytes"/> and <see cref="PinnedBufferPool.AllocatedBytes"/> count at least its capacity; while it holds a fallback buffer, <see cref="PinnedBufferPool.FallbackRentedBytes"/> does.</item>
+/// <item><see cref="PinnedBufferPool.AllocatedBytes"/> never exceeds the budget.</item>
 /// <item>Every buffer is 64-byte aligned and at least as long as asked.</item>
-/// <item>When all workers are done: rents equal returns, nothing is outstanding or rented, and the idle bytes kept are within the retained limit.</item>
+/// <item>When all workers are done: rents equal returns, nothing is outstanding or rented, no return was a double return, and the pool holds only idle bytes within the budget.</item>
 /// <item>Disposing the pool then frees exactly what the counters say it holds (<see cref="PinnedBufferPool.AllocatedBytes"/> reaches 0).</item>
 /// </list>
 /// </summary>
@@ -20,12 +21,12 @@ public class PinnedBufferPoolConcurrencyTests
 {
     private const int Workers = 8;
     private const int Cycles = 3000;
-    private const long RetainedLimit = 256 * 1024;
+    private const long Budget = 256 * 1024;
 
     [Fact]
     public async Task RentReturn_ManyWorkersManyCycles_KeepsOwnershipAndAccountingExact()
     {
-        var pool = new PinnedBufferPool(RetainedLimit, trackLeaks: true);
+        var pool = new PinnedBufferPool(Budget, debug: true);
         var owners = new ConcurrentDictionary<PinnedBuffer, int>(ReferenceEqualityComparer.Instance);
         long rents = 0, returns = 0;
         var failures = new ConcurrentQueue<string>();
@@ -52,9 +53,16 @@ public class PinnedBufferPoolConcurrencyTests
                     failures.Enqueue($"worker {worker}: bad buffer for {length}: length {buffer.Length}, capacity {buffer.Capacity}, address {buffer.Pointer}");
                 }
 
-                if (pool.RentedBytes < buffer.Capacity || pool.AllocatedBytes < buffer.Capacity)
+                if (buffer.IsFallback
+                    ? pool.FallbackRentedBytes < buffer.Capacity
+                    : pool.RentedBytes < buffer.Capacity || pool.AllocatedBytes < buffer.Capacity)
                 {
-                    failures.Enqueue($"worker {worker}: counters below a held buffer ({pool.RentedBytes} rented, {pool.AllocatedBytes} allocated)");
+                    failures.Enqueue($"worker {worker}: counters below a held buffer ({pool.RentedBytes} rented, {pool.AllocatedBytes} allocated, {pool.FallbackRentedBytes} fallback)");
+                }
+
+                if (pool.AllocatedBytes > Budget)
+                {
+                    failures.Enqueue($"worker {worker}: {pool.AllocatedBytes} allocated, budget {Budget}");
                 }
 
                 var tag = (byte)((worker * 31) + cycle);
@@ -92,11 +100,17 @@ public class PinnedBufferPoolConcurrencyTests
         Assert.Equal(rents, Interlocked.Read(ref returns));
         Assert.Empty(owners);
         Assert.Equal(0, pool.OutstandingCount);
+        Assert.Empty(pool.GetLeakReport().Leaks);
+        Assert.Equal(0, pool.DoubleReturnCount);
         Assert.Equal(0, pool.RentedBytes);
-        Assert.InRange(pool.AllocatedBytes, 0, RetainedLimit);
+        Assert.Equal(0, pool.FallbackRentedBytes);
+        Assert.True(pool.OversizeCount > 0 && pool.FallbackCount > pool.OversizeCount, "both kinds of fallback should have raced");
+        Assert.Equal(pool.IdleBytes, pool.AllocatedBytes);
+        Assert.InRange(pool.AllocatedBytes, 0, Budget);
 
         pool.Dispose();
         Assert.Equal(0, pool.AllocatedBytes);
+        Assert.Equal(0, pool.IdleBytes);
     }
 
     // The bytes a worker stamps: all of a small buffer, the first 64 KiB of a large one (touching all
@@ -107,8 +121,8 @@ public class PinnedBufferPoolConcurrencyTests
     public async Task RentReturn_SameSizeClassFromManyWorkers_ReusesWithoutGrowingPastWorkerCount()
     {
         // Invariants: each worker holds one buffer at a time, so the pool never needs more buffers than
-        // workers; with a limit above that, nothing is freed and every later rent is a reuse.
-        using var pool = new PinnedBufferPool(retainedByteLimit: Workers * 4096, trackLeaks: true);
+        // workers; with a budget of exactly that, it never allocates past it and nothing is evicted.
+        using var pool = new PinnedBufferPool(byteBudget: Workers * 4096, debug: true);
         using var start = new Barrier(Workers);
 
         void Work()
@@ -128,6 +142,9 @@ public class PinnedBufferPoolConcurrencyTests
 
         Assert.Equal(0, pool.OutstandingCount);
         Assert.Equal(0, pool.RentedBytes);
+        Assert.Equal(0, pool.EvictedCount);
+        Assert.Equal(0, pool.DoubleReturnCount);
         Assert.InRange(pool.AllocatedBytes, 4096, Workers * 4096);
+        Assert.Equal(pool.AllocatedBytes, pool.IdleBytes);
     }
 }

@@ -27,8 +27,11 @@ public class PinnedBufferPoolTests
         Assert.Equal(length, buffer.Length);
         Assert.Equal(length, buffer.Span.Length);
         Assert.Equal(length, buffer.Memory.Length);
+        Assert.False(buffer.IsFallback);
         Assert.Equal(expectedCapacity, pool.RentedBytes);
         Assert.Equal(expectedCapacity, pool.AllocatedBytes);
+        Assert.Equal(0, pool.IdleBytes);
+        Assert.Equal(0, pool.FallbackCount);
     }
 
     [Theory]
@@ -69,6 +72,7 @@ public class PinnedBufferPoolTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(-1));
         Assert.Equal(0, pool.AllocatedBytes);
+        Assert.Equal(0, pool.OutstandingCount);
     }
 
     [Fact]
@@ -78,6 +82,7 @@ public class PinnedBufferPoolTests
         var first = pool.Rent(100);
         var address = first.Pointer;
         first.Dispose();
+        Assert.Equal(Smallest, pool.IdleBytes);
 
         using var second = pool.Rent(3000);
 
@@ -86,6 +91,7 @@ public class PinnedBufferPoolTests
         Assert.Equal(3000, second.Length);
         Assert.Equal(Smallest, pool.AllocatedBytes);
         Assert.Equal(Smallest, pool.RentedBytes);
+        Assert.Equal(0, pool.IdleBytes);
     }
 
     [Fact]
@@ -100,12 +106,14 @@ public class PinnedBufferPoolTests
         Assert.NotSame(small, large);
         Assert.Equal(2 * Smallest, large.Capacity);
         Assert.Equal(Smallest + (2 * Smallest), pool.AllocatedBytes);
+        Assert.Equal(Smallest, pool.IdleBytes);
+        Assert.Equal(0, pool.EvictedCount);
     }
 
     [Fact]
-    public void Return_WithinRetainedLimit_KeepsMemoryForReuse()
+    public void Return_WithinBudget_KeepsMemoryIdleForReuse()
     {
-        using var pool = new PinnedBufferPool(retainedByteLimit: 2 * Smallest);
+        using var pool = new PinnedBufferPool(byteBudget: 2 * Smallest);
         var a = pool.Rent(1);
         var b = pool.Rent(1);
 
@@ -113,15 +121,22 @@ public class PinnedBufferPoolTests
         b.Dispose();
 
         Assert.Equal(0, pool.RentedBytes);
+        Assert.Equal(2 * Smallest, pool.IdleBytes);
         Assert.Equal(2 * Smallest, pool.AllocatedBytes);
+        Assert.Equal(0, a.Length);
     }
 
     [Fact]
-    public void Return_BeyondRetainedLimit_FreesTheExcess()
+    public void Rent_BeyondBudget_FallsBackAndReusesPooledBuffersAfterReturn()
     {
-        using var pool = new PinnedBufferPool(retainedByteLimit: 2 * Smallest);
+        using var pool = new PinnedBufferPool(byteBudget: 2 * Smallest);
         var buffers = new[] { pool.Rent(1), pool.Rent(1), pool.Rent(1), pool.Rent(1) };
-        Assert.Equal(4 * Smallest, pool.AllocatedBytes);
+
+        Assert.Equal(2, buffers.Count(b => b.IsFallback));
+        Assert.Equal(2 * Smallest, pool.AllocatedBytes);
+        Assert.Equal(2, pool.FallbackCount);
+        Assert.Equal(2, pool.FallbackBytes);
+        Assert.Equal(2, pool.FallbackRentedBytes);
 
         foreach (var buffer in buffers)
         {
@@ -129,12 +144,15 @@ public class PinnedBufferPoolTests
         }
 
         Assert.Equal(0, pool.RentedBytes);
+        Assert.Equal(0, pool.FallbackRentedBytes);
         Assert.Equal(2 * Smallest, pool.AllocatedBytes);
+        Assert.Equal(2 * Smallest, pool.IdleBytes);
 
-        // The two kept buffers are reused; the third rent allocates again.
+        // The two pooled buffers are reused; the third rent falls back again.
         var again = new[] { pool.Rent(1), pool.Rent(1), pool.Rent(1) };
-        Assert.Equal(2, again.Count(b => buffers.Contains(b)));
-        Assert.Equal(3 * Smallest, pool.AllocatedBytes);
+        Assert.Equal(2, again.Count(b => buffers.Contains(b) && !b.IsFallback));
+        Assert.Equal(2 * Smallest, pool.AllocatedBytes);
+        Assert.Equal(3, pool.FallbackCount);
         foreach (var buffer in again)
         {
             buffer.Dispose();
@@ -142,82 +160,72 @@ public class PinnedBufferPoolTests
     }
 
     [Fact]
-    public void Return_BufferLargerThanRetainedLimit_IsFreed()
+    public void Rent_SizeClassAboveBudget_FallsBackWithoutFreeingIdleBuffers()
     {
-        using var pool = new PinnedBufferPool(retainedByteLimit: Smallest);
+        using var pool = new PinnedBufferPool(byteBudget: Smallest);
+        pool.Rent(1).Dispose();
 
-        pool.Rent(Smallest + 1).Dispose();
+        var buffer = pool.Rent(Smallest + 1);
 
-        Assert.Equal(0, pool.AllocatedBytes);
+        Assert.True(buffer.IsFallback);
+        Assert.Equal(Smallest + 1, buffer.Capacity);
+        Assert.Equal(0, pool.EvictedCount);
+        Assert.Equal(Smallest, pool.IdleBytes);
+        buffer.Dispose();
+        Assert.Equal(Smallest, pool.AllocatedBytes);
+        Assert.Equal(0, pool.FallbackRentedBytes);
     }
 
     [Fact]
-    public void Return_ZeroRetainedLimit_FreesEveryBuffer()
+    public void Rent_ZeroBudget_EveryRentIsAFallback()
     {
-        using var pool = new PinnedBufferPool(retainedByteLimit: 0);
+        using var pool = new PinnedBufferPool(byteBudget: 0);
         var first = pool.Rent(10);
         first.Dispose();
 
         using var second = pool.Rent(10);
 
         Assert.NotSame(first, second);
-        Assert.Equal(Smallest, pool.AllocatedBytes);
+        Assert.True(second.IsFallback);
+        Assert.Equal(10, second.Capacity);
+        Assert.Equal(0, pool.AllocatedBytes);
+        Assert.Equal(2, pool.FallbackCount);
+        Assert.Equal(20, pool.FallbackBytes);
+        Assert.Equal(10, pool.FallbackRentedBytes);
     }
 
     [Fact]
-    public void Rent_AboveLargestClass_AllocatesExactlyAndFreesOnReturn()
+    public void Rent_AboveLargestClass_IsAnExactOversizeFallbackFreedOnReturn()
     {
         using var pool = new PinnedBufferPool();
         const int Length = Largest + 1;
 
         var buffer = pool.Rent(Length);
+        Assert.True(buffer.IsFallback);
         Assert.Equal(Length, buffer.Capacity);
         Assert.Equal(Length, buffer.Length);
-        Assert.Equal(Length, pool.AllocatedBytes);
-        Assert.Equal(Length, pool.RentedBytes);
+        Assert.Equal(0, pool.AllocatedBytes);
+        Assert.Equal(0, pool.RentedBytes);
+        Assert.Equal(Length, pool.FallbackRentedBytes);
+        Assert.Equal(1, pool.FallbackCount);
+        Assert.Equal(1, pool.OversizeCount);
 
         buffer.Dispose();
 
-        Assert.Equal(0, pool.AllocatedBytes);
-        Assert.Equal(0, pool.RentedBytes);
+        Assert.Equal(IntPtr.Zero, buffer.Pointer);
+        Assert.Equal(0, pool.FallbackRentedBytes);
+        Assert.Equal(Length, pool.FallbackBytes);
         using var next = pool.Rent(Length);
         Assert.NotSame(buffer, next);
+        Assert.Equal(2, pool.OversizeCount);
     }
 
-    [Fact]
-    public void Dispose_SecondReturnOfSameBuffer_Throws()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OutstandingCount_InEitherMode_CountsPooledAndFallbackLeases(bool debug)
     {
-        using var pool = new PinnedBufferPool(trackLeaks: true);
-        var buffer = pool.Rent(10);
-        buffer.Dispose();
-
-        var ex = Assert.Throws<InvalidOperationException>(buffer.Dispose);
-
-        Assert.Contains("twice", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, pool.RentedBytes);
-        Assert.Equal(0, pool.OutstandingCount);
-
-        // The pool holds the buffer once: two rents get two different buffers.
-        using var a = pool.Rent(10);
-        using var b = pool.Rent(10);
-        Assert.NotSame(a, b);
-    }
-
-    [Fact]
-    public void Dispose_SecondReturnOfOversizeBuffer_Throws()
-    {
-        using var pool = new PinnedBufferPool();
-        var buffer = pool.Rent(Largest + 1);
-        buffer.Dispose();
-
-        Assert.Throws<InvalidOperationException>(buffer.Dispose);
-        Assert.Equal(0, pool.AllocatedBytes);
-    }
-
-    [Fact]
-    public void OutstandingCount_WithLeakTracking_CountsRentedBuffers()
-    {
-        using var pool = new PinnedBufferPool(trackLeaks: true);
+        using var pool = new PinnedBufferPool(debug: debug);
         Assert.Equal(0, pool.OutstandingCount);
 
         var a = pool.Rent(1);
@@ -238,18 +246,9 @@ public class PinnedBufferPoolTests
     }
 
     [Fact]
-    public void OutstandingCount_WithoutLeakTracking_IsMinusOne()
-    {
-        using var pool = new PinnedBufferPool();
-        using var buffer = pool.Rent(1);
-
-        Assert.Equal(-1, pool.OutstandingCount);
-    }
-
-    [Fact]
     public void Dispose_Pool_FreesIdleBuffersAndLaterReturnsFree()
     {
-        var pool = new PinnedBufferPool(trackLeaks: true);
+        var pool = new PinnedBufferPool(debug: true);
         var idle = pool.Rent(1);
         var held = pool.Rent(1);
         idle.Dispose();
@@ -257,10 +256,12 @@ public class PinnedBufferPoolTests
 
         pool.Dispose();
         Assert.Equal(Smallest, pool.AllocatedBytes);
+        Assert.Equal(0, pool.IdleBytes);
 
         held.Dispose();
         Assert.Equal(0, pool.AllocatedBytes);
         Assert.Equal(0, pool.RentedBytes);
+        Assert.Equal(0, pool.IdleBytes);
         Assert.Equal(0, pool.OutstandingCount);
 
         // Disposing twice is harmless.
@@ -268,11 +269,29 @@ public class PinnedBufferPoolTests
     }
 
     [Fact]
-    public void RetainedByteLimit_Default_Is256MiB()
+    public void ByteBudget_Default_Is256MiB()
     {
         using var pool = new PinnedBufferPool();
+        using var small = new PinnedBufferPool(byteBudget: 1000);
 
-        Assert.Equal(256L << 20, pool.RetainedByteLimit);
-        Assert.Equal(1000, new PinnedBufferPool(retainedByteLimit: 1000).RetainedByteLimit);
+        Assert.Equal(256L << 20, pool.ByteBudget);
+        Assert.Equal(PinnedBufferPool.DefaultByteBudget, pool.ByteBudget);
+        Assert.Equal(1000, small.ByteBudget);
+        Assert.False(pool.IsDebug);
+    }
+
+    [Fact]
+    public void Constructor_NegativeBudget_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PinnedBufferPool(byteBudget: -1));
+    }
+
+    [Fact]
+    public void Constructor_TrackLeaksSpelling_IsDebugModeWithDefaultBudget()
+    {
+        using var pool = new PinnedBufferPool(trackLeaks: true);
+
+        Assert.True(pool.IsDebug);
+        Assert.Equal(PinnedBufferPool.DefaultByteBudget, pool.ByteBudget);
     }
 }

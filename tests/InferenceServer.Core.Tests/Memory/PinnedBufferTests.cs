@@ -48,16 +48,56 @@ public class PinnedBufferTests
     }
 
     [Fact]
-    public void Dispose_ThroughIDisposableAndMemoryManager_ReturnsOnceThenThrows()
+    public void Dispose_ThroughIDisposableInDebug_ReturnsOnceThenThrows()
     {
-        using var pool = new PinnedBufferPool(trackLeaks: true);
+        using var pool = new PinnedBufferPool(debug: true);
         var buffer = pool.Rent(10);
         IDisposable disposable = buffer;
 
         disposable.Dispose();
 
         Assert.Equal(0, pool.OutstandingCount);
+        Assert.False(buffer.IsRented);
         Assert.Throws<InvalidOperationException>(disposable.Dispose);
+        Assert.Equal(1, pool.DoubleReturnCount);
+    }
+
+    [Fact]
+    public void Dispose_ThroughMemoryManagerNotDebug_ReturnsOnceThenCounts()
+    {
+        using var pool = new PinnedBufferPool();
+        var buffer = pool.Rent(10);
+        IDisposable asManager = (MemoryManager<byte>)buffer;
+
+        asManager.Dispose();
+        asManager.Dispose();
+
+        Assert.Equal(0, pool.OutstandingCount);
+        Assert.Equal(1, pool.DoubleReturnCount);
+        Assert.Equal(4096, pool.IdleBytes);
+    }
+
+    [Fact]
+    public void IsRented_FromRentUntilDispose_IsTrue()
+    {
+        using var pool = new PinnedBufferPool();
+        var buffer = pool.Rent(10);
+
+        Assert.True(buffer.IsRented);
+        buffer.Dispose();
+        Assert.False(buffer.IsRented);
+        Assert.Equal(0, buffer.Span.Length);
+    }
+
+    [Fact]
+    public void Pin_OutsideCapacity_Throws()
+    {
+        using var pool = new PinnedBufferPool();
+        using var buffer = pool.Rent(100);
+
+        buffer.Memory[40..].Pin().Dispose();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Pin(buffer.Capacity + 1));
     }
 
     [Fact]

@@ -43,12 +43,29 @@ public sealed class TestServer : IAsyncDisposable
 
     public InferenceGrpcClient Grpc { get; }
 
+    /// <summary>The version the server serves for <paramref name="name"/> (to observe its queue).</summary>
+    internal Core.Models.ModelVersion Model(string name) =>
+        _host.Context.Models.TryResolve(name, "", out var version) is { IsError: true } error
+            ? throw new InvalidOperationException(error.Message)
+            : version!;
+
+    /// <summary>Waits until <paramref name="count"/> requests are queued for <paramref name="name"/> (polled: the queue raises no event).</summary>
+    internal async Task WaitForQueuedAsync(string name, int count)
+    {
+        var model = Model(name);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
+        while (model.PendingRequestCount < count)
+        {
+            await Task.Delay(2, timeout.Token);
+        }
+    }
+
     /// <summary>
     /// Writes a repository with <paramref name="writeRepository"/> and starts a server over it. The options
     /// start from what every test wants (loopback, free ports, keep serving when a model fails);
     /// <paramref name="configure"/> changes the rest.
     /// </summary>
-    internal static async Task<TestServer> StartAsync(Action<string> writeRepository, Action<ServerOptions>? configure = null)
+    internal static async Task<TestServer> StartAsync(Action<string> writeRepository, Action<ServerOptions>? configure = null, TimeProvider? time = null)
     {
         var repository = Path.Combine(Path.GetTempPath(), "inference-server-functional-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(repository);
@@ -67,7 +84,7 @@ public sealed class TestServer : IAsyncDisposable
             configure?.Invoke(options);
 
             // Information logs (a line per loaded model) are noise in test output; errors still show.
-            var host = await InferenceServerHost.StartAsync(options, ["--Logging:LogLevel:Default=Warning"]).WaitAsync(TestTimeouts.Server)
+            var host = await InferenceServerHost.StartAsync(options, ["--Logging:LogLevel:Default=Warning"], time).WaitAsync(TestTimeouts.Server)
                 ?? throw new InvalidOperationException("the server did not start (a model failed and ExitOnError is set)");
             return new TestServer(host, repository);
         }

@@ -7,19 +7,22 @@ using InferenceServer.Core.Tests.Infrastructure;
 namespace InferenceServer.Core.Tests.Scheduling;
 
 /// <summary>
-/// Invariants of <see cref="InstanceScheduler"/> checked here:
+/// Invariants of <see cref="RequestScheduler"/> without dynamic batching (Triton's default scheduler) checked here:
 /// <list type="number">
 /// <item>Every enqueued request is completed exactly once: executed once by one instance, and its
 /// <see cref="InferenceRequest.WaitAsync"/> finishes once (a second completion would throw on the scheduler thread).</item>
-/// <item>That holds across <see cref="InstanceScheduler.Dispose"/>: requests queued before it still run; requests that
+/// <item>That holds across <see cref="RequestScheduler.Dispose"/>: requests queued before it still run; requests that
 /// reach a disposed scheduler are failed with UNAVAILABLE, never dropped.</item>
 /// <item>Instances run on dedicated, named background threads, never on the thread pool, one thread per instance.</item>
 /// <item>An instance that throws fails that request with INTERNAL and keeps serving.</item>
 /// <item>Statistics count one success or one failure per request.</item>
 /// </list>
 /// </summary>
-public class InstanceSchedulerTests
+public class DefaultSchedulingTests
 {
+    private static RequestScheduler NewScheduler(string model, IReadOnlyList<IModelInstance> instances, ModelVersionStatistics statistics) =>
+        new(model, instances, SchedulerPolicy.FromConfig(new global::Inference.ModelConfig { Name = model }), statistics, TimeProvider.System);
+
     private sealed class ExecutionLog
     {
         public ConcurrentDictionary<InferenceRequest, int> Executions { get; } = new(ReferenceEqualityComparer.Instance);
@@ -51,7 +54,7 @@ public class InstanceSchedulerTests
         var instances = new[] { new TestModelInstance("m_0", log.For("m_0")), new TestModelInstance("m_1", log.For("m_1")) };
         var requests = NewRequests(500);
 
-        using (var scheduler = new InstanceScheduler("m", instances, statistics))
+        using (var scheduler = NewScheduler("m", instances, statistics))
         {
             foreach (var request in requests)
             {
@@ -81,7 +84,7 @@ public class InstanceSchedulerTests
         string? name = null;
         var done = new InferenceRequest();
         var instance = new TestModelInstance("simple_0_0", _ => name = Thread.CurrentThread.Name);
-        using var scheduler = new InstanceScheduler("simple", [instance], new ModelVersionStatistics());
+        using var scheduler = NewScheduler("simple", [instance], new ModelVersionStatistics());
 
         scheduler.Enqueue(done);
         await done.WaitAsync().WithTimeout();
@@ -98,7 +101,7 @@ public class InstanceSchedulerTests
         var log = new ExecutionLog();
         var statistics = new ModelVersionStatistics();
         var instances = Enumerable.Range(0, 3).Select(i => new TestModelInstance($"m_{i}", log.For($"m_{i}"))).ToArray();
-        using var scheduler = new InstanceScheduler("m", instances, statistics);
+        using var scheduler = NewScheduler("m", instances, statistics);
         using var start = new Barrier(Producers);
         long completed = 0;
 
@@ -141,7 +144,7 @@ public class InstanceSchedulerTests
             record(request);
         });
         var statistics = new ModelVersionStatistics();
-        var scheduler = new InstanceScheduler("m", [instance], statistics);
+        var scheduler = NewScheduler("m", [instance], statistics);
         var requests = NewRequests(20);
         foreach (var request in requests)
         {
@@ -168,7 +171,7 @@ public class InstanceSchedulerTests
     public async Task Dispose_WithoutInstances_FailsQueuedRequestsAsUnavailable()
     {
         var statistics = new ModelVersionStatistics();
-        var scheduler = new InstanceScheduler("m", [], statistics);
+        var scheduler = NewScheduler("m", [], statistics);
         var requests = NewRequests(3);
         foreach (var request in requests)
         {
@@ -189,7 +192,7 @@ public class InstanceSchedulerTests
     public async Task Enqueue_AfterDispose_FailsRequestAsUnavailable()
     {
         var log = new ExecutionLog();
-        var scheduler = new InstanceScheduler("m", [new TestModelInstance("m_0", log.For("m_0"))], new ModelVersionStatistics());
+        var scheduler = NewScheduler("m", [new TestModelInstance("m_0", log.For("m_0"))], new ModelVersionStatistics());
         scheduler.Dispose();
         var request = new InferenceRequest();
 
@@ -212,7 +215,7 @@ public class InstanceSchedulerTests
         {
             var log = new ExecutionLog();
             var statistics = new ModelVersionStatistics();
-            var scheduler = new InstanceScheduler("m", [new TestModelInstance("m_0", log.For("m_0")), new TestModelInstance("m_1", log.For("m_1"))], statistics);
+            var scheduler = NewScheduler("m", [new TestModelInstance("m_0", log.For("m_0")), new TestModelInstance("m_1", log.For("m_1"))], statistics);
             var requests = new ConcurrentBag<InferenceRequest>();
             using var start = new Barrier(Producers + 1);
 
@@ -256,7 +259,7 @@ public class InstanceSchedulerTests
             }
         });
         var statistics = new ModelVersionStatistics();
-        using var scheduler = new InstanceScheduler("m", [instance], statistics);
+        using var scheduler = NewScheduler("m", [instance], statistics);
         var failing = new InferenceRequest();
         var next = new InferenceRequest();
 
@@ -275,9 +278,9 @@ public class InstanceSchedulerTests
     [Fact]
     public async Task Execute_InstanceFailsRequest_CompletesOnceWithThatError()
     {
-        var instance = new TestModelInstance("m_0", r => r.Fail(InferenceError.InvalidArgument("model says no")));
+        var instance = new TestModelInstance("m_0", r => r.SetError(InferenceError.InvalidArgument("model says no")));
         var statistics = new ModelVersionStatistics();
-        using var scheduler = new InstanceScheduler("m", [instance], statistics);
+        using var scheduler = NewScheduler("m", [instance], statistics);
         var request = new InferenceRequest();
 
         scheduler.Enqueue(request);

@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models;
+
+namespace InferenceServer.Core.Scheduling;
+
+/// <summary>
+/// Queues a model version's requests and runs them on its instances, with Triton's semantics: with
+/// <c>dynamic_batching</c>, requests are batched (<see cref="BatchPlanner"/>), served by priority level, and
+/// held to their level's queue policy (bounded queue, timeouts that reject or delay); without it, requests
+/// run one by one in arrival order on whichever instance is free.
+/// <para>
+/// Each instance owns a dedicated thread (model execution never blocks the thread pool) that forms its
+/// next batch itself when it becomes idle, under one lock shared with the front ends' enqueues. Waiting
+/// for a fuller batch or for a timeout uses one timer on the injected <see cref="TimeProvider"/>, so tests
+/// drive time by hand.
+/// </para>
+/// Invariants: every enqueued request is completed exactly once (answered, rejected, or failed), also
+/// across <see cref="Dispose"/>, which stops new requests, runs the queued ones, then stops the threads.
+/// </summary>
+public sealed class RequestScheduler : IScheduler
+{
+    private readonly object _gate = new();
+    private readonly string _modelName;
+    private readonly SchedulerPolicy _policy;
+    private readonly PriorityRequestQueue _queue;
+    private readonly ModelVersionStatistics _statistics;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+    private readonly long _maxDelayTicks;
+    private readonly OrderedCompletion? _ordered;
+    private readonly Thread[] _threads;
+    private readonly List<InferenceRequest> _expired = [];
+    private long _timerDue = long.MaxValue;
+    private bool _stopping;
+
+    public RequestScheduler(string modelName, IReadOnlyList<IModelInstance> instances, SchedulerPolicy policy, ModelVersionStatistics statistics, TimeProvider time)
+    {
+        _modelName = modelName;
+        _policy = policy;
+        _queue = new PriorityRequestQueue(policy);
+        _statistics = statistics;
+        _time = time;
+        _maxDelayTicks = MicrosecondsToTicks(policy.MaxQueueDelayMicroseconds);
+        _ordered = policy.PreserveOrdering ? new OrderedCompletion() : null;
+        _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _threads = new Thread[instances.Count];
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var instance = instances[i];
+            _threads[i] = new Thread(() => Run(instance))
+            {
+                IsBackground = true,
+                Name = $"{modelName}:{instance.Name}",
+            };
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread.Start();
+        }
+    }
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    public void Enqueue(InferenceRequest request)
+    {
+        request.QueuedTimestamp = Stopwatch.GetTimestamp();
+        InferenceError rejection;
+        lock (_gate)
+        {
+            rejection = Admit(request);
+        }
+
+        if (rejection.IsError)
+        {
+            _statistics.Fail.Add(1, ElapsedSinceReceived(request, Stopwatch.GetTimestamp()));
+            request.Fail(rejection);
+        }
+    }
+
+    // Under the lock.
+    private InferenceError Admit(InferenceRequest request)
+    {
+        if (_stopping)
+        {
+            return InferenceError.Unavailable($"model '{_modelName}' is unloading");
+        }
+
+        var level = _policy.LevelFor(request.Priority);
+        var levelPolicy = _policy.Level(level);
+        if (_queue.CountAt(level) >= levelPolicy.MaxQueueSize)
+        {
+            return InferenceError.Unavailable(_policy.LevelCount > 1
+                ? $"request for model '{_modelName}' rejected: the queue for priority level {level} is full ({levelPolicy.MaxQueueSize} requests)"
+                : $"request for model '{_modelName}' rejected: the queue is full ({levelPolicy.MaxQueueSize} requests)");
+        }
+
+        var now = _time.GetTimestamp();
+        var timeout = levelPolicy.TimeoutMicroseconds(request.TimeoutMicroseconds);
+        ref var entry = ref request.Queue;
+        entry.Level = level;
+        entry.EnqueuedAt = now;
+        entry.ExpiresAt = timeout == 0 ? long.MaxValue : now + MicrosecondsToTicks(timeout);
+        entry.Sequence = _ordered is null ? 0 : _ordered.NextSequence++;
+        _queue.Append(request);
+        if (entry.ExpiresAt != long.MaxValue)
+        {
+            ArmTimer(entry.ExpiresAt, now);
+        }
+
+        Monitor.Pulse(_gate);
+        return InferenceError.None;
+    }
+
+    private void Run(IModelInstance instance)
+    {
+        var batch = new InferenceRequest[_policy.Batching ? _policy.MaxBatchRows : 1];
+        while (true)
+        {
+            int count;
+            lock (_gate)
+            {
+                while (true)
+                {
+                    var now = _time.GetTimestamp();
+                    ExpireTimeouts(now);
+                    var plan = BatchPlanner.Plan(_queue, _policy, now, _maxDelayTicks, flush: _stopping);
+                    if (plan.RequestCount > 0)
+                    {
+                        count = Take(plan.RequestCount, batch);
+                        if (_queue.Count > 0)
+                        {
+                            Monitor.Pulse(_gate);
+                        }
+
+                        break;
+                    }
+
+                    if (_stopping && _queue.Count == 0)
+                    {
+                        return;
+                    }
+
+                    if (plan.WaitUntil != long.MaxValue)
+                    {
+                        ArmTimer(plan.WaitUntil, now);
+                    }
+
+                    Monitor.Wait(_gate);
+                }
+            }
+
+            Execute(instance, batch.AsSpan(0, count));
+            Array.Clear(batch, 0, count);
+        }
+    }
+
+    private int Take(int count, InferenceRequest[] batch)
+    {
+        var request = _queue.First();
+        for (var i = 0; i < count; i++)
+        {
+            var next = _queue.Next(request!);
+            _queue.Remove(request!);
+            batch[i] = request!;
+            request = next;
+        }
+
+        return count;
+    }
+
+    private void Execute(IModelInstance instance, Span<InferenceRequest> batch)
+    {
+        var start = Stopwatch.GetTimestamp();
+        ExecutionTimings timings = default;
+        try
+        {
+            timings = instance.Execute(batch);
+        }
+        catch (Exception ex)
+        {
+            foreach (var request in batch)
+            {
+                request.SetError(InferenceError.Internal($"model '{_modelName}' failed: {ex.Message}"));
+            }
+        }
+
+        var end = Stopwatch.GetTimestamp();
+        long rows = 0;
+        long successfulRows = 0;
+        var successes = 0;
+        foreach (var request in batch)
+        {
+            rows += request.BatchSize;
+            var total = ElapsedSinceReceived(request, end);
+            if (request.Error.IsError)
+            {
+                _statistics.Fail.Add(1, total);
+                continue;
+            }
+
+            successes++;
+            successfulRows += request.BatchSize;
+            _statistics.Success.Add(1, total);
+            _statistics.Queue.Add(1, ModelVersionStatistics.ElapsedNanoseconds(request.QueuedTimestamp, start));
+        }
+
+        if (successes > 0)
+        {
+            _statistics.RecordExecution(rows, successes, successfulRows, timings, _time);
+        }
+
+        // Completing hands the request back to its front end, which may recycle it: touch nothing after.
+        foreach (var request in batch)
+        {
+            Finish(request);
+        }
+    }
+
+    private void Finish(InferenceRequest request)
+    {
+        if (_ordered is null)
+        {
+            request.Complete();
+        }
+        else
+        {
+            _ordered.Finish(request);
+        }
+    }
+
+    // Under the lock.
+    private void ExpireTimeouts(long now)
+    {
+        _queue.Expire(now, _expired);
+        if (_expired.Count == 0)
+        {
+            return;
+        }
+
+        var end = Stopwatch.GetTimestamp();
+        foreach (var request in _expired)
+        {
+            var waited = _time.GetElapsedTime(request.Queue.EnqueuedAt, now);
+            _statistics.Fail.Add(1, ElapsedSinceReceived(request, end));
+            request.SetError(InferenceError.Unavailable(
+                $"request for model '{_modelName}' timed out in the queue after {(long)waited.TotalMicroseconds} µs"));
+            Finish(request);
+        }
+
+        _expired.Clear();
+    }
+
+    private void OnTimer()
+    {
+        lock (_gate)
+        {
+            _timerDue = long.MaxValue;
+            var now = _time.GetTimestamp();
+            ExpireTimeouts(now);
+            if (_queue.NextExpiry != long.MaxValue)
+            {
+                ArmTimer(_queue.NextExpiry, now);
+            }
+
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    // Under the lock. One timer serves every deadline: it is moved only earlier, and whoever it wakes re-arms what they still need.
+    private void ArmTimer(long due, long now)
+    {
+        if (due >= _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = due;
+        // Round up to whole milliseconds (the timer's resolution) so it never fires before the deadline.
+        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(_time.GetElapsedTime(now, Math.Max(now, due)).TotalMilliseconds));
+        _timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private long MicrosecondsToTicks(long microseconds) =>
+        microseconds >= long.MaxValue / _time.TimestampFrequency ? long.MaxValue / 4 : microseconds * _time.TimestampFrequency / 1_000_000;
+
+    private static long ElapsedSinceReceived(InferenceRequest request, long end) =>
+        ModelVersionStatistics.ElapsedNanoseconds(request.ReceivedTimestamp == 0 ? request.QueuedTimestamp : request.ReceivedTimestamp, end);
+
+    /// <summary>Stops taking requests, runs every queued one, then stops the instance threads.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread.Join();
+        }
+
+        _timer.Dispose();
+        if (_threads.Length == 0)
+        {
+            lock (_gate)
+            {
+                while (_queue.First() is { } orphan)
+                {
+                    _queue.Remove(orphan);
+                    orphan.SetError(InferenceError.Unavailable($"model '{_modelName}' is unloading"));
+                    Finish(orphan);
+                }
+            }
+        }
+    }
+}
