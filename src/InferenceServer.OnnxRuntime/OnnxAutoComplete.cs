@@ -37,7 +37,10 @@ internal static class OnnxAutoComplete
 
         var modelInputs = Tensors(session.InputMetadata);
         var modelOutputs = Tensors(session.OutputMetadata);
-        if (config.Input.Count == 0 || config.Output.Count == 0)
+        // As Triton's ONNX backend: inputs, outputs, max_batch_size and dynamic batching are filled in only
+        // when the config lacks inputs or outputs; a config that lists both is taken as written.
+        var fillsInterface = config.Input.Count == 0 || config.Output.Count == 0;
+        if (fillsInterface)
         {
             var canBatch = modelInputs.Concat(modelOutputs).All(t => t.Dims.Length >= 1 && t.Dims[0] == -1);
             if (canBatch && config.MaxBatchSize == 0)
@@ -84,7 +87,7 @@ internal static class OnnxAutoComplete
             CompleteEntry(config, "output", tensor, batching, output.DataType, t => output.DataType = t, output.Dims, output.Reshape is not null);
         }
 
-        if (config.MaxBatchSize > 1 && config.SchedulingChoiceCase == ModelConfig.SchedulingChoiceOneofCase.None)
+        if (fillsInterface && config.MaxBatchSize > 1 && config.SchedulingChoiceCase == ModelConfig.SchedulingChoiceOneofCase.None)
         {
             config.DynamicBatching = new ModelDynamicBatching();
         }

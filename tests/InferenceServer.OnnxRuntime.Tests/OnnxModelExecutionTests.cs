@@ -58,7 +58,7 @@ public sealed class ExecutionRepositoryFixture : IDisposable
     }
 
     /// <summary>The pool outputs are rented from; leak tracking shows every response gave its buffers back.</summary>
-    public PinnedBufferPool Pool { get; } = new(trackLeaks: true);
+    public PinnedBufferPool Pool { get; } = new(debug: true);
 
     internal ManualTimeProvider Time { get; } = new(Now);
 
@@ -90,7 +90,7 @@ public sealed class OnnxModelExecutionTests : IClassFixture<ExecutionRepositoryF
     private readonly ExecutionRepositoryFixture _fixture;
 
     // Request inputs live in pinned buffers of their own, as the front ends hand them over.
-    private readonly PinnedBufferPool _inputs = new(trackLeaks: true);
+    private readonly PinnedBufferPool _inputs = new(debug: true);
 
     public OnnxModelExecutionTests(ExecutionRepositoryFixture fixture)
     {

@@ -14,7 +14,7 @@ namespace InferenceServer.OnnxRuntime.Tests;
 public sealed class OnnxRuntimeBackendLoadTests : IDisposable
 {
     private readonly TempRepository _repository = new();
-    private readonly PinnedBufferPool _pool = new(trackLeaks: true);
+    private readonly PinnedBufferPool _pool = new(debug: true);
     private readonly OnnxRuntimeBackend _backend;
 
     public OnnxRuntimeBackendLoadTests()

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Numerics;
 using System.Text;
@@ -86,16 +85,6 @@ public sealed class PinnedBufferPool : IDisposable
         {
             _leases = new ConcurrentDictionary<PinnedBuffer, byte>(ReferenceEqualityComparer.Instance);
         }
-    }
-
-    /// <summary>
-    /// The earlier spelling of <c>debug</c>, kept so callers that still pass <c>trackLeaks:</c> compile.
-    /// Same as <c>new PinnedBufferPool(DefaultByteBudget, debug: trackLeaks)</c>.
-    /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public PinnedBufferPool(bool trackLeaks)
-        : this(DefaultByteBudget, trackLeaks)
-    {
     }
 
     /// <summary>A process-wide pool for callers without their own.</summary>

@@ -8,8 +8,8 @@ namespace InferenceServer.Core.Scheduling;
 /// non-batch shapes, same requested outputs) while the rows fit <c>max_batch_size</c>. The batch runs
 /// when it is full, when it cannot grow (the next request does not fit or has other shapes), when a
 /// preferred size can be formed (the largest one is sent), when <c>max_queue_delay</c> is 0, or when the
-/// first request's delay is up. It never waits past a queued request's timeout, so a request is not
-/// rejected while an instance sits idle waiting for a fuller batch.
+/// first request's delay is up. Its wait also ends at the earliest queued request's timeout, so a request
+/// that times out is answered at its timeout, not when the batching delay ends.
 /// </summary>
 internal static class BatchPlanner
 {

@@ -20,6 +20,8 @@ namespace InferenceServer.Core.Scheduling;
 /// </summary>
 public sealed class RequestScheduler : IScheduler
 {
+    private const double MaxTimerMilliseconds = 3_600_000;
+
     private readonly object _gate = new();
     private readonly string _modelName;
     private readonly SchedulerPolicy _policy;
@@ -286,8 +288,10 @@ public sealed class RequestScheduler : IScheduler
         }
 
         _timerDue = due;
-        // Round up to whole milliseconds (the timer's resolution) so it never fires before the deadline.
-        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(_time.GetElapsedTime(now, Math.Max(now, due)).TotalMilliseconds));
+        // Round up to whole milliseconds (the timer's resolution) so it never fires before the deadline, and
+        // cap it to the timer's range: a far deadline is simply re-armed by whoever the early wake-up finds waiting.
+        var milliseconds = Math.Ceiling(_time.GetElapsedTime(now, Math.Max(now, due)).TotalMilliseconds);
+        var delay = TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxTimerMilliseconds));
         _timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 

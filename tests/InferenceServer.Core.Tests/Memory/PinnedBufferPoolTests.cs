@@ -285,13 +285,4 @@ public class PinnedBufferPoolTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PinnedBufferPool(byteBudget: -1));
     }
-
-    [Fact]
-    public void Constructor_TrackLeaksSpelling_IsDebugModeWithDefaultBudget()
-    {
-        using var pool = new PinnedBufferPool(trackLeaks: true);
-
-        Assert.True(pool.IsDebug);
-        Assert.Equal(PinnedBufferPool.DefaultByteBudget, pool.ByteBudget);
-    }
 }

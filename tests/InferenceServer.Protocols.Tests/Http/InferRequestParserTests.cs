@@ -15,7 +15,7 @@ public sealed class InferRequestParserTests : IDisposable
     private const int MaxDepth = 100;
 
     private readonly ModelVersion _simple = TestModels.Simple();
-    private readonly PinnedBufferPool _pool = new(trackLeaks: true);
+    private readonly PinnedBufferPool _pool = new(debug: true);
     private readonly InferenceRequest _request = new();
 
     public void Dispose()

@@ -10,7 +10,7 @@ namespace InferenceServer.Protocols.Tests.Http;
 public sealed class JsonTensorReaderTests : IDisposable
 {
     private const int MaxDepth = 100;
-    private readonly PinnedBufferPool _pool = new(trackLeaks: true);
+    private readonly PinnedBufferPool _pool = new(debug: true);
 
     public void Dispose()
     {
