@@ -210,10 +210,11 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         var requested = request.RequestedOutputs;
         if (requested.Length == 0)
         {
-            foreach (var spec in _signature.Outputs)
+            var outputs = _signature.Outputs;
+            for (var i = 0; i < outputs.Count; i++)
             {
-                _outputNames.Add(spec.Name);
-                _outputSpecs.Add(spec);
+                _outputNames.Add(outputs[i].Name);
+                _outputSpecs.Add(outputs[i]);
             }
 
             return;

@@ -32,7 +32,7 @@ namespace InferenceServer.Core.Memory;
 /// counted in <see cref="DoubleReturnCount"/> and ignored.
 /// </para>
 /// <para>
-/// Rent and return are lock-free: one <see cref="ConcurrentStack{T}"/> per size class and
+/// Rent and return are lock-free: one <see cref="ConcurrentQueue{T}"/> per size class and
 /// <see cref="Interlocked"/> counters. Counters read while other threads rent and return are a
 /// moment's view; once the pool is quiet, <c>AllocatedBytes == RentedBytes + IdleBytes</c>.
 /// </para>
@@ -51,7 +51,7 @@ public sealed class PinnedBufferPool : IDisposable
     private const int SmallestClassLog2 = 12;
     private const int LargestClassLog2 = 26;
 
-    private readonly ConcurrentStack<PinnedBuffer>[] _classes;
+    private readonly ConcurrentQueue<PinnedBuffer>[] _classes;
     private readonly ConcurrentDictionary<PinnedBuffer, byte>? _leases;
     private readonly TimeProvider _time;
     private long _allocatedBytes;
@@ -75,10 +75,10 @@ public sealed class PinnedBufferPool : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(byteBudget);
         ByteBudget = byteBudget;
         _time = timeProvider ?? TimeProvider.System;
-        _classes = new ConcurrentStack<PinnedBuffer>[LargestClassLog2 - SmallestClassLog2 + 1];
+        _classes = new ConcurrentQueue<PinnedBuffer>[LargestClassLog2 - SmallestClassLog2 + 1];
         for (var i = 0; i < _classes.Length; i++)
         {
-            _classes[i] = new ConcurrentStack<PinnedBuffer>();
+            _classes[i] = new ConcurrentQueue<PinnedBuffer>();
         }
 
         if (debug)
@@ -226,7 +226,7 @@ public sealed class PinnedBufferPool : IDisposable
 
         // Count before the push (and uncount after the pop), so IdleBytes never reads below what is idle.
         Interlocked.Add(ref _idleBytes, capacity);
-        _classes[buffer.SizeClass].Push(buffer);
+        _classes[buffer.SizeClass].Enqueue(buffer);
 
         // A Dispose that drained the stacks just before the push would miss this buffer.
         if (Volatile.Read(ref _disposed) != 0)
@@ -250,7 +250,7 @@ public sealed class PinnedBufferPool : IDisposable
         var stack = _classes[sizeClass];
         while (true)
         {
-            if (stack.TryPop(out var idle))
+            if (stack.TryDequeue(out var idle))
             {
                 Interlocked.Add(ref _idleBytes, -capacity);
                 return idle;
@@ -272,7 +272,7 @@ public sealed class PinnedBufferPool : IDisposable
             if (!TryEvictForRoom(sizeClass, capacity))
             {
                 // A buffer of this class may have come back while the others were searched.
-                if (stack.TryPop(out idle))
+                if (stack.TryDequeue(out idle))
                 {
                     Interlocked.Add(ref _idleBytes, -capacity);
                     return idle;
@@ -317,7 +317,7 @@ public sealed class PinnedBufferPool : IDisposable
 
         for (var i = _classes.Length - 1; i >= 0; i--)
         {
-            if (i != sizeClass && _classes[i].TryPop(out var victim))
+            if (i != sizeClass && _classes[i].TryDequeue(out var victim))
             {
                 Interlocked.Add(ref _idleBytes, -victim.Capacity);
                 FreePooled(victim);
@@ -354,7 +354,7 @@ public sealed class PinnedBufferPool : IDisposable
     {
         foreach (var stack in _classes)
         {
-            while (stack.TryPop(out var buffer))
+            while (stack.TryDequeue(out var buffer))
             {
                 Interlocked.Add(ref _idleBytes, -buffer.Capacity);
                 FreePooled(buffer);

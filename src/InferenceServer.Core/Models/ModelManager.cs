@@ -70,10 +70,10 @@ public sealed partial class ModelManager : IDisposable
     /// Finds the version a request names. <paramref name="version"/> "" means the highest ready version.
     /// Unknown model or version: NOT_FOUND; known but not ready: UNAVAILABLE; malformed version: INVALID_ARG.
     /// </summary>
-    public InferenceError TryResolve(string name, ReadOnlySpan<char> version, out ModelVersion? resolved)
+    public InferenceError TryResolve(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? resolved)
     {
         resolved = null;
-        if (!_table.Models.TryGetValue(name, out var entry))
+        if (!_table.Models.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var entry))
         {
             return InferenceError.NotFound($"Request for unknown model: '{name}' is not found");
         }

@@ -34,6 +34,7 @@ public sealed class RequestScheduler : IScheduler
     private readonly Thread[] _threads;
     private readonly List<InferenceRequest> _expired = [];
     private long _timerDue = long.MaxValue;
+    private long _queuedRows;
     private bool _stopping;
 
     public RequestScheduler(string modelName, IReadOnlyList<IModelInstance> instances, SchedulerPolicy policy, ModelVersionStatistics statistics, TimeProvider time)
@@ -115,13 +116,40 @@ public sealed class RequestScheduler : IScheduler
         entry.ExpiresAt = timeout == 0 ? long.MaxValue : now + MicrosecondsToTicks(timeout);
         entry.Sequence = _ordered is null ? 0 : _ordered.NextSequence++;
         _queue.Append(request);
+        _queuedRows += request.BatchSize;
         if (entry.ExpiresAt != long.MaxValue)
         {
             ArmTimer(entry.ExpiresAt, now);
         }
 
-        Monitor.Pulse(_gate);
+        if (MayCompleteBatch(request))
+        {
+            Monitor.Pulse(_gate);
+        }
+
         return InferenceError.None;
+    }
+
+    // Under the lock. Whether this arrival can change an idle instance's decision to wait. An instance
+    // that waits for a fuller batch only needs waking when the batch can now be full or preferred, or
+    // cannot grow (the arrival does not fit with the first request); otherwise its deadline timer wakes it.
+    // Skipping the rest saves a context switch per request while a batch fills.
+    private bool MayCompleteBatch(InferenceRequest arrival)
+    {
+        if (!_policy.Batching || _maxDelayTicks == 0 || _queue.Count == 1 || _queuedRows >= _policy.MaxBatchRows)
+        {
+            return true;
+        }
+
+        foreach (var size in _policy.PreferredBatchSizes)
+        {
+            if (size == _queuedRows)
+            {
+                return true;
+            }
+        }
+
+        return !BatchPlanner.CanShareExecution(_queue.First()!, arrival);
     }
 
     private void Run(IModelInstance instance)
@@ -174,6 +202,7 @@ public sealed class RequestScheduler : IScheduler
         {
             var next = _queue.Next(request!);
             _queue.Remove(request!);
+            _queuedRows -= request!.BatchSize;
             batch[i] = request!;
             request = next;
         }
@@ -253,6 +282,7 @@ public sealed class RequestScheduler : IScheduler
         var end = Stopwatch.GetTimestamp();
         foreach (var request in _expired)
         {
+            _queuedRows -= request.BatchSize;
             var waited = _time.GetElapsedTime(request.Queue.EnqueuedAt, now);
             _statistics.Fail.Add(1, ElapsedSinceReceived(request, end));
             request.SetError(InferenceError.Unavailable(
@@ -328,6 +358,7 @@ public sealed class RequestScheduler : IScheduler
                 while (_queue.First() is { } orphan)
                 {
                     _queue.Remove(orphan);
+                    _queuedRows -= orphan.BatchSize;
                     orphan.SetError(InferenceError.Unavailable($"model '{_modelName}' is unloading"));
                     Finish(orphan);
                 }

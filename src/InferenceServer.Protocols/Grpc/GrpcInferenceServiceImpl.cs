@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Inference;
 using InferenceServer.Core.Inference;
@@ -108,6 +109,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message)
     {
         var received = Stopwatch.GetTimestamp();

@@ -21,15 +21,19 @@ internal static class GrpcRequestMapper
     public static InferenceError Map(ModelVersion model, ModelInferRequest message, InferenceRequest request, PinnedBufferPool pool)
     {
         request.Id = message.Id;
-        foreach (var key in message.Parameters.Keys)
+        var hasParameters = message.Parameters.Count > 0;
+        if (hasParameters)
         {
-            if (key.StartsWith("triton_", StringComparison.Ordinal) && key != "triton_enable_empty_final_response")
+            foreach (var key in message.Parameters.Keys)
             {
-                return InferenceError.InvalidArgument($"parameter '{key}' is reserved: names starting with 'triton_' cannot be used in requests");
+                if (key.StartsWith("triton_", StringComparison.Ordinal) && key != "triton_enable_empty_final_response")
+                {
+                    return InferenceError.InvalidArgument($"parameter '{key}' is reserved: names starting with 'triton_' cannot be used in requests");
+                }
             }
         }
 
-        if (message.Parameters.TryGetValue("priority", out var priority))
+        if (hasParameters && message.Parameters.TryGetValue("priority", out var priority))
         {
             if (!TryGetUnsigned(priority, out var value))
             {
@@ -39,7 +43,7 @@ internal static class GrpcRequestMapper
             request.Priority = value;
         }
 
-        if (message.Parameters.TryGetValue("timeout", out var timeout))
+        if (hasParameters && message.Parameters.TryGetValue("timeout", out var timeout))
         {
             if (!TryGetUnsigned(timeout, out var value))
             {
@@ -70,8 +74,10 @@ internal static class GrpcRequestMapper
             }
 
             var shape = default(TensorShape);
-            foreach (var dim in tensor.Shape)
+            var dims = tensor.Shape;
+            for (var d = 0; d < dims.Count; d++)
             {
+                var dim = dims[d];
                 if (dim < 0)
                 {
                     return InferenceError.InvalidArgument($"input '{tensor.Name}' has a negative dimension in its shape");

@@ -18,20 +18,29 @@ namespace InferenceServer.Protocols.Http;
 /// </summary>
 internal sealed class InferRequestParser
 {
-    private readonly ModelVersion _model;
-    private readonly InferenceRequest _request;
-    private readonly PinnedBufferPool _pool;
-    private readonly int _maxDepth;
+    // Parsing never awaits, so one parser per thread is reused for every request that thread parses.
+    [ThreadStatic]
+    private static InferRequestParser? _threadParser;
+
+    private ModelVersion _model = null!;
+    private InferenceRequest _request = null!;
+    private PinnedBufferPool _pool = null!;
+    private int _maxDepth;
     private ReadOnlyMemory<byte> _json;
     private ReadOnlyMemory<byte> _binary;
     private int _binaryOffset;
 
-    private InferRequestParser(ModelVersion model, InferenceRequest request, PinnedBufferPool pool, int maxDepth)
+    private static InferRequestParser For(ModelVersion model, InferenceRequest request, PinnedBufferPool pool, int maxDepth)
     {
-        _model = model;
-        _request = request;
-        _pool = pool;
-        _maxDepth = maxDepth;
+        var parser = _threadParser ??= new InferRequestParser();
+        parser._model = model;
+        parser._request = request;
+        parser._pool = pool;
+        parser._maxDepth = maxDepth;
+        parser._json = default;
+        parser._binary = default;
+        parser._binaryOffset = 0;
+        return parser;
     }
 
     /// <param name="body">The body bytes; the request must own their buffer until it is reset.</param>
@@ -44,7 +53,7 @@ internal sealed class InferRequestParser
                 $"Inference-Header-Content-Length is {headerLength} but the body has only {body.Length} bytes");
         }
 
-        var parser = new InferRequestParser(model, request, pool, maxDepth);
+        var parser = For(model, request, pool, maxDepth);
         if (headerLength == 0)
         {
             return parser.ParseRawBinary(body);

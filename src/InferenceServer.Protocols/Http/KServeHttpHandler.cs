@@ -91,12 +91,12 @@ public sealed partial class KServeHttpHandler
     {
         if (rest.SequenceEqual("stats"))
         {
-            return Get(context, method, c => WriteStatistics(c, null, ""));
+            return method == HttpMethods.Get ? WriteStatistics(context, null, "") : MethodNotAllowed(context);
         }
 
         var slash = rest.IndexOf('/');
-        var name = (slash < 0 ? rest : rest[..slash]).ToString();
-        if (name.Length == 0)
+        var nameSpan = slash < 0 ? rest : rest[..slash];
+        if (nameSpan.IsEmpty)
         {
             return NotFound(context);
         }
@@ -117,29 +117,33 @@ public sealed partial class KServeHttpHandler
             rest = slash < 0 ? [] : rest[(slash + 1)..];
         }
 
-        if (rest.IsEmpty)
-        {
-            return Get(context, method, c => WriteModelMetadata(c, name, version));
-        }
-
         if (rest.SequenceEqual("infer"))
         {
-            return method == HttpMethods.Post ? InferAsync(context, name, version) : MethodNotAllowed(context);
+            // The hot path resolves the model from the path without making a string of its name.
+            return method == HttpMethods.Post
+                ? InferAsync(context, _server.Models.TryResolve(nameSpan, version, out var model), model)
+                : MethodNotAllowed(context);
+        }
+
+        var name = nameSpan.ToString();
+        if (rest.IsEmpty)
+        {
+            return method == HttpMethods.Get ? WriteModelMetadata(context, name, version) : MethodNotAllowed(context);
         }
 
         if (rest.SequenceEqual("ready"))
         {
-            return Get(context, method, c => WriteModelReady(c, name, version));
+            return method == HttpMethods.Get ? WriteModelReady(context, name, version) : MethodNotAllowed(context);
         }
 
         if (rest.SequenceEqual("config"))
         {
-            return Get(context, method, c => WriteModelConfig(c, name, version));
+            return method == HttpMethods.Get ? WriteModelConfig(context, name, version) : MethodNotAllowed(context);
         }
 
         if (rest.SequenceEqual("stats"))
         {
-            return Get(context, method, c => WriteStatistics(c, name, version));
+            return method == HttpMethods.Get ? WriteStatistics(context, name, version) : MethodNotAllowed(context);
         }
 
         return NotFound(context);
@@ -167,10 +171,9 @@ public sealed partial class KServeHttpHandler
         return NotFound(context);
     }
 
-    private async Task InferAsync(HttpContext context, string name, string version)
+    private async Task InferAsync(HttpContext context, InferenceError error, ModelVersion? model)
     {
         var received = Stopwatch.GetTimestamp();
-        var error = _server.Models.TryResolve(name, version, out var model);
         if (error.IsError)
         {
             await HttpResponses.WriteError(context, error).ConfigureAwait(false);

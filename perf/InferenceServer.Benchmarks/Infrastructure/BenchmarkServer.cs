@@ -1,0 +1,66 @@
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Repository;
+using InferenceServer.ModelBuilder.Repository;
+using InferenceServer.OnnxRuntime;
+using InferenceServer.Protocols;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InferenceServer.Benchmarks.Infrastructure;
+
+/// <summary>
+/// The server's state without Kestrel: a model repository written to a temp folder with
+/// <see cref="SampleRepositoryWriter"/>, loaded the way the host loads one (<see cref="ModelRepositoryLoader"/>
+/// with the ONNX Runtime backend into a <see cref="ModelManager"/>), behind the <see cref="ServerContext"/>
+/// both front ends share: the pinned buffer pool, the request pool and the default options.
+/// </summary>
+internal sealed class BenchmarkServer : IDisposable
+{
+    public BenchmarkServer(params IReadOnlyList<SampleModel> models)
+    {
+        Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
+        foreach (var model in models)
+        {
+            SampleRepositoryWriter.WriteModel(Root, model.Name, model.Onnx, model.Config);
+        }
+
+        Buffers = new PinnedBufferPool();
+        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System);
+        Models = new ModelManager(loader, NullLogger<ModelManager>.Instance);
+        Models.LoadAll();
+        foreach (var entry in Models.Table.Models.Values)
+        {
+            if (entry.Latest is null)
+            {
+                Dispose();
+                throw new InvalidOperationException($"model '{entry.Name}' did not load: {entry.UnavailableReason}");
+            }
+        }
+
+        Context = new ServerContext(Models, Buffers, new ServerContextOptions()) { Started = true };
+    }
+
+    public string Root { get; }
+
+    public PinnedBufferPool Buffers { get; }
+
+    public ModelManager Models { get; }
+
+    public ServerContext Context { get; }
+
+    public ModelVersion Model(string name) => Models.Table.Models[name].Latest!;
+
+    public void Dispose()
+    {
+        Models.Dispose();
+        Buffers.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a benchmark over.
+        }
+    }
+}
