@@ -299,7 +299,7 @@ public sealed class OnnxRuntimeBackendLoadTests : IDisposable
         SampleRepositoryWriter.Write(_repository.Root);
         var loader = new ModelRepositoryLoader(new ModelRepository(_repository.Root), [_backend], TimeProvider.System);
 
-        var entries = loader.Repository.ListModelNames().Select(loader.Load).ToArray();
+        var entries = loader.Repository.ListModelNames().Select(name => loader.Load(name)).ToArray();
 
         Assert.Equal(SampleRepositoryWriter.CreateSamples().Count, entries.Length);
         foreach (var entry in entries)

@@ -12,7 +12,12 @@ namespace InferenceServer.Core.Models;
 public sealed class ModelVersion : IDisposable
 {
     private readonly IModelRuntime _runtime;
+    // Requests that hold this version (between TryAcquire and Release), plus RetiredFlag once retired.
+    private const int RetiredFlag = 1 << 30;
     private readonly RequestScheduler _scheduler;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _holders;
+    private int _disposed;
 
     public ModelVersion(string name, long version, ModelConfig config, ModelSignature signature, IModelRuntime runtime, TimeProvider time)
     {
@@ -70,8 +75,63 @@ public sealed class ModelVersion : IDisposable
         return request.WaitAsync();
     }
 
+    /// <summary>Requests currently holding this version.</summary>
+    public int InFlightCount => Volatile.Read(ref _holders) & ~RetiredFlag;
+
+    /// <summary>Whether the version was retired (replaced or unloaded): it takes no new requests.</summary>
+    public bool IsRetired => (Volatile.Read(ref _holders) & RetiredFlag) != 0;
+
+    /// <summary>
+    /// Holds the version for one request; false once it is retired (the caller resolves again and finds
+    /// its successor). Every successful call is paired with <see cref="Release"/>.
+    /// </summary>
+    public bool TryAcquire()
+    {
+        if ((Interlocked.Increment(ref _holders) & RetiredFlag) == 0)
+        {
+            return true;
+        }
+
+        Release();
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) == RetiredFlag)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Stops new requests from acquiring the version, waits until every request holding it has finished,
+    /// then disposes it (scheduler threads, ONNX Runtime sessions). Call after a table without it is published.
+    /// </summary>
+    public async Task RetireAsync()
+    {
+        if ((Interlocked.Or(ref _holders, RetiredFlag) & RetiredFlag) != 0)
+        {
+            await _drained.Task.ConfigureAwait(false);
+            return;
+        }
+
+        if (Volatile.Read(ref _holders) == RetiredFlag)
+        {
+            _drained.TrySetResult();
+        }
+
+        await _drained.Task.ConfigureAwait(false);
+        Dispose();
+    }
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _scheduler.Dispose();
         _runtime.Dispose();
     }

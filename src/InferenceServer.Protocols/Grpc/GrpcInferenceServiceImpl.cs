@@ -73,13 +73,43 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     }
 
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
-        Task.FromResult(GrpcResponses.Index(_server.Models.Table, request.Ready));
+        Task.FromResult(GrpcResponses.Index(_server.Models.Table, request.Ready, _server.Models.Repository.ListModelNames()));
 
-    public override Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context) =>
-        throw ControlDisabled();
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        EnsureControlAllowed();
+        global::Inference.ModelConfig? configOverride = null;
+        if (request.Parameters.TryGetValue("config", out var config))
+        {
+            if (config.ParameterChoiceCase != ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "load parameter 'config' must be a string_param holding the model configuration as JSON"));
+            }
 
-    public override Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context) =>
-        throw ControlDisabled();
+            if (!Core.Models.Config.ModelConfigJsonReader.TryReadModelConfig(config.StringParam, $"config override for '{request.ModelName}'", out configOverride, out var parseError))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"failed to load '{request.ModelName}': {parseError}"));
+            }
+        }
+
+        var error = await _server.Models.LoadAsync(request.ModelName, configOverride).ConfigureAwait(false);
+        return error.IsError ? throw ToRpc(error) : new RepositoryModelLoadResponse();
+    }
+
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        EnsureControlAllowed();
+        var error = await _server.Models.UnloadAsync(request.ModelName).ConfigureAwait(false);
+        return error.IsError ? throw ToRpc(error) : new RepositoryModelUnloadResponse();
+    }
+
+    private void EnsureControlAllowed()
+    {
+        if (_server.Options.ModelControlMode != "explicit")
+        {
+            throw ControlDisabled();
+        }
+    }
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
@@ -113,7 +143,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message)
     {
         var received = Stopwatch.GetTimestamp();
-        var error = _server.Models.TryResolve(message.ModelName, message.ModelVersion, out var model);
+        var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, out var model);
         if (error.IsError)
         {
             return (null, error);
@@ -136,6 +166,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         finally
         {
             _server.Requests.Return(request);
+            model!.Release();
         }
     }
 

@@ -108,9 +108,18 @@ internal static class GrpcResponses
     private static StatisticDuration Duration(Core.Models.StatisticDuration duration) =>
         new() { Count = (ulong)duration.Count, Ns = (ulong)duration.Nanoseconds };
 
-    public static RepositoryIndexResponse Index(ModelTable table, bool readyOnly)
+    /// <param name="onDisk">Models in the repository; those never loaded are listed with their name only.</param>
+    public static RepositoryIndexResponse Index(ModelTable table, bool readyOnly, IEnumerable<string> onDisk)
     {
         var response = new RepositoryIndexResponse();
+        if (!readyOnly)
+        {
+            foreach (var name in onDisk.Where(n => !table.Models.ContainsKey(n)).Order(StringComparer.Ordinal))
+            {
+                response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = name });
+            }
+        }
+
         foreach (var entry in table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             if (entry.FailureReason.Length > 0)

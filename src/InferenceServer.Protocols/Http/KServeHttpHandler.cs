@@ -121,7 +121,7 @@ public sealed partial class KServeHttpHandler
         {
             // The hot path resolves the model from the path without making a string of its name.
             return method == HttpMethods.Post
-                ? InferAsync(context, _server.Models.TryResolve(nameSpan, version, out var model), model)
+                ? InferAsync(context, _server.Models.TryAcquire(nameSpan, version, out var model), model)
                 : MethodNotAllowed(context);
         }
 
@@ -164,13 +164,21 @@ public sealed partial class KServeHttpHandler
                 return MethodNotAllowed(context);
             }
 
-            return HttpResponses.WriteError(context, 503,
-                $"explicit model load / unload is not allowed in model control mode '{_server.Options.ModelControlMode}'; start the server with --model-control-mode=explicit");
+            if (_server.Options.ModelControlMode != "explicit")
+            {
+                return HttpResponses.WriteError(context, 503,
+                    $"explicit model load / unload is not allowed in model control mode '{_server.Options.ModelControlMode}'; start the server with --model-control-mode=explicit");
+            }
+
+            var load = rest.EndsWith("/load");
+            var model = rest[7..^(load ? 5 : 7)].ToString();
+            return load ? LoadModelAsync(context, model) : UnloadModelAsync(context, model);
         }
 
         return NotFound(context);
     }
 
+    // The model arrives held (ModelManager.TryAcquire) so a swap cannot dispose it mid-request; released at the end.
     private async Task InferAsync(HttpContext context, InferenceError error, ModelVersion? model)
     {
         var received = Stopwatch.GetTimestamp();
@@ -180,47 +188,84 @@ public sealed partial class KServeHttpHandler
             return;
         }
 
-        long headerLength = -1;
-        var headerValue = context.Request.Headers[InferResponseWriter.HeaderLengthName];
-        if (headerValue.Count > 0 && (!long.TryParse(headerValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out headerLength) || headerLength < 0))
+        try
         {
-            await HttpResponses.WriteError(context, 400, $"{InferResponseWriter.HeaderLengthName} must be a non-negative integer, got '{headerValue}'").ConfigureAwait(false);
-            return;
-        }
+            long headerLength = -1;
+            var headerValue = context.Request.Headers[InferResponseWriter.HeaderLengthName];
+            if (headerValue.Count > 0 && (!long.TryParse(headerValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out headerLength) || headerLength < 0))
+            {
+                await HttpResponses.WriteError(context, 400, $"{InferResponseWriter.HeaderLengthName} must be a non-negative integer, got '{headerValue}'").ConfigureAwait(false);
+                return;
+            }
 
-        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, _server.Options.MaxHttpBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, _server.Options.MaxHttpBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            if (body.Error.IsError)
+            {
+                await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+                return;
+            }
+
+            var request = _server.Requests.Rent();
+            try
+            {
+                request.ReceivedTimestamp = received;
+                request.Own(body.Buffer!);
+                error = InferRequestParser.Parse(model!, body.Buffer!.Memory[..body.Length], headerLength, request, _server.Buffers, _server.Options.MaxJsonDepth);
+                if (error.IsError)
+                {
+                    model!.Statistics.Fail.Add(1, 0);
+                    await HttpResponses.WriteError(context, error).ConfigureAwait(false);
+                    return;
+                }
+
+                await model!.InferAsync(request).ConfigureAwait(false);
+                if (request.Error.IsError)
+                {
+                    await HttpResponses.WriteError(context, request.Error).ConfigureAwait(false);
+                    return;
+                }
+
+                await InferResponseWriter.WriteAsync(context, request).ConfigureAwait(false);
+            }
+            finally
+            {
+                _server.Requests.Return(request);
+            }
+        }
+        finally
+        {
+            model!.Release();
+        }
+    }
+
+    private async Task LoadModelAsync(HttpContext context, string name)
+    {
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 16 << 20, context.RequestAborted).ConfigureAwait(false);
         if (body.Error.IsError)
         {
             await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
             return;
         }
 
-        var request = _server.Requests.Rent();
-        try
+        global::Inference.ModelConfig? configOverride;
+        using (body.Buffer)
         {
-            request.ReceivedTimestamp = received;
-            request.Own(body.Buffer!);
-            error = InferRequestParser.Parse(model!, body.Buffer!.Memory[..body.Length], headerLength, request, _server.Buffers, _server.Options.MaxJsonDepth);
-            if (error.IsError)
+            var parsed = RepositoryControlJson.ReadLoadParameters(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span, name, out configOverride);
+            if (parsed.IsError)
             {
-                model!.Statistics.Fail.Add(1, 0);
-                await HttpResponses.WriteError(context, error).ConfigureAwait(false);
+                await HttpResponses.WriteError(context, parsed).ConfigureAwait(false);
                 return;
             }
-
-            await model!.InferAsync(request).ConfigureAwait(false);
-            if (request.Error.IsError)
-            {
-                await HttpResponses.WriteError(context, request.Error).ConfigureAwait(false);
-                return;
-            }
-
-            await InferResponseWriter.WriteAsync(context, request).ConfigureAwait(false);
         }
-        finally
-        {
-            _server.Requests.Return(request);
-        }
+
+        var error = await _server.Models.LoadAsync(name, configOverride).ConfigureAwait(false);
+        await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
+    }
+
+    private async Task UnloadModelAsync(HttpContext context, string name)
+    {
+        var error = await _server.Models.UnloadAsync(name).ConfigureAwait(false);
+        await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 
     private Task WriteServerMetadata(HttpContext context)
@@ -335,7 +380,7 @@ public sealed partial class KServeHttpHandler
         }
 
         var json = JsonResponseBuffer.Rent();
-        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Table, readyOnly);
+        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Table, readyOnly, _server.Models.Repository.ListModelNames());
         await HttpResponses.WriteJson(context, json).ConfigureAwait(false);
     }
 

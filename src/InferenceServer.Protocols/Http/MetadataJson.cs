@@ -111,9 +111,20 @@ internal static class MetadataJson
         writer.WriteEndObject();
     }
 
-    public static void WriteRepositoryIndex(Utf8JsonWriter writer, ModelTable table, bool readyOnly)
+    /// <param name="onDisk">Models in the repository; those never loaded are listed with their name only.</param>
+    public static void WriteRepositoryIndex(Utf8JsonWriter writer, ModelTable table, bool readyOnly, IEnumerable<string> onDisk)
     {
         writer.WriteStartArray();
+        if (!readyOnly)
+        {
+            foreach (var name in onDisk.Where(n => !table.Models.ContainsKey(n)).Order(StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name"u8, name);
+                writer.WriteEndObject();
+            }
+        }
+
         foreach (var entry in table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             if (entry.FailureReason.Length > 0)

@@ -112,7 +112,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         LogLoading(logger, options.ModelRepository);
 
         // Models load while Kestrel starts; readiness turns true only once both are done.
-        var loading = Task.Run(models.LoadAll);
+        var loading = options.ModelControlMode == "explicit"
+            ? Task.Run(() => models.LoadOnly(options.LoadModels))
+            : Task.Run(models.LoadAll);
         var context = app.Services.GetRequiredService<ServerContext>();
         var host = new InferenceServerHost(app, context, http, grpcListener, metrics);
         var httpHandler = app.Services.GetRequiredService<KServeHttpHandler>();

@@ -48,6 +48,9 @@ internal sealed class ServerOptions
     /// <summary>Model control mode: none (load everything at start-up, no changes).</summary>
     public string ModelControlMode { get; set; } = "none";
 
+    /// <summary>Explicit mode: the models to load at start-up ("*" = all); none loads nothing.</summary>
+    public IReadOnlyList<string> LoadModels { get; set; } = [];
+
     /// <summary>
     /// Byte budget of the pinned tensor pool: native bytes held in size-classed buffers, rented and idle
     /// together (Triton's --pinned-memory-pool-byte-size: 256 MiB; 0 or more). Rents beyond it fall back

@@ -27,7 +27,8 @@ internal static class ServerOptionsReader
         ("log-verbose", "0", "Verbose logging level (0 = off)"),
         ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
         ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
-        ("model-control-mode", "none", "Model control mode: none"),
+        ("model-control-mode", "none", "Model control mode: none (load everything at start-up) or explicit (load/unload through the repository API)"),
+        ("load-model", "(none)", "Explicit mode: a model to load at start-up; repeat the flag for more; * loads all"),
         ("pinned-memory-pool-byte-size", "268435456", "Byte budget of the pinned tensor pool; rents beyond it fall back to plain allocations (counted)"),
         ("pinned-memory-pool-debug", "false", "Record where each pinned buffer is rented (leak reports) and throw on a double return; slower"),
     ];
@@ -37,6 +38,7 @@ internal static class ServerOptionsReader
     {
         error = null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var loadModels = new List<string>();
         foreach (var (name, _, _) in Flags)
         {
             var key = name.Replace("-", "", StringComparison.Ordinal);
@@ -88,6 +90,12 @@ internal static class ServerOptionsReader
                 value = "true";
             }
 
+            if (name == "load-model")
+            {
+                loadModels.Add(value);
+                continue;
+            }
+
             values[name] = value;
         }
 
@@ -111,11 +119,19 @@ internal static class ServerOptionsReader
             return null;
         }
 
-        if (options.ModelControlMode != "none")
+        if (options.ModelControlMode is not ("none" or "explicit"))
         {
-            error = $"--model-control-mode={options.ModelControlMode} is not supported yet; this version serves 'none'";
+            error = $"--model-control-mode={options.ModelControlMode} is not supported; this version serves 'none' and 'explicit'";
             return null;
         }
+
+        if (loadModels.Count > 0 && options.ModelControlMode != "explicit")
+        {
+            error = "--load-model applies only with --model-control-mode=explicit";
+            return null;
+        }
+
+        options.LoadModels = loadModels;
 
         return options;
     }

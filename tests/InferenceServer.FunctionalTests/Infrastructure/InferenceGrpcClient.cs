@@ -25,6 +25,7 @@ public sealed class InferenceGrpcClient
     private static readonly Method<ModelStatisticsRequest, ModelStatisticsResponse> ModelStatisticsMethod = Unary(InferenceService, "ModelStatistics", ModelStatisticsRequest.Parser, ModelStatisticsResponse.Parser);
     private static readonly Method<RepositoryIndexRequest, RepositoryIndexResponse> RepositoryIndexMethod = Unary(InferenceService, "RepositoryIndex", RepositoryIndexRequest.Parser, RepositoryIndexResponse.Parser);
     private static readonly Method<RepositoryModelLoadRequest, RepositoryModelLoadResponse> RepositoryModelLoadMethod = Unary(InferenceService, "RepositoryModelLoad", RepositoryModelLoadRequest.Parser, RepositoryModelLoadResponse.Parser);
+    private static readonly Method<RepositoryModelUnloadRequest, RepositoryModelUnloadResponse> RepositoryModelUnloadMethod = Unary(InferenceService, "RepositoryModelUnload", RepositoryModelUnloadRequest.Parser, RepositoryModelUnloadResponse.Parser);
     private static readonly Method<SystemSharedMemoryStatusRequest, SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusMethod = Unary(InferenceService, "SystemSharedMemoryStatus", SystemSharedMemoryStatusRequest.Parser, SystemSharedMemoryStatusResponse.Parser);
     private static readonly Method<CudaSharedMemoryRegisterRequest, CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterMethod = Unary(InferenceService, "CudaSharedMemoryRegister", CudaSharedMemoryRegisterRequest.Parser, CudaSharedMemoryRegisterResponse.Parser);
     private static readonly Method<HealthCheckRequest, HealthCheckResponse> HealthCheckMethod = Unary(HealthService, "Check", HealthCheckRequest.Parser, HealthCheckResponse.Parser);
@@ -58,6 +59,8 @@ public sealed class InferenceGrpcClient
     public Task<RepositoryIndexResponse> RepositoryIndexAsync(bool ready = false) => Call(RepositoryIndexMethod, new RepositoryIndexRequest { Ready = ready });
 
     public Task<RepositoryModelLoadResponse> RepositoryModelLoadAsync(string name) => Call(RepositoryModelLoadMethod, new RepositoryModelLoadRequest { ModelName = name });
+
+    public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(string name) => Call(RepositoryModelUnloadMethod, new RepositoryModelUnloadRequest { ModelName = name });
 
     public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync() => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest());
 

@@ -43,6 +43,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public InferenceGrpcClient Grpc { get; }
 
+    /// <summary>The folder the server's repository was written to.</summary>
+    internal string RepositoryPath => _repository;
+
+    internal Core.Models.ModelManager Models => _host.Context.Models;
+
     /// <summary>The version the server serves for <paramref name="name"/> (to observe its queue).</summary>
     internal Core.Models.ModelVersion Model(string name) =>
         _host.Context.Models.TryResolve(name, "", out var version) is { IsError: true } error

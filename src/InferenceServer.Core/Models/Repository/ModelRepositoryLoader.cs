@@ -23,14 +23,24 @@ public sealed class ModelRepositoryLoader
 
     public ModelRepository Repository { get; }
 
-    public ModelEntry Load(string name)
+    /// <param name="configOverride">A config to use instead of config.pbtxt (the load API's <c>config</c> parameter).</param>
+    public ModelEntry Load(string name, ModelConfig? configOverride = null)
     {
         ModelConfig config;
         IReadOnlyList<long> selected;
         IModelBackend backend;
         try
         {
-            config = ReadConfig(name);
+            config = configOverride?.Clone() ?? ReadConfig(name);
+            if (configOverride is not null && config.Name.Length == 0)
+            {
+                config.Name = name;
+            }
+            else if (configOverride is not null && config.Name != name)
+            {
+                throw new ModelLoadException($"the config override names model '{config.Name}', but it is loaded as '{name}'");
+            }
+
             var onDisk = Repository.ListVersions(name);
             if (onDisk.Count == 0)
             {

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models.Config;
+
+namespace InferenceServer.Protocols.Http;
+
+/// <summary>
+/// Reads the body of <c>POST /v2/repository/models/{m}/load</c> (brief §2.16): optional
+/// <c>{"parameters": {"config": "&lt;ModelConfig as JSON&gt;"}}</c>. The config override is validated like a
+/// config file; its errors name the field.
+/// </summary>
+internal static class RepositoryControlJson
+{
+    public static InferenceError ReadLoadParameters(ReadOnlySpan<byte> body, string model, out global::Inference.ModelConfig? configOverride)
+    {
+        configOverride = null;
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return InferenceError.None;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return InferenceError.InvalidArgument("the load request body must be a JSON object");
+            }
+
+            if (!document.RootElement.TryGetProperty("parameters", out var parameters))
+            {
+                return InferenceError.None;
+            }
+
+            if (parameters.ValueKind != JsonValueKind.Object)
+            {
+                return InferenceError.InvalidArgument("load request 'parameters' must be an object");
+            }
+
+            foreach (var parameter in parameters.EnumerateObject())
+            {
+                if (parameter.Name.StartsWith("file:", StringComparison.Ordinal))
+                {
+                    return InferenceError.Unsupported($"load parameter '{parameter.Name}': supplying model files through the load request is not supported");
+                }
+            }
+
+            if (!parameters.TryGetProperty("config", out var config))
+            {
+                return InferenceError.None;
+            }
+
+            if (config.ValueKind != JsonValueKind.String)
+            {
+                return InferenceError.InvalidArgument("load parameter 'config' must be a string holding the model configuration as JSON");
+            }
+
+            if (!ModelConfigJsonReader.TryReadModelConfig(config.GetString()!, $"config override for '{model}'", out configOverride, out var error))
+            {
+                return InferenceError.InvalidArgument($"failed to load '{model}': {error}");
+            }
+
+            return InferenceError.None;
+        }
+        catch (JsonException ex)
+        {
+            return InferenceError.InvalidArgument($"failed to parse the load request JSON: {ex.Message}");
+        }
+    }
+}
