@@ -75,6 +75,76 @@ public sealed class ModelVersion : IDisposable
         return request.WaitAsync();
     }
 
+    /// <summary>
+    /// Runs one synthetic request (zeros; one row when the model batches, variable dimensions as 1, empty
+    /// "0" strings for BYTES) on every instance before the version is published, so ONNX Runtime's lazy
+    /// initialisation is paid by the load, not by the first caller. Not counted in the statistics. The
+    /// loader reports a failure next to the ready version: synthetic data may simply be outside what
+    /// the model accepts.
+    /// </summary>
+    public InferenceError WarmUp()
+    {
+        foreach (var instance in _runtime.Instances)
+        {
+            var request = new InferenceRequest();
+            try
+            {
+                foreach (var spec in Signature.Inputs)
+                {
+                    if (spec.Optional)
+                    {
+                        continue;
+                    }
+
+                    var dims = spec.Dimensions.Select(d => d < 0 ? 1 : d);
+                    var shape = Tensors.TensorShape.Create(Signature.Batches ? [1, .. dims] : [.. dims]);
+                    var elements = shape.ElementCount;
+                    InferenceRequest.SetInputData(request.AddInput(spec.Name, spec.DataType, shape, spec), SyntheticData(spec.DataType, elements));
+                }
+
+                request.Version = this;
+                var error = RequestValidator.Validate(this, request);
+                if (error.IsError)
+                {
+                    return InferenceError.InvalidArgument($"warm-up request for model '{Name}' version {Version} is invalid: {error.Message}");
+                }
+
+                instance.Execute([request]);
+                if (request.Error.IsError)
+                {
+                    return InferenceError.InvalidArgument($"warm-up of model '{Name}' version {Version} on instance {instance.Name} failed: {request.Error.Message}");
+                }
+            }
+            catch (Exception ex)
+            {
+                return InferenceError.Internal($"warm-up of model '{Name}' version {Version} on instance {instance.Name} failed: {ex.Message}");
+            }
+            finally
+            {
+                request.TryReset();
+            }
+        }
+
+        return InferenceError.None;
+    }
+
+    // Zeros; for BYTES the string "0" per element (length-prefixed), which models parsing numbers accept too.
+    private static byte[] SyntheticData(Tensors.DataType type, long elements)
+    {
+        if (type != Tensors.DataType.Bytes)
+        {
+            return new byte[elements * Tensors.DataTypes.ElementSize(type)];
+        }
+
+        var data = new byte[elements * (Tensors.BytesTensor.PrefixSize + 1)];
+        for (long i = 0; i < elements; i++)
+        {
+            Tensors.BytesTensor.WriteElement(data.AsSpan((int)(i * (Tensors.BytesTensor.PrefixSize + 1))), "0"u8);
+        }
+
+        return data;
+    }
+
     /// <summary>Requests currently holding this version.</summary>
     public int InFlightCount => Volatile.Read(ref _holders) & ~RetiredFlag;
 

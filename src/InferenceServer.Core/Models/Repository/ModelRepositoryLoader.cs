@@ -107,7 +107,9 @@ public sealed class ModelRepositoryLoader
         {
             runtime = backend.Load(new ModelLoadRequest(name, version, Repository.ModelDirectory(name), directory, config.Clone()));
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
-            return new ModelVersionEntry(version, ModelState.Ready, "", new ModelVersion(name, version, runtime.Config, signature, runtime, _time));
+            var loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time);
+            var warmUp = loaded.WarmUp();
+            return new ModelVersionEntry(version, ModelState.Ready, warmUp.IsError ? $"serving, but the synthetic warm-up failed: {warmUp.Message}" : "", loaded);
         }
         catch (Exception ex)
         {
