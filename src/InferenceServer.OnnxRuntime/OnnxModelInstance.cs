@@ -148,12 +148,6 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         var shape = spec.Reshape is null ? _shapes.Get(slot, firstInput.Shape.Dimensions, rows) : ReshapedShape(spec, rows, slot);
         if (spec.DataType == DataType.Bytes)
         {
-            long elements = 0;
-            foreach (var request in batch)
-            {
-                elements += Find(request, spec).Shape.ElementCount;
-            }
-
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
             var index = 0;
             foreach (var request in batch)

@@ -32,23 +32,7 @@ public sealed partial class ModelManager : IDisposable
     public ModelRepository Repository => _loader.Repository;
 
     /// <summary>Loads every model of the repository (control mode <c>none</c>); failures are recorded, never thrown.</summary>
-    public void LoadAll()
-    {
-        // Models load in parallel: session creation is mostly native work, and start-up time is
-        // what an autoscaler waits for.
-        var names = _loader.Repository.ListModelNames();
-        var entries = new ModelEntry[names.Count];
-        Parallel.For(0, names.Count, i => entries[i] = _loader.Load(names[i]));
-        foreach (var entry in entries)
-        {
-            Log(entry);
-        }
-
-        lock (_writeLock)
-        {
-            _table = new ModelTable(entries);
-        }
-    }
+    public void LoadAll() => LoadNames(_loader.Repository.ListModelNames());
 
     private void Log(ModelEntry entry)
     {
@@ -82,9 +66,15 @@ public sealed partial class ModelManager : IDisposable
             return;
         }
 
+        LoadNames(names.ToArray());
+    }
+
+    // Models load in parallel: session creation is mostly native work, and start-up time is what an
+    // autoscaler waits for. The table is published once, with every entry.
+    private void LoadNames(IReadOnlyList<string> names)
+    {
         var entries = new ModelEntry[names.Count];
-        var list = names.ToArray();
-        Parallel.For(0, list.Length, i => entries[i] = _loader.Load(list[i]));
+        Parallel.For(0, names.Count, i => entries[i] = _loader.Load(names[i]));
         foreach (var entry in entries)
         {
             Log(entry);
@@ -94,6 +84,13 @@ public sealed partial class ModelManager : IDisposable
         {
             _table = new ModelTable(entries);
         }
+    }
+
+    /// <summary>Models in the repository folder that have never been loaded (the index lists them by name only).</summary>
+    public IEnumerable<string> NeverLoadedModelNames()
+    {
+        var table = _table;
+        return _loader.Repository.ListModelNames().Where(n => !table.Models.ContainsKey(n)).Order(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     }
 
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
-        Task.FromResult(GrpcResponses.Index(_server.Models.Table, request.Ready, _server.Models.Repository.ListModelNames()));
+        Task.FromResult(GrpcResponses.Index(_server.Models.Table, request.Ready, _server.Models.NeverLoadedModelNames()));
 
     public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
     {

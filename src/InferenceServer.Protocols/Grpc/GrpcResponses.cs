@@ -108,13 +108,13 @@ internal static class GrpcResponses
     private static StatisticDuration Duration(Core.Models.StatisticDuration duration) =>
         new() { Count = (ulong)duration.Count, Ns = (ulong)duration.Nanoseconds };
 
-    /// <param name="onDisk">Models in the repository; those never loaded are listed with their name only.</param>
-    public static RepositoryIndexResponse Index(ModelTable table, bool readyOnly, IEnumerable<string> onDisk)
+    /// <param name="neverLoaded">Models in the repository never loaded; listed with their name only.</param>
+    public static RepositoryIndexResponse Index(ModelTable table, bool readyOnly, IEnumerable<string> neverLoaded)
     {
         var response = new RepositoryIndexResponse();
         if (!readyOnly)
         {
-            foreach (var name in onDisk.Where(n => !table.Models.ContainsKey(n)).Order(StringComparer.Ordinal))
+            foreach (var name in neverLoaded)
             {
                 response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = name });
             }

@@ -380,7 +380,7 @@ public sealed partial class KServeHttpHandler
         }
 
         var json = JsonResponseBuffer.Rent();
-        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Table, readyOnly, _server.Models.Repository.ListModelNames());
+        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Table, readyOnly, _server.Models.NeverLoadedModelNames());
         await HttpResponses.WriteJson(context, json).ConfigureAwait(false);
     }
 

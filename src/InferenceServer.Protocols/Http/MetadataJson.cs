@@ -111,13 +111,13 @@ internal static class MetadataJson
         writer.WriteEndObject();
     }
 
-    /// <param name="onDisk">Models in the repository; those never loaded are listed with their name only.</param>
-    public static void WriteRepositoryIndex(Utf8JsonWriter writer, ModelTable table, bool readyOnly, IEnumerable<string> onDisk)
+    /// <param name="neverLoaded">Models in the repository never loaded; listed with their name only.</param>
+    public static void WriteRepositoryIndex(Utf8JsonWriter writer, ModelTable table, bool readyOnly, IEnumerable<string> neverLoaded)
     {
         writer.WriteStartArray();
         if (!readyOnly)
         {
-            foreach (var name in onDisk.Where(n => !table.Models.ContainsKey(n)).Order(StringComparer.Ordinal))
+            foreach (var name in neverLoaded)
             {
                 writer.WriteStartObject();
                 writer.WriteString("name"u8, name);
