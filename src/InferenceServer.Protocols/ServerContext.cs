@@ -22,6 +22,7 @@ public sealed class ServerContext
         Models = models;
         Buffers = buffers;
         Options = options;
+        ControlAuthorization = new RepositoryControlAuthorization(options);
     }
 
     public ModelManager Models { get; }
@@ -31,6 +32,9 @@ public sealed class ServerContext
     public InferenceRequestPool Requests { get; } = new();
 
     public ServerContextOptions Options { get; }
+
+    /// <summary>Decides every repository load and unload, from either front end.</summary>
+    public RepositoryControlAuthorization ControlAuthorization { get; }
 
     /// <summary>Set once the repository has been loaded at start-up.</summary>
     public bool Started { get; set; }

@@ -16,4 +16,6 @@ public readonly record struct InferenceError(InferenceErrorCode Code, string Mes
     public static InferenceError Unsupported(string message) => new(InferenceErrorCode.Unsupported, message);
 
     public static InferenceError Internal(string message) => new(InferenceErrorCode.Internal, message);
+
+    public static InferenceError PermissionDenied(string message) => new(InferenceErrorCode.PermissionDenied, message);
 }

@@ -2,7 +2,7 @@ namespace InferenceServer.Core.Inference;
 
 /// <summary>
 /// Why a request failed, in the protocol's terms; each front end maps it to its status
-/// (HTTP 400/404/503/501/500, gRPC INVALID_ARGUMENT/NOT_FOUND/UNAVAILABLE/UNIMPLEMENTED/INTERNAL).
+/// (HTTP 400/403/404/503/501/500, gRPC INVALID_ARGUMENT/PERMISSION_DENIED/NOT_FOUND/UNAVAILABLE/UNIMPLEMENTED/INTERNAL).
 /// </summary>
 public enum InferenceErrorCode
 {
@@ -14,4 +14,7 @@ public enum InferenceErrorCode
     Internal,
     PayloadTooLarge,
     Cancelled,
+
+    /// <summary>The caller may not do this (a control call the server's mode or credentials do not allow).</summary>
+    PermissionDenied,
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models.Repository;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,10 @@ public sealed partial class ModelManager : IDisposable
     private volatile ModelTable _table = ModelTable.Empty;
     private readonly List<Task> _retiring = [];
 
+    // What is in motion, for the index: loads in progress, and retired versions still finishing requests.
+    private readonly ConcurrentDictionary<string, ModelTransition> _loading = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ModelVersion, byte> _draining = new();
+
     public ModelManager(ModelRepositoryLoader loader, ILogger<ModelManager> logger)
     {
         _loader = loader;
@@ -32,27 +37,7 @@ public sealed partial class ModelManager : IDisposable
     public ModelRepository Repository => _loader.Repository;
 
     /// <summary>Loads every model of the repository (control mode <c>none</c>); failures are recorded, never thrown.</summary>
-    public void LoadAll() => LoadNames(_loader.Repository.ListModelNames());
-
-    private void Log(ModelEntry entry)
-    {
-        if (entry.FailureReason.Length > 0)
-        {
-            LogModelFailed(entry.Name, entry.FailureReason);
-        }
-
-        foreach (var version in entry.Versions)
-        {
-            if (version.State == ModelState.Ready)
-            {
-                LogVersionReady(entry.Name, version.Version);
-            }
-            else
-            {
-                LogVersionFailed(entry.Name, version.Version, version.Reason);
-            }
-        }
-    }
+    public void LoadAll() => LoadAtStartUp(_loader.Repository.ListModelNames().ToDictionary(n => n, _ => ModelLoadOptions.Default));
 
     /// <summary>
     /// Loads only the named models (explicit control mode at start-up); "*" loads every model. Models on
@@ -66,63 +51,126 @@ public sealed partial class ModelManager : IDisposable
             return;
         }
 
-        LoadNames(names.ToArray());
+        LoadAtStartUp(names.Distinct().ToDictionary(n => n, _ => ModelLoadOptions.Default));
     }
 
-    // Models load in parallel: session creation is mostly native work, and start-up time is what an
-    // autoscaler waits for. The table is published once, with every entry.
-    private void LoadNames(IReadOnlyList<string> names)
+    /// <summary>
+    /// Loads the given models in parallel and publishes the table once, with every entry: session creation is
+    /// mostly native work, and start-up time is what an autoscaler waits for. Failures are recorded, never thrown.
+    /// </summary>
+    public void LoadAtStartUp(IReadOnlyDictionary<string, ModelLoadOptions> models)
     {
-        var entries = new ModelEntry[names.Count];
-        Parallel.For(0, names.Count, i => entries[i] = _loader.Load(names[i]));
+        var work = models.ToArray();
+        var entries = new ModelEntry[work.Length];
+        Parallel.For(0, work.Length, i =>
+        {
+            var (name, options) = work[i];
+            var plan = _loader.Plan(name, options);
+            _loading[name] = new ModelTransition(plan.Versions);
+            entries[i] = _loader.Load(plan, _ => null);
+        });
+
         foreach (var entry in entries)
         {
-            Log(entry);
+            Log(entry, previous: null);
         }
 
         lock (_writeLock)
         {
             _table = new ModelTable(entries);
         }
+
+        _loading.Clear();
     }
 
-    /// <summary>Models in the repository folder that have never been loaded (the index lists them by name only).</summary>
-    public IEnumerable<string> NeverLoadedModelNames()
+    // Reused versions (unchanged files) were logged when they loaded; only what this load built is logged.
+    private void Log(ModelEntry entry, ModelEntry? previous)
     {
-        var table = _table;
-        return _loader.Repository.ListModelNames().Where(n => !table.Models.ContainsKey(n)).Order(StringComparer.Ordinal);
+        if (entry.FailureReason.Length > 0)
+        {
+            LogModelFailed(entry.Name, entry.FailureReason);
+        }
+
+        foreach (var version in entry.Versions)
+        {
+            if (version.Loaded is not null && ReferenceEquals(previous?.Find(version.Version)?.Loaded, version.Loaded))
+            {
+                continue;
+            }
+
+            if (version.State == ModelState.Ready)
+            {
+                LogVersionReady(entry.Name, version.Version);
+            }
+            else
+            {
+                LogVersionFailed(entry.Name, version.Version, version.Reason);
+            }
+        }
     }
+
+    /// <summary>The repository index: every model on disk or loaded, with loads and drains in progress.</summary>
+    public IReadOnlyList<RepositoryIndexEntry> Index(bool readyOnly) =>
+        RepositoryIndex.Build(_table, ModelsOnDisk(), _loading, _draining.Keys, readyOnly);
+
+    private IReadOnlyList<string> ModelsOnDisk()
+    {
+        try
+        {
+            return _loader.Repository.ListModelNames();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The index still lists what is loaded; the folder's problem is logged by whoever reads it to load.
+            return [];
+        }
+    }
+
+    /// <summary>(Re)loads a model from its folder, or with a config override (the load API).</summary>
+    public Task<InferenceError> LoadAsync(string name, global::Inference.ModelConfig? configOverride = null) =>
+        LoadAsync(name, configOverride is null ? ModelLoadOptions.Default : new ModelLoadOptions { ConfigOverride = configOverride });
 
     /// <summary>
     /// (Re)loads a model off to the side and publishes it with one table swap; the versions it replaces
     /// stop taking requests, finish the ones they hold, and are disposed in the background. A version
-    /// that fails to load leaves the version that was serving in place. Returns an error when nothing of
-    /// the model could be loaded (the previous state, if any, keeps serving).
+    /// that fails to load leaves the version that was serving in place, with the failure as its reason.
+    /// Returns an error when nothing of the model could be loaded (the previous state, if any, keeps serving).
     /// </summary>
-    public async Task<InferenceError> LoadAsync(string name, global::Inference.ModelConfig? configOverride = null)
+    public async Task<InferenceError> LoadAsync(string name, ModelLoadOptions options)
     {
         await _controlLock.WaitAsync().ConfigureAwait(false);
         List<ModelVersion> retired;
         try
         {
-            if (configOverride is null && !_loader.Repository.ListModelNames().Contains(name))
+            if (options.ConfigOverride is null && options.VersionsOnDisk is null && !ModelsOnDisk().Contains(name))
             {
                 return InferenceError.NotFound($"failed to load '{name}': no model folder '{name}' in the repository");
             }
 
-            var loaded = await Task.Run(() => _loader.Load(name, configOverride)).ConfigureAwait(false);
-            Log(loaded);
+            _loading[name] = new ModelTransition([]);
             _table.Models.TryGetValue(name, out var previous);
+            ModelEntry loaded;
+            try
+            {
+                loaded = await Task.Run(() =>
+                {
+                    var plan = _loader.Plan(name, options);
+                    _loading[name] = new ModelTransition(plan.Versions);
+                    return _loader.Load(plan, version => options.UnchangedVersions?.Contains(version) == true ? previous?.Find(version) : null);
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                _loading.TryRemove(name, out _);
+            }
+
+            Log(loaded, previous);
             var merged = Merge(previous, loaded, out retired);
             if (merged.Latest is null)
             {
-                var reason = loaded.UnavailableReason;
-                if (previous?.Latest is null)
-                {
-                    Publish(name, loaded);
-                }
-
-                return InferenceError.InvalidArgument($"failed to load '{name}': {reason}");
+                // Nothing new is servable: what served before keeps serving, and says why it was not replaced.
+                Publish(name, previous?.Latest is null ? loaded : KeepServing(previous, loaded.UnavailableReason));
+                return InferenceError.InvalidArgument($"failed to load '{name}': {loaded.UnavailableReason}");
             }
 
             Publish(name, merged);
@@ -145,7 +193,7 @@ public sealed partial class ModelManager : IDisposable
         {
             if (!_table.Models.TryGetValue(name, out var previous))
             {
-                return _loader.Repository.ListModelNames().Contains(name)
+                return ModelsOnDisk().Contains(name)
                     ? InferenceError.None
                     : InferenceError.NotFound($"failed to unload '{name}': no model '{name}' is loaded or in the repository");
             }
@@ -162,6 +210,31 @@ public sealed partial class ModelManager : IDisposable
         return InferenceError.None;
     }
 
+    /// <summary>
+    /// Takes a model out of the table altogether (its folder was deleted, in poll mode): requests for it get
+    /// NOT_FOUND; the ones it holds finish, then its versions are disposed.
+    /// </summary>
+    public async Task RemoveAsync(string name)
+    {
+        await _controlLock.WaitAsync().ConfigureAwait(false);
+        List<ModelVersion> retired = [];
+        try
+        {
+            if (_table.Models.TryGetValue(name, out var previous))
+            {
+                retired.AddRange(previous.ReadyVersions);
+                Publish(name, null);
+                LogModelRemoved(name);
+            }
+        }
+        finally
+        {
+            _controlLock.Release();
+        }
+
+        RetireInBackground(retired);
+    }
+
     /// <summary>Completes when every version retired so far has drained and been disposed.</summary>
     public Task RetirementsAsync()
     {
@@ -171,19 +244,20 @@ public sealed partial class ModelManager : IDisposable
         }
     }
 
-    // New versions that loaded replace old ones; a version that failed keeps its old ready instance (if any);
-    // versions no longer selected are dropped. Every old instance not carried over is returned for retirement.
+    // New versions that loaded replace old ones; a version that failed keeps its old ready instance (if any),
+    // with the failure as its reason; versions no longer selected are dropped. Every old instance not carried
+    // over is returned for retirement.
     private static ModelEntry Merge(ModelEntry? previous, ModelEntry loaded, out List<ModelVersion> retired)
     {
         retired = [];
-        if (previous is null || loaded.FailureReason.Length > 0)
+        if (previous is null)
         {
-            if (previous is not null && loaded.FailureReason.Length > 0)
-            {
-                return previous;
-            }
-
             return loaded;
+        }
+
+        if (loaded.FailureReason.Length > 0)
+        {
+            return previous.Latest is null ? loaded : KeepServing(previous, loaded.FailureReason);
         }
 
         var versions = new List<ModelVersionEntry>();
@@ -192,12 +266,12 @@ public sealed partial class ModelManager : IDisposable
             var old = previous.Find(fresh.Version);
             if (fresh.Loaded is null && old?.Loaded is not null)
             {
-                versions.Add(old);
+                versions.Add(old with { Reason = KeptReason(fresh.Reason) });
                 continue;
             }
 
             versions.Add(fresh);
-            if (old?.Loaded is not null)
+            if (old?.Loaded is not null && !ReferenceEquals(old.Loaded, fresh.Loaded))
             {
                 retired.Add(old.Loaded);
             }
@@ -214,7 +288,12 @@ public sealed partial class ModelManager : IDisposable
         return new ModelEntry(loaded.Name, versions);
     }
 
-    private void Publish(string name, ModelEntry entry)
+    private static string KeptReason(string failure) => $"the previous files keep serving: reload failed: {failure}";
+
+    private static ModelEntry KeepServing(ModelEntry previous, string failure) =>
+        new(previous.Name, previous.Versions.Select(v => v.Loaded is null ? v : v with { Reason = KeptReason(failure) }).ToArray());
+
+    private void Publish(string name, ModelEntry? entry)
     {
         lock (_writeLock)
         {
@@ -228,8 +307,21 @@ public sealed partial class ModelManager : IDisposable
         {
             foreach (var version in versions)
             {
-                _retiring.Add(version.RetireAsync());
+                _draining[version] = 0;
+                _retiring.Add(RetireAsync(version));
             }
+        }
+    }
+
+    private async Task RetireAsync(ModelVersion version)
+    {
+        try
+        {
+            await version.RetireAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _draining.TryRemove(version, out _);
         }
     }
 
@@ -313,4 +405,7 @@ public sealed partial class ModelManager : IDisposable
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Model '{Model}' failed to load: {Reason}")]
     private partial void LogModelFailed(string model, string reason);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Model '{Model}' was removed from the repository; it takes no new requests")]
+    private partial void LogModelRemoved(string model);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Inference;
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models.WarmUp;
 using InferenceServer.Core.Scheduling;
 
 namespace InferenceServer.Core.Models;
@@ -76,73 +77,60 @@ public sealed class ModelVersion : IDisposable
     }
 
     /// <summary>
-    /// Runs one synthetic request (zeros; one row when the model batches, variable dimensions as 1, empty
-    /// "0" strings for BYTES) on every instance before the version is published, so ONNX Runtime's lazy
-    /// initialisation is paid by the load, not by the first caller. Not counted in the statistics. The
-    /// loader reports a failure next to the ready version: synthetic data may simply be outside what
-    /// the model accepts.
+    /// Runs each warm-up sample on every instance before the version is published (<see cref="WarmUpSamples"/>),
+    /// so the first callers do not pay ONNX Runtime's lazy initialisation. Not counted in the statistics.
+    /// Returns the first failure, naming the model, version, sample and instance.
     /// </summary>
-    public InferenceError WarmUp()
+    public InferenceError WarmUp(IReadOnlyList<WarmUpSample> samples)
     {
         foreach (var instance in _runtime.Instances)
         {
-            var request = new InferenceRequest();
-            try
+            foreach (var sample in samples)
             {
-                foreach (var spec in Signature.Inputs)
+                for (var run = 0; run < sample.Count; run++)
                 {
-                    if (spec.Optional)
+                    var error = WarmUp(instance, sample);
+                    if (error.IsError)
                     {
-                        continue;
+                        return error;
                     }
-
-                    var dims = spec.Dimensions.Select(d => d < 0 ? 1 : d);
-                    var shape = Tensors.TensorShape.Create(Signature.Batches ? [1, .. dims] : [.. dims]);
-                    var elements = shape.ElementCount;
-                    InferenceRequest.SetInputData(request.AddInput(spec.Name, spec.DataType, shape, spec), SyntheticData(spec.DataType, elements));
                 }
-
-                request.Version = this;
-                var error = RequestValidator.Validate(this, request);
-                if (error.IsError)
-                {
-                    return InferenceError.InvalidArgument($"warm-up request for model '{Name}' version {Version} is invalid: {error.Message}");
-                }
-
-                instance.Execute([request]);
-                if (request.Error.IsError)
-                {
-                    return InferenceError.InvalidArgument($"warm-up of model '{Name}' version {Version} on instance {instance.Name} failed: {request.Error.Message}");
-                }
-            }
-            catch (Exception ex)
-            {
-                return InferenceError.Internal($"warm-up of model '{Name}' version {Version} on instance {instance.Name} failed: {ex.Message}");
-            }
-            finally
-            {
-                request.TryReset();
             }
         }
 
         return InferenceError.None;
     }
 
-    // Zeros; for BYTES the string "0" per element (length-prefixed), which models parsing numbers accept too.
-    private static byte[] SyntheticData(Tensors.DataType type, long elements)
+    private InferenceError WarmUp(IModelInstance instance, WarmUpSample sample)
     {
-        if (type != Tensors.DataType.Bytes)
+        var request = new InferenceRequest();
+        try
         {
-            return new byte[elements * Tensors.DataTypes.ElementSize(type)];
-        }
+            foreach (var input in sample.Inputs)
+            {
+                InferenceRequest.SetInputData(request.AddInput(input.Name, input.DataType, input.Shape, Signature.FindInput(input.Name)), input.Data);
+            }
 
-        var data = new byte[elements * (Tensors.BytesTensor.PrefixSize + 1)];
-        for (long i = 0; i < elements; i++)
+            request.Version = this;
+            var error = RequestValidator.Validate(this, request);
+            if (error.IsError)
+            {
+                return InferenceError.InvalidArgument($"warm-up sample '{sample.Name}' for model '{Name}' version {Version} is invalid: {error.Message}");
+            }
+
+            instance.Execute([request]);
+            return request.Error.IsError
+                ? InferenceError.InvalidArgument($"warm-up sample '{sample.Name}' of model '{Name}' version {Version} failed on instance {instance.Name}: {request.Error.Message}")
+                : InferenceError.None;
+        }
+        catch (Exception ex)
         {
-            Tensors.BytesTensor.WriteElement(data.AsSpan((int)(i * (Tensors.BytesTensor.PrefixSize + 1))), "0"u8);
+            return InferenceError.Internal($"warm-up sample '{sample.Name}' of model '{Name}' version {Version} failed on instance {instance.Name}: {ex.Message}");
         }
-
-        return data;
+        finally
+        {
+            request.TryReset();
+        }
     }
 
     /// <summary>Requests currently holding this version.</summary>

@@ -73,11 +73,11 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     }
 
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
-        Task.FromResult(GrpcResponses.Index(_server.Models.Table, request.Ready, _server.Models.NeverLoadedModelNames()));
+        Task.FromResult(GrpcResponses.Index(_server.Models.Index(request.Ready)));
 
     public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
     {
-        EnsureControlAllowed();
+        Authorize("load", request.ModelName);
         global::Inference.ModelConfig? configOverride = null;
         if (request.Parameters.TryGetValue("config", out var config))
         {
@@ -98,16 +98,25 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-        EnsureControlAllowed();
+        Authorize("unload", request.ModelName);
+
+        // No model depends on another here (no ensembles), so unload_dependents has nothing to add; its type is still checked.
+        if (request.Parameters.TryGetValue("unload_dependents", out var dependents)
+            && dependents.ParameterChoiceCase != ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "unload parameter 'unload_dependents' must be a bool_param"));
+        }
+
         var error = await _server.Models.UnloadAsync(request.ModelName).ConfigureAwait(false);
         return error.IsError ? throw ToRpc(error) : new RepositoryModelUnloadResponse();
     }
 
-    private void EnsureControlAllowed()
+    private void Authorize(string operation, string model)
     {
-        if (_server.Options.ModelControlMode != "explicit")
+        var error = _server.ControlAuthorization.Authorize(operation, model);
+        if (error.IsError)
         {
-            throw ControlDisabled();
+            throw ToRpc(error);
         }
     }
 
@@ -193,9 +202,6 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         var error = _server.Models.TryResolve(name, version, out var model);
         return error.IsError ? throw ToRpc(error) : model!;
     }
-
-    private RpcException ControlDisabled() => new(new Status(StatusCode.Unavailable,
-        $"explicit model load / unload is not allowed in model control mode '{_server.Options.ModelControlMode}'; start the server with --model-control-mode=explicit"));
 
     private static RpcException SharedMemoryUnsupported() =>
         new(new Status(StatusCode.Unimplemented, "shared memory is not supported by this server; send tensor data in the request"));

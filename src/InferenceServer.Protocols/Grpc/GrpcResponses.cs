@@ -108,48 +108,18 @@ internal static class GrpcResponses
     private static StatisticDuration Duration(Core.Models.StatisticDuration duration) =>
         new() { Count = (ulong)duration.Count, Ns = (ulong)duration.Nanoseconds };
 
-    /// <param name="neverLoaded">Models in the repository never loaded; listed with their name only.</param>
-    public static RepositoryIndexResponse Index(ModelTable table, bool readyOnly, IEnumerable<string> neverLoaded)
+    public static RepositoryIndexResponse Index(IReadOnlyList<RepositoryIndexEntry> rows)
     {
         var response = new RepositoryIndexResponse();
-        if (!readyOnly)
+        foreach (var row in rows)
         {
-            foreach (var name in neverLoaded)
+            response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
             {
-                response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = name });
-            }
-        }
-
-        foreach (var entry in table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
-        {
-            if (entry.FailureReason.Length > 0)
-            {
-                if (!readyOnly)
-                {
-                    response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
-                    {
-                        Name = entry.Name,
-                        State = ModelState.Unavailable.ToProtocolString(),
-                        Reason = entry.FailureReason,
-                    });
-                }
-
-                continue;
-            }
-
-            foreach (var version in entry.Versions)
-            {
-                if (!readyOnly || version.State == ModelState.Ready)
-                {
-                    response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
-                    {
-                        Name = entry.Name,
-                        Version = version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        State = version.State.ToProtocolString(),
-                        Reason = version.Reason,
-                    });
-                }
-            }
+                Name = row.Name,
+                Version = row.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                State = row.State?.ToProtocolString() ?? "",
+                Reason = row.Reason,
+            });
         }
 
         return response;

@@ -164,14 +164,14 @@ public sealed partial class KServeHttpHandler
                 return MethodNotAllowed(context);
             }
 
-            if (_server.Options.ModelControlMode != "explicit")
-            {
-                return HttpResponses.WriteError(context, 503,
-                    $"explicit model load / unload is not allowed in model control mode '{_server.Options.ModelControlMode}'; start the server with --model-control-mode=explicit");
-            }
-
             var load = rest.EndsWith("/load");
             var model = rest[7..^(load ? 5 : 7)].ToString();
+            var denied = _server.ControlAuthorization.Authorize(load ? "load" : "unload", model);
+            if (denied.IsError)
+            {
+                return HttpResponses.WriteError(context, denied);
+            }
+
             return load ? LoadModelAsync(context, model) : UnloadModelAsync(context, model);
         }
 
@@ -264,6 +264,23 @@ public sealed partial class KServeHttpHandler
 
     private async Task UnloadModelAsync(HttpContext context, string name)
     {
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 1 << 20, context.RequestAborted).ConfigureAwait(false);
+        if (body.Error.IsError)
+        {
+            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+            return;
+        }
+
+        using (body.Buffer)
+        {
+            var parsed = RepositoryControlJson.ReadUnloadParameters(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span);
+            if (parsed.IsError)
+            {
+                await HttpResponses.WriteError(context, parsed).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var error = await _server.Models.UnloadAsync(name).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
@@ -380,7 +397,7 @@ public sealed partial class KServeHttpHandler
         }
 
         var json = JsonResponseBuffer.Rent();
-        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Table, readyOnly, _server.Models.NeverLoadedModelNames());
+        MetadataJson.WriteRepositoryIndex(json.Writer, _server.Models.Index(readyOnly));
         await HttpResponses.WriteJson(context, json).ConfigureAwait(false);
     }
 

@@ -111,59 +111,32 @@ internal static class MetadataJson
         writer.WriteEndObject();
     }
 
-    /// <param name="neverLoaded">Models in the repository never loaded; listed with their name only.</param>
-    public static void WriteRepositoryIndex(Utf8JsonWriter writer, ModelTable table, bool readyOnly, IEnumerable<string> neverLoaded)
+    /// <summary>The index rows as Triton writes them: a model never loaded has its name only.</summary>
+    public static void WriteRepositoryIndex(Utf8JsonWriter writer, IReadOnlyList<RepositoryIndexEntry> rows)
     {
         writer.WriteStartArray();
-        if (!readyOnly)
+        foreach (var row in rows)
         {
-            foreach (var name in neverLoaded)
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, row.Name);
+            if (row.Version is { } version)
             {
-                writer.WriteStartObject();
-                writer.WriteString("name"u8, name);
-                writer.WriteEndObject();
-            }
-        }
-
-        foreach (var entry in table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
-        {
-            if (entry.FailureReason.Length > 0)
-            {
-                if (!readyOnly)
-                {
-                    WriteIndexEntry(writer, entry.Name, null, ModelState.Unavailable, entry.FailureReason);
-                }
-
-                continue;
+                writer.WriteString("version"u8, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            foreach (var version in entry.Versions)
+            if (row.State is { } state)
             {
-                if (!readyOnly || version.State == ModelState.Ready)
-                {
-                    WriteIndexEntry(writer, entry.Name, version.Version, version.State, version.Reason);
-                }
+                writer.WriteString("state"u8, state.ToProtocolString());
             }
+
+            if (row.Reason.Length > 0)
+            {
+                writer.WriteString("reason"u8, row.Reason);
+            }
+
+            writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-    }
-
-    private static void WriteIndexEntry(Utf8JsonWriter writer, string name, long? version, ModelState state, string reason)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("name"u8, name);
-        if (version is { } v)
-        {
-            writer.WriteString("version"u8, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        writer.WriteString("state"u8, state.ToProtocolString());
-        if (reason.Length > 0)
-        {
-            writer.WriteString("reason"u8, reason);
-        }
-
-        writer.WriteEndObject();
     }
 }

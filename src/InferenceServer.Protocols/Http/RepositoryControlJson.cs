@@ -5,9 +5,9 @@ using InferenceServer.Core.Models.Config;
 namespace InferenceServer.Protocols.Http;
 
 /// <summary>
-/// Reads the body of <c>POST /v2/repository/models/{m}/load</c> (brief §2.16): optional
-/// <c>{"parameters": {"config": "&lt;ModelConfig as JSON&gt;"}}</c>. The config override is validated like a
-/// config file; its errors name the field.
+/// Reads the bodies of <c>POST /v2/repository/models/{m}/load</c> (brief §2.16): optional
+/// <c>{"parameters": {"config": "&lt;ModelConfig as JSON&gt;"}}</c>, the config override validated like a config
+/// file, its errors naming the field; and of <c>…/unload</c>: optional <c>{"parameters": {"unload_dependents": bool}}</c>.
 /// </summary>
 internal static class RepositoryControlJson
 {
@@ -65,6 +65,45 @@ internal static class RepositoryControlJson
         catch (JsonException ex)
         {
             return InferenceError.InvalidArgument($"failed to parse the load request JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Checks the unload body. No model depends on another here (no ensembles), so <c>unload_dependents</c> has
+    /// nothing to add; its type is still checked so a client's mistake is not silently ignored.
+    /// </summary>
+    public static InferenceError ReadUnloadParameters(ReadOnlySpan<byte> body)
+    {
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return InferenceError.None;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return InferenceError.InvalidArgument("the unload request body must be a JSON object");
+            }
+
+            if (!document.RootElement.TryGetProperty("parameters", out var parameters))
+            {
+                return InferenceError.None;
+            }
+
+            if (parameters.ValueKind != JsonValueKind.Object)
+            {
+                return InferenceError.InvalidArgument("unload request 'parameters' must be an object");
+            }
+
+            return parameters.TryGetProperty("unload_dependents", out var dependents) && dependents.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                ? InferenceError.InvalidArgument("unload parameter 'unload_dependents' must be true or false")
+                : InferenceError.None;
+        }
+        catch (JsonException ex)
+        {
+            return InferenceError.InvalidArgument($"failed to parse the unload request JSON: {ex.Message}");
         }
     }
 }

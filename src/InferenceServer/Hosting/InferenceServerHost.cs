@@ -32,6 +32,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
     public ServerContext Context { get; }
 
+    /// <summary>The repository poller (poll mode only).</summary>
+    public RepositoryPoller? Poller { get; private init; }
+
     public int HttpPort => _http?.IPEndPoint?.Port ?? 0;
 
     public int GrpcPort => _grpc?.IPEndPoint?.Port ?? 0;
@@ -64,6 +67,16 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
             sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ModelManager>();
+        if (options.ModelControlMode == "poll")
+        {
+            builder.Services.AddSingleton(sp => new RepositoryPoller(
+                sp.GetRequiredService<ModelManager>(),
+                new RepositoryScanner(sp.GetRequiredService<ModelRepository>(), options.RepositoryPollMarker),
+                options.RepositoryPollInterval,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<RepositoryPoller>>()));
+        }
+
         builder.Services.AddSingleton(new ServerContextOptions
         {
             StrictReadiness = options.StrictReadiness,
@@ -112,11 +125,15 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         LogLoading(logger, options.ModelRepository);
 
         // Models load while Kestrel starts; readiness turns true only once both are done.
-        var loading = options.ModelControlMode == "explicit"
-            ? Task.Run(() => models.LoadOnly(options.LoadModels))
-            : Task.Run(models.LoadAll);
+        var poller = app.Services.GetService<RepositoryPoller>();
+        var loading = options.ModelControlMode switch
+        {
+            "explicit" => Task.Run(() => models.LoadOnly(options.LoadModels)),
+            "poll" => Task.Run(poller!.LoadAtStartUp),
+            _ => Task.Run(models.LoadAll),
+        };
         var context = app.Services.GetRequiredService<ServerContext>();
-        var host = new InferenceServerHost(app, context, http, grpcListener, metrics);
+        var host = new InferenceServerHost(app, context, http, grpcListener, metrics) { Poller = poller };
         var httpHandler = app.Services.GetRequiredService<KServeHttpHandler>();
         app.Use(next => ctx =>
         {
@@ -135,7 +152,11 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         });
         app.MapGrpcService<GrpcInferenceServiceImpl>();
         app.MapGrpcService<HealthServiceImpl>();
-        app.Lifetime.ApplicationStopping.Register(() => context.Stopping = true);
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            context.Stopping = true;
+            poller?.DisposeAsync().AsTask().Wait();
+        });
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
 
         try
@@ -172,6 +193,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         }
 
         context.Started = true;
+        poller?.Start();
         LogListening(logger, host.HttpPort, host.GrpcPort, host.MetricsPort);
         return host;
     }

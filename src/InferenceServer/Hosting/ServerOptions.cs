@@ -45,8 +45,23 @@ internal sealed class ServerOptions
     /// <summary>Largest gRPC message in bytes, both directions (Triton: 2^31-1).</summary>
     public int GrpcMaxMessageSize { get; set; } = int.MaxValue;
 
-    /// <summary>Model control mode: none (load everything at start-up, no changes).</summary>
+    /// <summary>
+    /// Model control mode: none (load everything at start-up, no changes), poll (load everything, then apply
+    /// repository changes as they settle) or explicit (the repository API loads and unloads).
+    /// </summary>
     public string ModelControlMode { get; set; } = "none";
+
+    /// <summary>
+    /// Poll mode: time between scans (Triton's --repository-poll-secs: 15 s). A change applies once two
+    /// consecutive scans agree, so a version appears one to two intervals after its last file is written.
+    /// </summary>
+    public TimeSpan RepositoryPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Poll mode: when set, a version folder is considered only once it holds a file of this name, so an
+    /// operator copying slowly (or over a network filesystem with coarse timestamps) writes it last. Default: none.
+    /// </summary>
+    public string RepositoryPollMarker { get; set; } = "";
 
     /// <summary>Explicit mode: the models to load at start-up ("*" = all); none loads nothing.</summary>
     public IReadOnlyList<string> LoadModels { get; set; } = [];

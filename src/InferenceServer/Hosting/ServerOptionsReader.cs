@@ -27,7 +27,9 @@ internal static class ServerOptionsReader
         ("log-verbose", "0", "Verbose logging level (0 = off)"),
         ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
         ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
-        ("model-control-mode", "none", "Model control mode: none (load everything at start-up) or explicit (load/unload through the repository API)"),
+        ("model-control-mode", "none", "Model control mode: none (load everything at start-up), poll (also apply repository changes every --repository-poll-secs) or explicit (load/unload through the repository API)"),
+        ("repository-poll-secs", "15", "Poll mode: seconds between repository scans (a change applies once two scans agree); fractions allowed"),
+        ("repository-poll-marker", "(none)", "Poll mode: a version folder counts only once it holds a file of this name (write it last); empty = no marker"),
         ("load-model", "(none)", "Explicit mode: a model to load at start-up; repeat the flag for more; * loads all"),
         ("pinned-memory-pool-byte-size", "268435456", "Byte budget of the pinned tensor pool; rents beyond it fall back to plain allocations (counted)"),
         ("pinned-memory-pool-debug", "false", "Record where each pinned buffer is rented (leak reports) and throw on a double return; slower"),
@@ -119,9 +121,15 @@ internal static class ServerOptionsReader
             return null;
         }
 
-        if (options.ModelControlMode is not ("none" or "explicit"))
+        if (options.ModelControlMode is not ("none" or "poll" or "explicit"))
         {
-            error = $"--model-control-mode={options.ModelControlMode} is not supported; this version serves 'none' and 'explicit'";
+            error = $"--model-control-mode={options.ModelControlMode} is not a mode; use none, poll or explicit";
+            return null;
+        }
+
+        if (options.RepositoryPollMarker.Length > 0 && (options.RepositoryPollMarker.IndexOfAny(['/', '\\']) >= 0 || options.RepositoryPollMarker is "." or ".."))
+        {
+            error = $"--repository-poll-marker must be a file name, got '{options.RepositoryPollMarker}'";
             return null;
         }
 
@@ -154,6 +162,8 @@ internal static class ServerOptionsReader
             case "http-max-input-size": options.HttpMaxInputSize = Number(name, value, 1, long.MaxValue); break;
             case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;
             case "model-control-mode": options.ModelControlMode = value; break;
+            case "repository-poll-secs": options.RepositoryPollInterval = Seconds(name, value); break;
+            case "repository-poll-marker": options.RepositoryPollMarker = value; break;
             case "pinned-memory-pool-byte-size": options.PinnedMemoryPoolByteSize = Number(name, value, 0, long.MaxValue); break;
             case "pinned-memory-pool-debug": options.PinnedMemoryPoolDebug = Bool(name, value); break;
         }
@@ -165,6 +175,11 @@ internal static class ServerOptionsReader
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new FormatException($"--{name} must be an integer in [{min}, {max}], got '{value}'");
+
+    private static TimeSpan Seconds(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0.001 && seconds <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new FormatException($"--{name} must be a number of seconds in [0.001, 86400], got '{value}'");
 
     private static bool Bool(string name, string value) => value.ToLowerInvariant() switch
     {

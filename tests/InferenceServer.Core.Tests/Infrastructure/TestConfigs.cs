@@ -35,4 +35,13 @@ internal static class TestConfigs
     /// <summary>A ready version over <paramref name="config"/>; with no instances nothing executes (validation-only tests).</summary>
     public static ModelVersion Version(ModelConfig config, params IModelInstance[] instances) =>
         new(config.Name, 1, config, ModelSignatureFactory.FromConfig(config), new TestModelRuntime(config, instances), TimeProvider.System);
+
+    /// <summary>config.pbtxt text for <see cref="TestModelBackend"/>: one FP32 [4] input and output, plus <paramref name="extra"/>.</summary>
+    public static string BackendConfig(string name, string extra) => $$"""
+        name: "{{name}}"
+        backend: "{{TestModelBackend.BackendName}}"
+        input [ { name: "INPUT0", data_type: TYPE_FP32, dims: [ 4 ] } ]
+        output [ { name: "OUTPUT0", data_type: TYPE_FP32, dims: [ 4 ] } ]
+        {{extra}}
+        """;
 }

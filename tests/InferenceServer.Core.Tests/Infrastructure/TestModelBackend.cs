@@ -18,10 +18,21 @@ internal sealed class TestModelBackend : IModelBackend
     /// <summary>Every runtime this backend handed out, so tests can check they were disposed.</summary>
     public ConcurrentBag<TestModelRuntime> Runtimes { get; } = [];
 
+    /// <summary>When set, each load signals <see cref="LoadStarted"/> and waits for the gate (to observe a load in progress).</summary>
+    public ManualResetEventSlim? Gate { get; set; }
+
+    public SemaphoreSlim LoadStarted { get; } = new(0);
+
     public bool CanServe(ModelConfig config, string versionDirectory) => config.Backend == BackendName;
 
     public IModelRuntime Load(ModelLoadRequest request)
     {
+        if (Gate is { } gate)
+        {
+            LoadStarted.Release();
+            gate.Wait(TestTimeouts.Default);
+        }
+
         var marker = Path.Combine(request.VersionDirectory, FailMarker);
         if (File.Exists(marker))
         {

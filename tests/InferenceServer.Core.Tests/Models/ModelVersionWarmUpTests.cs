@@ -1,4 +1,5 @@
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models.WarmUp;
 using InferenceServer.Core.Tests.Infrastructure;
 
 namespace InferenceServer.Core.Tests.Models;
@@ -21,7 +22,7 @@ public class ModelVersionWarmUpTests
         };
         using var model = TestConfigs.Version(TestConfigs.Simple(), instances);
 
-        var error = model.WarmUp();
+        var error = model.WarmUp(WarmUpSamples.Synthetic(model.Signature));
 
         Assert.False(error.IsError, error.Message);
         Assert.Equal([("simple_0", 1L, 2, 64), ("simple_1", 1L, 2, 64)], seen);
@@ -35,7 +36,7 @@ public class ModelVersionWarmUpTests
         using var model = TestConfigs.Version(TestConfigs.Simple(),
             new TestModelInstance("simple_0", r => r.SetError(InferenceError.InvalidArgument("cannot take zeros"))));
 
-        var error = model.WarmUp();
+        var error = model.WarmUp(WarmUpSamples.Synthetic(model.Signature));
 
         Assert.True(error.IsError);
         Assert.Contains("'simple' version", error.Message, StringComparison.Ordinal);

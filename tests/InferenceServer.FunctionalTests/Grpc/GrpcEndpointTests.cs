@@ -147,11 +147,11 @@ public sealed class GrpcEndpointTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task RepositoryModelLoad_ControlModeNone_ReturnsUnavailable()
+    public async Task RepositoryModelLoad_ControlModeNone_ReturnsPermissionDenied()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => _grpc.RepositoryModelLoadAsync("simple").WithTimeout());
 
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         Assert.Contains("model control mode", error.Status.Detail, StringComparison.Ordinal);
     }
 

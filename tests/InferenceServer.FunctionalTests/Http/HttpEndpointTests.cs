@@ -257,11 +257,11 @@ public sealed class HttpEndpointTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task RepositoryLoad_ControlModeNone_Returns503()
+    public async Task RepositoryLoad_ControlModeNone_Returns403()
     {
         using var response = await _http.PostAsync("v2/repository/models/simple/load", null).WithTimeout();
 
-        var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable);
+        var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.Forbidden);
         Assert.Contains("model control mode", message, StringComparison.Ordinal);
     }
 

@@ -48,6 +48,9 @@ public sealed class TestServer : IAsyncDisposable
 
     internal Core.Models.ModelManager Models => _host.Context.Models;
 
+    /// <summary>The repository poller (servers started in poll mode).</summary>
+    internal Core.Models.Repository.RepositoryPoller Poller => _host.Poller ?? throw new InvalidOperationException("the server is not in poll mode");
+
     /// <summary>The version the server serves for <paramref name="name"/> (to observe its queue).</summary>
     internal Core.Models.ModelVersion Model(string name) =>
         _host.Context.Models.TryResolve(name, "", out var version) is { IsError: true } error

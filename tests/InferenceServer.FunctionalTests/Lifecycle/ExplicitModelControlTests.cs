@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Core;
@@ -56,72 +55,28 @@ public sealed class ExplicitModelControlTests
     }
 
     [Fact]
-    public async Task TwentyVersionSwapsUnderLoad_FailNoRequest()
+    public async Task TwentyVersionSwapsUnderLoad_FailNoRequest_EveryAnswerFromALiveVersion()
     {
         await using var server = await StartAsync();
-        var live = new ConcurrentDictionary<string, bool> { ["1"] = true };
-        var seen = new ConcurrentDictionary<string, int>();
-        var failures = new ConcurrentQueue<string>();
-        using var stop = new CancellationTokenSource();
-
-        var clients = Enumerable.Range(0, 4).Select(client => Task.Run(async () =>
-        {
-            var count = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    string version;
-                    if (client % 2 == 0)
-                    {
-                        using var response = await HttpInfer.PostAsync(server.Http, Simple, SimpleRequests.Json(batch: 1, seed: count));
-                        var result = await HttpInfer.ReadAsync(response);
-                        if (result.Status != HttpStatusCode.OK)
-                        {
-                            failures.Enqueue($"HTTP {(int)result.Status}: {result.Json.ToJsonString()}");
-                            continue;
-                        }
-
-                        version = result.Json["model_version"]!.GetValue<string>();
-                    }
-                    else
-                    {
-                        version = (await server.Grpc.ModelInferAsync(SimpleRequests.Grpc(batch: 1, seed: count))).ModelVersion;
-                    }
-
-                    if (!live.ContainsKey(version))
-                    {
-                        failures.Enqueue($"answered by version {version}, which was never published");
-                    }
-
-                    seen.AddOrUpdate(version, 1, (_, n) => n + 1);
-                }
-                catch (Exception ex) when (ex is RpcException or HttpRequestException)
-                {
-                    failures.Enqueue(ex.Message);
-                }
-
-                count++;
-            }
-        })).ToArray();
+        var load = new SwapLoad(server, Simple, clients: 4, liveVersion: 1);
 
         for (var version = 2; version <= 21; version++)
         {
             // A new version folder, then an explicit load: latest {1} swaps to it and retires the previous one.
+            load.Requesting(version);
             SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SimpleOnnx, config: null, version);
-            live[version.ToString(System.Globalization.CultureInfo.InvariantCulture)] = true;
-            using var load = await server.Http.PostAsync($"v2/repository/models/{Simple}/load", content: null).WithTimeout();
-            Assert.Equal(HttpStatusCode.OK, load.StatusCode);
+            using var response = await server.Http.PostAsync($"v2/repository/models/{Simple}/load", content: null).WithTimeout();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            load.Published(version);
         }
 
         var final = await HttpInfer.ReadAsync(await HttpInfer.PostAsync(server.Http, Simple, SimpleRequests.Json(batch: 1)));
-        await stop.CancelAsync();
-        await Task.WhenAll(clients).WaitAsync(TestTimeouts.Load);
+        await load.StopAsync();
         await server.Models.RetirementsAsync().WaitAsync(TestTimeouts.Server);
 
-        Assert.Empty(failures);
+        Assert.Empty(load.Failures);
         Assert.Equal("21", final.Json["model_version"]!.GetValue<string>());
-        Assert.True(seen.Count > 1, $"the load saw only versions {string.Join(",", seen.Keys)}");
+        Assert.True(load.Seen.Count > 1, $"the load saw only versions {string.Join(",", load.Seen.Keys)}");
     }
 
     [Fact]

@@ -46,9 +46,7 @@ public sealed class ModelRepository
         var versions = new List<long>();
         foreach (var dir in Directory.EnumerateDirectories(ModelDirectory(model)))
         {
-            var name = Path.GetFileName(dir);
-            if (name.Length > 0 && name[0] != '0' && name.All(char.IsAsciiDigit)
-                && long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            if (TryParseVersion(Path.GetFileName(dir), out var version))
             {
                 versions.Add(version);
             }
@@ -56,6 +54,14 @@ public sealed class ModelRepository
 
         versions.Sort();
         return versions;
+    }
+
+    /// <summary>Triton's rule for a version folder name: digits only, no leading zero.</summary>
+    public static bool TryParseVersion(ReadOnlySpan<char> name, out long version)
+    {
+        version = 0;
+        return name.Length > 0 && name[0] != '0' && !name.ContainsAnyExceptInRange('0', '9')
+            && long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
 
     public string VersionDirectory(string model, long version) =>

@@ -1,5 +1,6 @@
 using Inference;
 using InferenceServer.Core.Models.Config;
+using InferenceServer.Core.Models.WarmUp;
 
 namespace InferenceServer.Core.Models.Repository;
 
@@ -23,45 +24,60 @@ public sealed class ModelRepositoryLoader
 
     public ModelRepository Repository { get; }
 
+    /// <summary>Loads every version the config selects, reading everything from the repository folder.</summary>
     /// <param name="configOverride">A config to use instead of config.pbtxt (the load API's <c>config</c> parameter).</param>
-    public ModelEntry Load(string name, ModelConfig? configOverride = null)
+    public ModelEntry Load(string name, ModelConfig? configOverride = null) =>
+        Load(Plan(name, new ModelLoadOptions { ConfigOverride = configOverride }), _ => null);
+
+    /// <summary>Reads the config, picks the backend and the versions to load; never throws for a bad model.</summary>
+    public ModelLoadPlan Plan(string name, ModelLoadOptions options)
     {
-        ModelConfig config;
-        IReadOnlyList<long> selected;
-        IModelBackend backend;
         try
         {
-            config = configOverride?.Clone() ?? ReadConfig(name);
-            if (configOverride is not null && config.Name.Length == 0)
+            var config = options.ConfigOverride?.Clone() ?? ReadConfig(name);
+            if (options.ConfigOverride is not null && config.Name.Length == 0)
             {
                 config.Name = name;
             }
-            else if (configOverride is not null && config.Name != name)
+            else if (options.ConfigOverride is not null && config.Name != name)
             {
                 throw new ModelLoadException($"the config override names model '{config.Name}', but it is loaded as '{name}'");
             }
 
-            var onDisk = Repository.ListVersions(name);
+            var onDisk = options.VersionsOnDisk ?? Repository.ListVersions(name);
             if (onDisk.Count == 0)
             {
                 throw new ModelLoadException($"model '{name}' has no version folder (a folder named with a positive integer, e.g. '1')");
             }
 
-            selected = VersionPolicy.Select(config.VersionPolicy, onDisk);
-            backend = FindBackend(name, config, Repository.VersionDirectory(name, onDisk[^1]));
+            var selected = VersionPolicy.Select(config.VersionPolicy, onDisk);
+            var backend = FindBackend(name, config, Repository.VersionDirectory(name, onDisk[^1]));
+            return new ModelLoadPlan(name, config, backend, selected, "");
         }
         catch (Exception ex) when (ex is ModelLoadException or ConfigParseException or IOException or UnauthorizedAccessException)
         {
-            return new ModelEntry(name, [], ex.Message);
+            return ModelLoadPlan.Failed(name, ex.Message);
         }
+    }
 
-        var versions = new List<ModelVersionEntry>(selected.Count);
-        foreach (var version in selected)
+    /// <summary>
+    /// Loads and warms up each planned version, or takes it from <paramref name="reuse"/> when that returns an
+    /// entry (a version whose files did not change keeps its instance).
+    /// </summary>
+    public ModelEntry Load(ModelLoadPlan plan, Func<long, ModelVersionEntry?> reuse)
+    {
+        if (plan.FailureReason.Length > 0)
         {
-            versions.Add(LoadVersion(name, version, config, backend));
+            return new ModelEntry(plan.ModelName, [], plan.FailureReason);
         }
 
-        return new ModelEntry(name, versions);
+        var versions = new List<ModelVersionEntry>(plan.Versions.Count);
+        foreach (var version in plan.Versions)
+        {
+            versions.Add(reuse(version) ?? LoadVersion(plan.ModelName, version, plan.Config!, plan.Backend!));
+        }
+
+        return new ModelEntry(plan.ModelName, versions);
     }
 
     private ModelConfig ReadConfig(string name)
@@ -103,17 +119,36 @@ public sealed class ModelRepositoryLoader
         }
 
         IModelRuntime? runtime = null;
+        ModelVersion? loaded = null;
         try
         {
-            runtime = backend.Load(new ModelLoadRequest(name, version, Repository.ModelDirectory(name), directory, config.Clone()));
+            var modelDirectory = Repository.ModelDirectory(name);
+            runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()));
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
-            var loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time);
-            var warmUp = loaded.WarmUp();
+            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time);
+
+            // Configured warm-up is part of the model's contract: its failure fails the load, as in Triton.
+            // Synthetic data may simply be outside the model's domain, so that failure is only reported.
+            var configured = runtime.Config.ModelWarmup.Count > 0;
+            var warmUp = loaded.WarmUp(configured ? WarmUpSamples.FromConfig(runtime.Config, signature, modelDirectory) : WarmUpSamples.Synthetic(signature));
+            if (warmUp.IsError && configured)
+            {
+                throw new ModelLoadException(warmUp.Message);
+            }
+
             return new ModelVersionEntry(version, ModelState.Ready, warmUp.IsError ? $"serving, but the synthetic warm-up failed: {warmUp.Message}" : "", loaded);
         }
         catch (Exception ex)
         {
-            runtime?.Dispose();
+            if (loaded is not null)
+            {
+                loaded.Dispose();
+            }
+            else
+            {
+                runtime?.Dispose();
+            }
+
             var reason = ex is ModelLoadException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             return new ModelVersionEntry(version, ModelState.Unavailable, reason, null);
         }

@@ -1,0 +1,32 @@
+namespace InferenceServer.Core.Models.Repository;
+
+/// <summary>
+/// One model folder as a poll saw it: the stamps of its own files (config.pbtxt, labels, warmup/…) and of
+/// each version folder's files, each list sorted by path.
+/// </summary>
+public sealed class ModelFolderScan
+{
+    public ModelFolderScan(IReadOnlyList<FileStamp> modelFiles, IReadOnlyDictionary<long, IReadOnlyList<FileStamp>> versions)
+    {
+        ModelFiles = modelFiles;
+        Versions = versions;
+    }
+
+    /// <summary>Files of the model folder outside its version folders.</summary>
+    public IReadOnlyList<FileStamp> ModelFiles { get; }
+
+    /// <summary>Version number → the files of that version folder.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<FileStamp>> Versions { get; }
+
+    /// <summary>The version numbers, ascending.</summary>
+    public IReadOnlyList<long> VersionNumbers => Versions.Keys.Order().ToArray();
+
+    public bool SameModelFiles(ModelFolderScan other) => ModelFiles.SequenceEqual(other.ModelFiles);
+
+    public bool SameVersion(long version, ModelFolderScan other) =>
+        Versions.TryGetValue(version, out var mine) && other.Versions.TryGetValue(version, out var theirs) && mine.SequenceEqual(theirs);
+
+    /// <summary>Nothing was added, removed or rewritten between the two scans.</summary>
+    public bool SameAs(ModelFolderScan other) =>
+        SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
+}

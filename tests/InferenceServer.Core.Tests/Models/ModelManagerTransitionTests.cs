@@ -1,0 +1,92 @@
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Repository;
+using InferenceServer.Core.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InferenceServer.Core.Tests.Models;
+
+/// <summary>
+/// What the index and requests see while a swap is in motion. Invariants: while a new version loads, the
+/// old one serves and the index shows the new one LOADING; after the swap, a retired version that still
+/// holds a request shows UNLOADING until that request finishes, then leaves the index.
+/// </summary>
+public sealed class ModelManagerTransitionTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly TestModelBackend _backend = new();
+    private readonly ModelManager _manager;
+
+    public ModelManagerTransitionTests()
+    {
+        _root.WriteFile("m/config.pbtxt", TestConfigs.BackendConfig("m", ""));
+        _root.CreateDirectory("m", "1");
+        _manager = new ModelManager(new ModelRepositoryLoader(new ModelRepository(_root.Path), [_backend], TimeProvider.System), NullLogger<ModelManager>.Instance);
+        _manager.LoadAll();
+    }
+
+    public void Dispose()
+    {
+        _backend.Gate?.Set();
+        _manager.Dispose();
+        _root.Dispose();
+    }
+
+    private (long? Version, ModelState? State)[] Rows() =>
+        _manager.Index(readyOnly: false).Where(r => r.Name == "m").Select(r => (r.Version, r.State)).ToArray();
+
+    [Fact]
+    public async Task LoadInProgress_OldVersionServes_IndexShowsNewVersionLoading()
+    {
+        _root.CreateDirectory("m", "2");
+        using var gate = new ManualResetEventSlim();
+        _backend.Gate = gate;
+
+        var load = _manager.LoadAsync("m");
+        Assert.True(await _backend.LoadStarted.WaitAsync(TestTimeouts.Default));
+
+        Assert.Equal([(1L, ModelState.Ready), (2L, ModelState.Loading)], Rows());
+        Assert.False(_manager.TryResolve("m", "", out var serving).IsError);
+        Assert.Equal(1, serving!.Version);
+        Assert.True(_manager.Table.AllReady);
+
+        gate.Set();
+        Assert.False((await load.WithTimeout()).IsError);
+        await _manager.RetirementsAsync().WithTimeout();
+        Assert.Equal([(2L, ModelState.Ready)], Rows());
+    }
+
+    [Fact]
+    public async Task RetiredVersionHoldingARequest_ShowsUnloading_UntilReleased()
+    {
+        Assert.False(_manager.TryAcquire("m", "", out var held).IsError);
+        _root.CreateDirectory("m", "2");
+
+        Assert.False((await _manager.LoadAsync("m").WithTimeout()).IsError);
+
+        var unloading = Assert.Single(_manager.Index(readyOnly: false), r => r.Version == 1);
+        Assert.Equal(ModelState.Unloading, unloading.State);
+        Assert.Contains("1 request in flight", unloading.Reason, StringComparison.Ordinal);
+        Assert.Equal([(2L, ModelState.Ready)], _manager.Index(readyOnly: true).Select(r => (r.Version, r.State)).ToArray());
+
+        held!.Release();
+        await _manager.RetirementsAsync().WithTimeout();
+
+        Assert.Equal([(2L, ModelState.Ready)], Rows());
+    }
+
+    [Fact]
+    public async Task Unload_HeldRequest_ShowsUnloading_ThenUnavailable()
+    {
+        Assert.False(_manager.TryAcquire("m", "", out var held).IsError);
+
+        Assert.False((await _manager.UnloadAsync("m").WithTimeout()).IsError);
+        Assert.Equal([(1L, ModelState.Unloading)], Rows());
+
+        held!.Release();
+        await _manager.RetirementsAsync().WithTimeout();
+
+        var row = Assert.Single(_manager.Index(readyOnly: false), r => r.Name == "m");
+        Assert.Equal(ModelState.Unavailable, row.State);
+        Assert.Equal("unloaded", row.Reason);
+    }
+}
