@@ -9,19 +9,25 @@ namespace InferenceServer.FunctionalTests.Infrastructure;
 /// Continuous inference on one model from several clients (half HTTP, half gRPC) while a test swaps its
 /// versions. Every answer must be a success, and its <c>model_version</c> must have been live while the request
 /// was out: not older than the version published before the request was sent, not newer than the newest
-/// version whose files existed when the answer came back.
+/// version whose files existed when the answer came back. One more client polls the model's and the server's
+/// ready endpoints: both stay 200 through every swap.
 /// </summary>
 internal sealed class SwapLoad
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _clients;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource> _firstAnswers = new();
     private long _published;
     private long _requested;
 
     public SwapLoad(TestServer server, string model, int clients, long liveVersion)
     {
         _published = _requested = liveVersion;
-        _clients = Enumerable.Range(0, clients).Select(client => Task.Run(() => RunClientAsync(server, model, useGrpc: client % 2 == 1))).ToArray();
+        _clients =
+        [
+            .. Enumerable.Range(0, clients).Select(client => Task.Run(() => RunClientAsync(server, model, useGrpc: client % 2 == 1))),
+            Task.Run(() => ProbeReadinessAsync(server, model)),
+        ];
     }
 
     public ConcurrentQueue<string> Failures { get; } = new();
@@ -35,10 +41,38 @@ internal sealed class SwapLoad
     /// <summary>Call once the swap to <paramref name="version"/> is done: requests sent from now on must get it.</summary>
     public void Published(long version) => Interlocked.Exchange(ref _published, version);
 
+    /// <summary>Completes once some client got an answer from <paramref name="version"/> (so every swap happens under traffic).</summary>
+    public Task WaitForAnswerFromAsync(long version) => FirstAnswer(version).Task.WaitAsync(TestTimeouts.Request);
+
+    private TaskCompletionSource FirstAnswer(long version) =>
+        _firstAnswers.GetOrAdd(version, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
         await Task.WhenAll(_clients).WaitAsync(TestTimeouts.Load);
+    }
+
+    private async Task ProbeReadinessAsync(TestServer server, string model)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            foreach (var path in new[] { $"v2/models/{model}/ready", "v2/health/ready" })
+            {
+                try
+                {
+                    using var response = await server.Http.GetAsync(path);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Failures.Enqueue($"GET {path}: {(int)response.StatusCode} during a swap");
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    Failures.Enqueue($"GET {path}: {ex.Message}");
+                }
+            }
+        }
     }
 
     private async Task RunClientAsync(TestServer server, string model, bool useGrpc)
@@ -73,6 +107,7 @@ internal sealed class SwapLoad
                 }
 
                 Seen.AddOrUpdate(version, 1, (_, n) => n + 1);
+                FirstAnswer(version).TrySetResult();
             }
             catch (Exception ex) when (ex is RpcException or HttpRequestException)
             {
