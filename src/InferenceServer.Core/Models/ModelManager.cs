@@ -23,12 +23,16 @@ public sealed partial class ModelManager : IDisposable
     // What is in motion, for the index: loads in progress, and retired versions still finishing requests.
     private readonly ConcurrentDictionary<string, ModelTransition> _loading = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ModelVersion, byte> _draining = new();
+    private readonly ConcurrentDictionary<string, long> _loadFailures = new(StringComparer.Ordinal);
 
     public ModelManager(ModelRepositoryLoader loader, ILogger<ModelManager> logger)
     {
         _loader = loader;
         _logger = logger;
     }
+
+    /// <summary>Per model, how many loads failed so far (a version that failed, or the whole model), for the metrics.</summary>
+    public IReadOnlyDictionary<string, long> LoadFailures => _loadFailures;
 
     /// <summary>The current snapshot.</summary>
     public ModelTable Table => _table;
@@ -89,6 +93,7 @@ public sealed partial class ModelManager : IDisposable
         if (entry.FailureReason.Length > 0)
         {
             LogModelFailed(entry.Name, entry.FailureReason);
+            _loadFailures.AddOrUpdate(entry.Name, 1, (_, n) => n + 1);
         }
 
         foreach (var version in entry.Versions)
@@ -105,6 +110,7 @@ public sealed partial class ModelManager : IDisposable
             else
             {
                 LogVersionFailed(entry.Name, version.Version, version.Reason);
+                _loadFailures.AddOrUpdate(entry.Name, 1, (_, n) => n + 1);
             }
         }
     }

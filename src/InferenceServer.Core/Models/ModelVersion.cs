@@ -3,6 +3,7 @@ using Inference;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models.WarmUp;
 using InferenceServer.Core.Scheduling;
+using InferenceServer.Core.Telemetry;
 
 namespace InferenceServer.Core.Models;
 
@@ -16,11 +17,13 @@ public sealed class ModelVersion : IDisposable
     // Requests that hold this version (between TryAcquire and Release), plus RetiredFlag once retired.
     private const int RetiredFlag = 1 << 30;
     private readonly RequestScheduler _scheduler;
+    private readonly IVersionObserver _observer;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _holders;
     private int _disposed;
 
-    public ModelVersion(string name, long version, ModelConfig config, ModelSignature signature, IModelRuntime runtime, TimeProvider time)
+    /// <param name="observers">Makes this version's observer (metrics); none when telemetry is off.</param>
+    public ModelVersion(string name, long version, ModelConfig config, ModelSignature signature, IModelRuntime runtime, TimeProvider time, IVersionObserverFactory? observers = null)
     {
         Name = name;
         Version = version;
@@ -30,7 +33,8 @@ public sealed class ModelVersion : IDisposable
         Time = time;
         _runtime = runtime;
         SchedulerPolicy = SchedulerPolicy.FromConfig(config);
-        Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows);
+        _observer = (observers ?? NullVersionObserver.Instance).Create(name, version, SchedulerPolicy.MaxBatchRows);
+        Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows, _observer);
         _scheduler = new RequestScheduler(name, runtime.Instances, SchedulerPolicy, Statistics, time);
     }
 
@@ -68,7 +72,7 @@ public sealed class ModelVersion : IDisposable
         if (error.IsError)
         {
             request.SetError(error);
-            Statistics.Fail.Add(1, 0);
+            Statistics.RecordFailure(FailureReason.Other, 0);
             return ValueTask.CompletedTask;
         }
 
@@ -192,5 +196,6 @@ public sealed class ModelVersion : IDisposable
 
         _scheduler.Dispose();
         _runtime.Dispose();
+        _observer.Dispose();
     }
 }

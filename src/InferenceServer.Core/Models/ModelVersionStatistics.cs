@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InferenceServer.Core.Telemetry;
 
 namespace InferenceServer.Core.Models;
 
@@ -10,14 +11,36 @@ public sealed class ModelVersionStatistics
 {
     // Indexed by batch size; entries appear on first use and live as long as the version.
     private readonly BatchSizeStatistics?[] _batchSizes;
+    private readonly long[] _failures = new long[FailureReasons.All.Length];
+    private readonly IVersionObserver _observer;
     private long _inferenceCount;
     private long _executionCount;
     private long _lastInferenceMilliseconds;
 
     /// <param name="maxBatchRows">Largest batch the model runs (1 when it does not batch).</param>
-    public ModelVersionStatistics(int maxBatchRows = 1)
+    /// <param name="observer">Hears each outcome as it happens (the metrics exporter's histograms).</param>
+    public ModelVersionStatistics(int maxBatchRows = 1, IVersionObserver? observer = null)
     {
         _batchSizes = new BatchSizeStatistics?[Math.Max(1, maxBatchRows) + 1];
+        _observer = observer ?? NullVersionObserver.Instance;
+    }
+
+    /// <summary>Failed requests with <paramref name="reason"/> (their sum is <see cref="Fail"/>'s count).</summary>
+    public long Failures(FailureReason reason) => Interlocked.Read(ref _failures[(int)reason]);
+
+    /// <summary>A request that failed after <paramref name="nanoseconds"/> in the server.</summary>
+    public void RecordFailure(FailureReason reason, long nanoseconds)
+    {
+        Fail.Add(1, nanoseconds);
+        Interlocked.Increment(ref _failures[(int)reason]);
+    }
+
+    /// <summary>A request that succeeded after <paramref name="nanoseconds"/>, <paramref name="queueNanoseconds"/> of them queued.</summary>
+    public void RecordSuccess(long nanoseconds, long queueNanoseconds)
+    {
+        Success.Add(1, nanoseconds);
+        Queue.Add(1, queueNanoseconds);
+        _observer.OnSuccess(nanoseconds, queueNanoseconds);
     }
 
     public StatisticDuration Success { get; } = new();
@@ -71,6 +94,7 @@ public sealed class ModelVersionStatistics
         batch.ComputeInfer.Add(1, timings.InferNanoseconds);
         batch.ComputeOutput.Add(1, timings.OutputNanoseconds);
         Volatile.Write(ref _lastInferenceMilliseconds, time.GetUtcNow().ToUnixTimeMilliseconds());
+        _observer.OnExecution(rows, timings.InputNanoseconds + timings.InferNanoseconds + timings.OutputNanoseconds);
     }
 
     private BatchSizeStatistics BatchSize(long rows)

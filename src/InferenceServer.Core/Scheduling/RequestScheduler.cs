@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Telemetry;
 
 namespace InferenceServer.Core.Scheduling;
 
@@ -86,7 +87,7 @@ public sealed class RequestScheduler : IScheduler
 
         if (rejection.IsError)
         {
-            _statistics.Fail.Add(1, ElapsedSinceReceived(request, Stopwatch.GetTimestamp()));
+            _statistics.RecordFailure(FailureReason.Rejected, ElapsedSinceReceived(request, Stopwatch.GetTimestamp()));
             request.Fail(rejection);
         }
     }
@@ -236,14 +237,13 @@ public sealed class RequestScheduler : IScheduler
             var total = ElapsedSinceReceived(request, end);
             if (request.Error.IsError)
             {
-                _statistics.Fail.Add(1, total);
+                _statistics.RecordFailure(request.Error.Code == InferenceErrorCode.Cancelled ? FailureReason.Canceled : FailureReason.Backend, total);
                 continue;
             }
 
             successes++;
             successfulRows += request.BatchSize;
-            _statistics.Success.Add(1, total);
-            _statistics.Queue.Add(1, ModelVersionStatistics.ElapsedNanoseconds(request.QueuedTimestamp, start));
+            _statistics.RecordSuccess(total, ModelVersionStatistics.ElapsedNanoseconds(request.QueuedTimestamp, start));
         }
 
         if (successes > 0)
@@ -284,7 +284,7 @@ public sealed class RequestScheduler : IScheduler
         {
             _queuedRows -= request.BatchSize;
             var waited = _time.GetElapsedTime(request.Queue.EnqueuedAt, now);
-            _statistics.Fail.Add(1, ElapsedSinceReceived(request, end));
+            _statistics.RecordFailure(FailureReason.Rejected, ElapsedSinceReceived(request, end));
             request.SetError(InferenceError.Unavailable(
                 $"request for model '{_modelName}' timed out in the queue after {(long)waited.TotalMicroseconds} µs"));
             Finish(request);

@@ -165,7 +165,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             error = GrpcRequestMapper.Map(model!, message, request, _server.Buffers);
             if (error.IsError)
             {
-                model!.Statistics.Fail.Add(1, 0);
+                model!.Statistics.RecordFailure(Core.Telemetry.FailureReason.Other, 0);
                 return (null, error);
             }
 

@@ -213,7 +213,7 @@ public sealed partial class KServeHttpHandler
                 error = InferRequestParser.Parse(model!, body.Buffer!.Memory[..body.Length], headerLength, request, _server.Buffers, _server.Options.MaxJsonDepth);
                 if (error.IsError)
                 {
-                    model!.Statistics.Fail.Add(1, 0);
+                    model!.Statistics.RecordFailure(Core.Telemetry.FailureReason.Other, 0);
                     await HttpResponses.WriteError(context, error).ConfigureAwait(false);
                     return;
                 }

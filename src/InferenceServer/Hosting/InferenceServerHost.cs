@@ -6,6 +6,7 @@ using InferenceServer.OnnxRuntime;
 using InferenceServer.Protocols;
 using InferenceServer.Protocols.Grpc;
 using InferenceServer.Protocols.Http;
+using InferenceServer.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace InferenceServer.Hosting;
@@ -64,8 +65,11 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(new ModelRepository(options.ModelRepository));
         builder.Services.AddSingleton<IModelBackend>(new OnnxRuntimeBackend(pool));
+        var serverMetrics = new ServerMetrics(pool);
+        builder.Services.AddSingleton(serverMetrics);
+        builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
-            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics));
         builder.Services.AddSingleton<ModelManager>();
         if (options.ModelControlMode == "poll")
         {
@@ -122,6 +126,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
         var models = app.Services.GetRequiredService<ModelManager>();
+        serverMetrics.Bind(models);
         LogLoading(logger, options.ModelRepository);
 
         // Models load while Kestrel starts; readiness turns true only once both are done.
@@ -135,17 +140,20 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var context = app.Services.GetRequiredService<ServerContext>();
         var host = new InferenceServerHost(app, context, http, grpcListener, metrics) { Poller = poller };
         var httpHandler = app.Services.GetRequiredService<KServeHttpHandler>();
+        var metricsEndpoint = app.Services.GetRequiredService<MetricsEndpoint>();
         app.Use(next => ctx =>
         {
             var port = ctx.Connection.LocalPort;
             if (port == host.HttpPort)
             {
-                return httpHandler.HandleAsync(ctx);
+                return options.AllowMetricsOnHttpPort && MetricsEndpoint.IsMetricsPath(ctx.Request.Path)
+                    ? metricsEndpoint.HandleAsync(ctx)
+                    : httpHandler.HandleAsync(ctx);
             }
 
             if (port == host.MetricsPort)
             {
-                return MetricsEndpoint.HandleAsync(ctx);
+                return metricsEndpoint.HandleAsync(ctx);
             }
 
             return next(ctx);

@@ -1,14 +1,22 @@
-using Prometheus;
+using InferenceServer.Telemetry;
 
 namespace InferenceServer.Hosting;
 
-/// <summary>Serves Prometheus text exposition at <c>/metrics</c> (a trailing '/' accepted, GET only) on the metrics port.</summary>
-internal static class MetricsEndpoint
+/// <summary>Serves Prometheus text exposition at <c>/metrics</c> (a trailing '/' accepted, GET only).</summary>
+internal sealed class MetricsEndpoint
 {
-    public static async Task HandleAsync(HttpContext context)
+    private readonly ServerMetrics _metrics;
+
+    public MetricsEndpoint(ServerMetrics metrics)
     {
-        var path = context.Request.Path.Value;
-        if (path is not ("/metrics" or "/metrics/"))
+        _metrics = metrics;
+    }
+
+    public static bool IsMetricsPath(PathString path) => path.Value is "/metrics" or "/metrics/";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!IsMetricsPath(context.Request.Path))
         {
             context.Response.StatusCode = 404;
             return;
@@ -21,6 +29,6 @@ internal static class MetricsEndpoint
         }
 
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        await _metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 }

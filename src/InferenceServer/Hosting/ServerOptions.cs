@@ -30,6 +30,12 @@ internal sealed class ServerOptions
 
     public bool AllowMetrics { get; set; } = true;
 
+    /// <summary>
+    /// Also serve <c>/metrics</c> on the HTTP port (default false): for platforms that scrape one port per pod.
+    /// The path then answers metrics there instead of the KServe 404.
+    /// </summary>
+    public bool AllowMetricsOnHttpPort { get; set; }
+
     /// <summary>Ready only when every model version is ready (Triton default: true).</summary>
     public bool StrictReadiness { get; set; } = true;
 

@@ -37,6 +37,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public int GrpcPort { get; }
 
+    /// <summary>The port serving Prometheus text at <c>/metrics</c>.</summary>
+    internal int MetricsPort => _host.MetricsPort;
+
     public HttpClient Http { get; }
 
     public GrpcChannel Channel { get; }

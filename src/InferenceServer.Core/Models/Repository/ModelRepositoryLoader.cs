@@ -1,6 +1,7 @@
 using Inference;
 using InferenceServer.Core.Models.Config;
 using InferenceServer.Core.Models.WarmUp;
+using InferenceServer.Core.Telemetry;
 
 namespace InferenceServer.Core.Models.Repository;
 
@@ -14,12 +15,15 @@ public sealed class ModelRepositoryLoader
 {
     private readonly IReadOnlyList<IModelBackend> _backends;
     private readonly TimeProvider _time;
+    private readonly IVersionObserverFactory? _observers;
 
-    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time)
+    /// <param name="observers">Makes each loaded version's observer (the metrics exporter); null when telemetry is off.</param>
+    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time, IVersionObserverFactory? observers = null)
     {
         Repository = repository;
         _backends = backends.ToArray();
         _time = time;
+        _observers = observers;
     }
 
     public ModelRepository Repository { get; }
@@ -125,7 +129,7 @@ public sealed class ModelRepositoryLoader
             var modelDirectory = Repository.ModelDirectory(name);
             runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()));
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
-            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time);
+            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers);
 
             // Configured warm-up is part of the model's contract: its failure fails the load, as in Triton.
             // Synthetic data may simply be outside the model's domain, so that failure is only reported.

@@ -1,0 +1,167 @@
+using System.Globalization;
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Telemetry;
+using Prometheus;
+
+namespace InferenceServer.Telemetry;
+
+/// <summary>
+/// The server's Prometheus metrics, in a registry of its own (so servers in one process do not mix). Triton's
+/// counters and gauges (<c>nv_*</c>, labelled <c>model</c> and <c>version</c>) are read from the versions'
+/// statistics when scraped, costing the request path nothing; the histograms Triton lacks are fed as requests
+/// finish (<see cref="PrometheusVersionObserver"/>) so quantiles aggregate across pods.
+/// </summary>
+internal sealed class ServerMetrics : IVersionObserverFactory
+{
+    private static readonly string[] VersionLabels = ["model", "version"];
+    private readonly PinnedBufferPool _pool;
+    private readonly Counter _success;
+    private readonly Counter _failure;
+    private readonly Counter _inferenceCount;
+    private readonly Counter _executionCount;
+    private readonly Counter _requestDurationUs;
+    private readonly Counter _queueDurationUs;
+    private readonly Counter _computeInputUs;
+    private readonly Counter _computeInferUs;
+    private readonly Counter _computeOutputUs;
+    private readonly Gauge _pending;
+    private readonly Gauge _poolTotal;
+    private readonly Gauge _poolUsed;
+    private readonly Gauge _ready;
+    private readonly Counter _loadFailures;
+    private ModelManager? _models;
+
+    // Label sets exported by the last scrape, so series of versions that are gone can be removed.
+    private HashSet<(string Model, string Version)> _exported = [];
+
+    public ServerMetrics(PinnedBufferPool pool)
+    {
+        _pool = pool;
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _success = factory.CreateCounter("nv_inference_request_success", "Number of successful inference requests, all batch sizes", VersionLabels);
+        _failure = factory.CreateCounter("nv_inference_request_failure", "Number of failed inference requests, all batch sizes", ["model", "version", "reason"]);
+        _inferenceCount = factory.CreateCounter("nv_inference_count", "Number of inferences performed (rows; does not include cached requests)", VersionLabels);
+        _executionCount = factory.CreateCounter("nv_inference_exec_count", "Number of model executions performed (batches)", VersionLabels);
+        _requestDurationUs = factory.CreateCounter("nv_inference_request_duration_us", "Cumulative inference request duration in microseconds", VersionLabels);
+        _queueDurationUs = factory.CreateCounter("nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds", VersionLabels);
+        _computeInputUs = factory.CreateCounter("nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds", VersionLabels);
+        _computeInferUs = factory.CreateCounter("nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds", VersionLabels);
+        _computeOutputUs = factory.CreateCounter("nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds", VersionLabels);
+        _pending = factory.CreateGauge("nv_inference_pending_request_count", "Instantaneous number of pending requests awaiting execution", VersionLabels);
+        _poolTotal = factory.CreateGauge("nv_pinned_memory_pool_total_bytes", "Byte budget of the pinned tensor pool");
+        _poolUsed = factory.CreateGauge("nv_pinned_memory_pool_used_bytes", "Bytes of the pinned tensor pool rented out now");
+        _ready = factory.CreateGauge("inference_server_model_ready", "1 when the model version serves, 0 when it is known but not ready", VersionLabels);
+        _loadFailures = factory.CreateCounter("inference_server_model_load_failures_total", "Versions (or whole models) that failed to load", ["model"]);
+        RequestDuration = factory.CreateHistogram("inference_server_request_duration_seconds", "Time a successful request spent in the server, arrival to response",
+            new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
+        QueueDuration = factory.CreateHistogram("inference_server_queue_duration_seconds", "Time a successful request waited in the queue",
+            new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
+        ComputeDuration = factory.CreateHistogram("inference_server_compute_duration_seconds", "Time of one model execution (input, infer, output)",
+            new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
+        BatchSize = factory.CreateHistogram("inference_server_batch_size", "Rows per model execution",
+            new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.BatchSizes });
+        Registry.AddBeforeCollectCallback(Collect);
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Histogram RequestDuration { get; }
+
+    public Histogram QueueDuration { get; }
+
+    public Histogram ComputeDuration { get; }
+
+    public Histogram BatchSize { get; }
+
+    /// <summary>Where the counters are read from; set once the manager exists (it needs this factory first).</summary>
+    public void Bind(ModelManager models) => _models = models;
+
+    public IVersionObserver Create(string model, long version, int maxBatchRows) =>
+        new PrometheusVersionObserver(this, model, version.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Drops a disposed version's histogram series.</summary>
+    public void RemoveVersion(string[] labels)
+    {
+        RequestDuration.RemoveLabelled(labels);
+        QueueDuration.RemoveLabelled(labels);
+        ComputeDuration.RemoveLabelled(labels);
+        BatchSize.RemoveLabelled(labels);
+    }
+
+    private void Collect()
+    {
+        _poolTotal.Set(_pool.ByteBudget);
+        _poolUsed.Set(_pool.RentedBytes);
+        if (_models is not { } models)
+        {
+            return;
+        }
+
+        var exported = new HashSet<(string, string)>();
+        foreach (var entry in models.Table.Models.Values)
+        {
+            foreach (var version in entry.Versions)
+            {
+                var labels = (entry.Name, version.Version.ToString(CultureInfo.InvariantCulture));
+                exported.Add(labels);
+                _ready.WithLabels(labels.Name, labels.Item2).Set(version.Loaded is null ? 0 : 1);
+                if (version.Loaded is { } loaded)
+                {
+                    Export(loaded, labels.Name, labels.Item2);
+                }
+            }
+        }
+
+        foreach (var (model, failures) in models.LoadFailures)
+        {
+            _loadFailures.WithLabels(model).IncTo(failures);
+        }
+
+        foreach (var (model, version) in _exported)
+        {
+            if (!exported.Contains((model, version)))
+            {
+                RemoveCounters(model, version);
+            }
+        }
+
+        _exported = exported;
+    }
+
+    private void Export(ModelVersion model, string name, string version)
+    {
+        var statistics = model.Statistics;
+        _success.WithLabels(name, version).IncTo(statistics.Success.Count);
+        foreach (var reason in FailureReasons.All)
+        {
+            _failure.WithLabels(name, version, reason.ToLabel()).IncTo(statistics.Failures(reason));
+        }
+
+        _inferenceCount.WithLabels(name, version).IncTo(statistics.InferenceCount);
+        _executionCount.WithLabels(name, version).IncTo(statistics.ExecutionCount);
+        _requestDurationUs.WithLabels(name, version).IncTo(statistics.Success.Nanoseconds / 1000.0);
+        _queueDurationUs.WithLabels(name, version).IncTo(statistics.Queue.Nanoseconds / 1000.0);
+        _computeInputUs.WithLabels(name, version).IncTo(statistics.ComputeInput.Nanoseconds / 1000.0);
+        _computeInferUs.WithLabels(name, version).IncTo(statistics.ComputeInfer.Nanoseconds / 1000.0);
+        _computeOutputUs.WithLabels(name, version).IncTo(statistics.ComputeOutput.Nanoseconds / 1000.0);
+        _pending.WithLabels(name, version).Set(model.PendingRequestCount);
+    }
+
+    private void RemoveCounters(string model, string version)
+    {
+        foreach (var counter in new[] { _success, _inferenceCount, _executionCount, _requestDurationUs, _queueDurationUs, _computeInputUs, _computeInferUs, _computeOutputUs })
+        {
+            counter.RemoveLabelled(model, version);
+        }
+
+        foreach (var reason in FailureReasons.All)
+        {
+            _failure.RemoveLabelled(model, version, reason.ToLabel());
+        }
+
+        _pending.RemoveLabelled(model, version);
+        _ready.RemoveLabelled(model, version);
+    }
+}
