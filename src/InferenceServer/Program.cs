@@ -1,4 +1,10 @@
+using InferenceServer.Cli;
 using InferenceServer.Hosting;
+
+if (args.Length > 0 && args[0] == DriftReferenceCommand.Name)
+{
+    return DriftReferenceCommand.Run(args[1..]);
+}
 
 if (args.Contains("--help") || args.Contains("-h"))
 {

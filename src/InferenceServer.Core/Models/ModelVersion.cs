@@ -4,6 +4,8 @@ using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models.WarmUp;
 using InferenceServer.Core.Scheduling;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Telemetry.Latency;
+using InferenceServer.Core.Telemetry.Profiles;
 
 namespace InferenceServer.Core.Models;
 
@@ -23,7 +25,10 @@ public sealed class ModelVersion : IDisposable
     private int _disposed;
 
     /// <param name="observers">Makes this version's observer (metrics); none when telemetry is off.</param>
-    public ModelVersion(string name, long version, ModelConfig config, ModelSignature signature, IModelRuntime runtime, TimeProvider time, IVersionObserverFactory? observers = null)
+    /// <param name="profile">The input/output profile and drift reference; null when sketches are off.</param>
+    /// <param name="latency">Latency sketches; null when sketches are off.</param>
+    public ModelVersion(string name, long version, ModelConfig config, ModelSignature signature, IModelRuntime runtime, TimeProvider time,
+        IVersionObserverFactory? observers = null, VersionProfile? profile = null, LatencySketches? latency = null)
     {
         Name = name;
         Version = version;
@@ -34,7 +39,8 @@ public sealed class ModelVersion : IDisposable
         _runtime = runtime;
         SchedulerPolicy = SchedulerPolicy.FromConfig(config);
         _observer = (observers ?? NullVersionObserver.Instance).Create(name, version, SchedulerPolicy.MaxBatchRows);
-        Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows, _observer);
+        Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows, _observer, latency);
+        Profile = profile;
         _scheduler = new RequestScheduler(name, runtime.Instances, SchedulerPolicy, Statistics, time);
     }
 
@@ -50,6 +56,12 @@ public sealed class ModelVersion : IDisposable
     public ModelSignature Signature { get; }
 
     public ModelVersionStatistics Statistics { get; }
+
+    /// <summary>
+    /// Distribution sketches of inputs and outputs, and the drift reference; null when sketches are off. Front ends
+    /// call <see cref="VersionProfile.Observe"/> once a request succeeded.
+    /// </summary>
+    public VersionProfile? Profile { get; }
 
     /// <summary>How requests are queued and batched (from <c>dynamic_batching</c>).</summary>
     public SchedulerPolicy SchedulerPolicy { get; }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Telemetry.Latency;
 
 namespace InferenceServer.Core.Models;
 
@@ -19,11 +20,16 @@ public sealed class ModelVersionStatistics
 
     /// <param name="maxBatchRows">Largest batch the model runs (1 when it does not batch).</param>
     /// <param name="observer">Hears each outcome as it happens (the metrics exporter's histograms).</param>
-    public ModelVersionStatistics(int maxBatchRows = 1, IVersionObserver? observer = null)
+    /// <param name="latency">Latency sketches to feed; null when sketches are off.</param>
+    public ModelVersionStatistics(int maxBatchRows = 1, IVersionObserver? observer = null, LatencySketches? latency = null)
     {
         _batchSizes = new BatchSizeStatistics?[Math.Max(1, maxBatchRows) + 1];
         _observer = observer ?? NullVersionObserver.Instance;
+        Latency = latency;
     }
+
+    /// <summary>Latency sketches per stage (lifetime and sliding windows); null when sketches are off.</summary>
+    public LatencySketches? Latency { get; }
 
     /// <summary>Failed requests with <paramref name="reason"/> (their sum is <see cref="Fail"/>'s count).</summary>
     public long Failures(FailureReason reason) => Interlocked.Read(ref _failures[(int)reason]);
@@ -41,6 +47,11 @@ public sealed class ModelVersionStatistics
         Success.Add(1, nanoseconds);
         Queue.Add(1, queueNanoseconds);
         _observer.OnSuccess(nanoseconds, queueNanoseconds);
+        if (Latency is { } latency)
+        {
+            latency.Record(LatencyStage.Request, nanoseconds);
+            latency.Record(LatencyStage.Queue, queueNanoseconds);
+        }
     }
 
     public StatisticDuration Success { get; } = new();
@@ -94,7 +105,9 @@ public sealed class ModelVersionStatistics
         batch.ComputeInfer.Add(1, timings.InferNanoseconds);
         batch.ComputeOutput.Add(1, timings.OutputNanoseconds);
         Volatile.Write(ref _lastInferenceMilliseconds, time.GetUtcNow().ToUnixTimeMilliseconds());
-        _observer.OnExecution(rows, timings.InputNanoseconds + timings.InferNanoseconds + timings.OutputNanoseconds);
+        var compute = timings.InputNanoseconds + timings.InferNanoseconds + timings.OutputNanoseconds;
+        _observer.OnExecution(rows, compute);
+        Latency?.Record(LatencyStage.Compute, compute);
     }
 
     private BatchSizeStatistics BatchSize(long rows)

@@ -170,7 +170,14 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             }
 
             await model!.InferAsync(request).ConfigureAwait(false);
-            return request.Error.IsError ? (null, request.Error) : (GrpcResponses.Infer(request), InferenceError.None);
+            if (request.Error.IsError)
+            {
+                return (null, request.Error);
+            }
+
+            var response = GrpcResponses.Infer(request);
+            model.Profile?.Observe(request);
+            return (response, InferenceError.None);
         }
         finally
         {

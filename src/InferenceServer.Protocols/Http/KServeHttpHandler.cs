@@ -146,6 +146,16 @@ public sealed partial class KServeHttpHandler
             return method == HttpMethods.Get ? WriteStatistics(context, name, version) : MethodNotAllowed(context);
         }
 
+        if (rest.SequenceEqual("drift"))
+        {
+            return method == HttpMethods.Get ? WriteDrift(context, name, version) : MethodNotAllowed(context);
+        }
+
+        if (rest.SequenceEqual("sketches"))
+        {
+            return method == HttpMethods.Get ? WriteSketches(context, name, version) : MethodNotAllowed(context);
+        }
+
         return NotFound(context);
     }
 
@@ -226,6 +236,9 @@ public sealed partial class KServeHttpHandler
                 }
 
                 await InferResponseWriter.WriteAsync(context, request).ConfigureAwait(false);
+
+                // After the answer went out: the caller does not wait for its sketches.
+                model.Profile?.Observe(request);
             }
             finally
             {
@@ -283,6 +296,35 @@ public sealed partial class KServeHttpHandler
 
         var error = await _server.Models.UnloadAsync(name).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
+    }
+
+    // The named version, or every ready version of the model (a canary and its primary are reported apart).
+    private Task WriteDrift(HttpContext context, string name, string version)
+    {
+        var error = _server.Models.TryResolve(name, version, out var model);
+        if (error.IsError)
+        {
+            return HttpResponses.WriteError(context, error);
+        }
+
+        IEnumerable<ModelVersion> versions = version.Length > 0 ? [model!] : _server.Models.Table.Models[name].ReadyVersions;
+        var json = JsonResponseBuffer.Rent();
+        TelemetryJson.WriteDrift(json.Writer, versions);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    private Task WriteSketches(HttpContext context, string name, string version)
+    {
+        var error = _server.Models.TryResolve(name, version, out var model);
+        if (error.IsError)
+        {
+            return HttpResponses.WriteError(context, error);
+        }
+
+        IEnumerable<ModelVersion> versions = version.Length > 0 ? [model!] : _server.Models.Table.Models[name].ReadyVersions;
+        var json = JsonResponseBuffer.Rent();
+        TelemetryJson.WriteLatencySketches(json.Writer, versions);
+        return HttpResponses.WriteJson(context, json);
     }
 
     private Task WriteServerMetadata(HttpContext context)

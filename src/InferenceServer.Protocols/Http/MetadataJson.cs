@@ -96,6 +96,11 @@ internal static class MetadataJson
             writer.WriteEndArray();
             writer.WriteStartArray("memory_usage"u8);
             writer.WriteEndArray();
+            if (stats.Latency is { } latency)
+            {
+                TelemetryJson.WriteLatencyQuantiles(writer, latency);
+            }
+
             writer.WriteEndObject();
         }
 

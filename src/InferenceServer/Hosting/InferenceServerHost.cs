@@ -69,7 +69,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(serverMetrics);
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
-            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics));
+            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches));
         builder.Services.AddSingleton<ModelManager>();
         if (options.ModelControlMode == "poll")
         {

@@ -31,6 +31,12 @@ internal sealed class ServerOptions
     public bool AllowMetrics { get; set; } = true;
 
     /// <summary>
+    /// Keep per-version latency sketches and input/output distribution sketches with drift scores (default true).
+    /// Off, the request path feeds only counters and histograms (the baseline the sketches' cost is measured against).
+    /// </summary>
+    public bool TelemetrySketches { get; set; } = true;
+
+    /// <summary>
     /// Also serve <c>/metrics</c> on the HTTP port (default false): for platforms that scrape one port per pod.
     /// The path then answers metrics there instead of the KServe 404.
     /// </summary>

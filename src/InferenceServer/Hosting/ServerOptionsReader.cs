@@ -23,6 +23,7 @@ internal static class ServerOptionsReader
         ("allow-grpc", "true", "Serve gRPC"),
         ("allow-metrics", "true", "Serve /metrics"),
         ("allow-metrics-on-http-port", "false", "Also serve /metrics on the HTTP port (one port per pod)"),
+        ("telemetry-sketches", "true", "Keep latency sketches and input/output distribution sketches with drift scores per model version"),
         ("strict-readiness", "true", "Ready only when every model version is ready"),
         ("exit-on-error", "true", "Exit when a model fails to load at start-up"),
         ("log-verbose", "0", "Verbose logging level (0 = off)"),
@@ -158,6 +159,7 @@ internal static class ServerOptionsReader
             case "allow-grpc": options.AllowGrpc = Bool(name, value); break;
             case "allow-metrics": options.AllowMetrics = Bool(name, value); break;
             case "allow-metrics-on-http-port": options.AllowMetricsOnHttpPort = Bool(name, value); break;
+            case "telemetry-sketches": options.TelemetrySketches = Bool(name, value); break;
             case "strict-readiness": options.StrictReadiness = Bool(name, value); break;
             case "exit-on-error": options.ExitOnError = Bool(name, value); break;
             case "log-verbose": options.LogVerbose = (int)Number(name, value, 0, int.MaxValue); break;

@@ -2,6 +2,9 @@ using System.Globalization;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Telemetry.Drift;
+using InferenceServer.Core.Telemetry.Latency;
+using InferenceServer.Core.Telemetry.Profiles;
 using Prometheus;
 
 namespace InferenceServer.Telemetry;
@@ -30,6 +33,11 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _poolUsed;
     private readonly Gauge _ready;
     private readonly Counter _loadFailures;
+    private readonly Gauge _latency;
+    private readonly Gauge _psi;
+    private readonly Gauge _jsDistance;
+    private readonly Gauge _ks;
+    private readonly Gauge _featureShare;
     private ModelManager? _models;
 
     // Label sets exported by the last scrape, so series of versions that are gone can be removed.
@@ -54,6 +62,14 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _poolUsed = factory.CreateGauge("nv_pinned_memory_pool_used_bytes", "Bytes of the pinned tensor pool rented out now");
         _ready = factory.CreateGauge("inference_server_model_ready", "1 when the model version serves, 0 when it is known but not ready", VersionLabels);
         _loadFailures = factory.CreateCounter("inference_server_model_load_failures_total", "Versions (or whole models) that failed to load", ["model"]);
+        _latency = factory.CreateGauge("inference_server_latency_seconds", "Latency quantiles from the version's sketches (1 % relative accuracy)",
+            ["model", "version", "stage", "window", "quantile"]);
+        string[] driftLabels = ["model", "version", "kind", "tensor", "feature", "window"];
+        _psi = factory.CreateGauge("inference_server_drift_psi", "Population stability index of a feature against the version's reference", driftLabels);
+        _jsDistance = factory.CreateGauge("inference_server_drift_js_distance", "Jensen-Shannon distance (base 2) of a feature against the version's reference", driftLabels);
+        _ks = factory.CreateGauge("inference_server_drift_ks", "Kolmogorov-Smirnov statistic of a feature against the version's reference", driftLabels);
+        _featureShare = factory.CreateGauge("inference_server_drift_feature_share", "Share of scored features at warning level or above, or at drift level",
+            ["model", "version", "window", "level"]);
         RequestDuration = factory.CreateHistogram("inference_server_request_duration_seconds", "Time a successful request spent in the server, arrival to response",
             new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
         QueueDuration = factory.CreateHistogram("inference_server_queue_duration_seconds", "Time a successful request waited in the queue",
@@ -147,21 +163,85 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _computeInferUs.WithLabels(name, version).IncTo(statistics.ComputeInfer.Nanoseconds / 1000.0);
         _computeOutputUs.WithLabels(name, version).IncTo(statistics.ComputeOutput.Nanoseconds / 1000.0);
         _pending.WithLabels(name, version).Set(model.PendingRequestCount);
+        if (statistics.Latency is { } latency)
+        {
+            ExportLatency(latency, name, version);
+        }
+
+        if (model.Profile is { } profile)
+        {
+            ExportDrift(DriftReport.Build(profile), name, version);
+        }
     }
 
+    private void ExportLatency(LatencySketches latency, string name, string version)
+    {
+        foreach (var stage in LatencyLabels.Stages)
+        {
+            foreach (var window in LatencyLabels.Windows)
+            {
+                var sketch = latency.Read(stage, window);
+                foreach (var quantile in LatencyLabels.Quantiles)
+                {
+                    var value = sketch.Quantile(quantile);
+                    var child = _latency.WithLabels(name, version, stage.ToLabel(), window.ToLabel(), quantile.ToString(CultureInfo.InvariantCulture));
+                    child.Set(double.IsFinite(value) ? value / 1e6 : double.NaN);
+                }
+            }
+        }
+    }
+
+    private void ExportDrift(DriftReport report, string name, string version)
+    {
+        foreach (var tensor in report.Tensors)
+        {
+            foreach (var feature in tensor.Features)
+            {
+                var index = feature.Index.ToString(CultureInfo.InvariantCulture);
+                ExportScore(feature.Lifetime, name, version, tensor, index, "lifetime");
+                ExportScore(feature.Window, name, version, tensor, index, "window");
+            }
+        }
+
+        foreach (var (window, summary) in new[] { ("lifetime", report.Lifetime), ("window", report.Window) })
+        {
+            _featureShare.WithLabels(name, version, window, "warning").Set(summary.WarningShare);
+            _featureShare.WithLabels(name, version, window, "drift").Set(summary.DriftShare);
+        }
+    }
+
+    private void ExportScore(DriftScore? score, string name, string version, TensorDrift tensor, string feature, string window)
+    {
+        if (score is not { } value)
+        {
+            return;
+        }
+
+        _psi.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value.Psi);
+        _jsDistance.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value.JensenShannon);
+        _ks.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value.KolmogorovSmirnov);
+    }
+
+    // Every series of a version that is gone, whatever its other labels.
     private void RemoveCounters(string model, string version)
     {
-        foreach (var counter in new[] { _success, _inferenceCount, _executionCount, _requestDurationUs, _queueDurationUs, _computeInputUs, _computeInferUs, _computeOutputUs })
+        foreach (var counter in new[] { _success, _failure, _inferenceCount, _executionCount, _requestDurationUs, _queueDurationUs, _computeInputUs, _computeInferUs, _computeOutputUs })
         {
-            counter.RemoveLabelled(model, version);
+            RemoveSeries(counter, model, version);
         }
 
-        foreach (var reason in FailureReasons.All)
+        foreach (var gauge in new[] { _pending, _ready, _latency, _psi, _jsDistance, _ks, _featureShare })
         {
-            _failure.RemoveLabelled(model, version, reason.ToLabel());
+            RemoveSeries(gauge, model, version);
         }
+    }
 
-        _pending.RemoveLabelled(model, version);
-        _ready.RemoveLabelled(model, version);
+    private static void RemoveSeries<TChild>(Collector<TChild> collector, string model, string version)
+        where TChild : ChildBase
+    {
+        foreach (var labels in collector.GetAllLabelValues().Where(l => l.Length >= 2 && l[0] == model && l[1] == version).ToArray())
+        {
+            collector.RemoveLabelled(labels);
+        }
     }
 }

@@ -2,6 +2,8 @@ using Inference;
 using InferenceServer.Core.Models.Config;
 using InferenceServer.Core.Models.WarmUp;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Telemetry.Latency;
+using InferenceServer.Core.Telemetry.Profiles;
 
 namespace InferenceServer.Core.Models.Repository;
 
@@ -16,14 +18,17 @@ public sealed class ModelRepositoryLoader
     private readonly IReadOnlyList<IModelBackend> _backends;
     private readonly TimeProvider _time;
     private readonly IVersionObserverFactory? _observers;
+    private readonly bool _sketches;
 
     /// <param name="observers">Makes each loaded version's observer (the metrics exporter); null when telemetry is off.</param>
-    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time, IVersionObserverFactory? observers = null)
+    /// <param name="sketches">Keep latency sketches and input/output profiles with drift per version.</param>
+    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time, IVersionObserverFactory? observers = null, bool sketches = false)
     {
         Repository = repository;
         _backends = backends.ToArray();
         _time = time;
         _observers = observers;
+        _sketches = sketches;
     }
 
     public ModelRepository Repository { get; }
@@ -114,6 +119,36 @@ public sealed class ModelRepositoryLoader
         throw new ModelLoadException($"model '{name}': no loaded backend serves {named}; this server serves: {string.Join(", ", _backends.Select(b => b.Platform))}");
     }
 
+    // A reference shipped in the version folder is checked like the rest of the version: a bad one fails the load.
+    private VersionProfile CreateProfile(ModelConfig config, ModelSignature signature, string versionDirectory)
+    {
+        ProfileOptions options;
+        try
+        {
+            options = ProfileOptions.FromConfig(config);
+        }
+        catch (FormatException ex)
+        {
+            throw new ModelLoadException($"model '{config.Name}': {ex.Message}");
+        }
+
+        var referencePath = Path.Combine(versionDirectory, ProfileOptions.ReferenceFileName);
+        ReferenceProfile? reference = null;
+        if (File.Exists(referencePath))
+        {
+            try
+            {
+                reference = ReferenceProfileFile.Load(referencePath);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new ModelLoadException(ex.Message);
+            }
+        }
+
+        return new VersionProfile(signature, options, _time, reference);
+    }
+
     private ModelVersionEntry LoadVersion(string name, long version, ModelConfig config, IModelBackend backend)
     {
         var directory = Repository.VersionDirectory(name, version);
@@ -129,7 +164,8 @@ public sealed class ModelRepositoryLoader
             var modelDirectory = Repository.ModelDirectory(name);
             runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()));
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
-            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers);
+            var profile = _sketches ? CreateProfile(runtime.Config, signature, directory) : null;
+            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers, profile, _sketches ? new LatencySketches(_time) : null);
 
             // Configured warm-up is part of the model's contract: its failure fails the load, as in Triton.
             // Synthetic data may simply be outside the model's domain, so that failure is only reported.

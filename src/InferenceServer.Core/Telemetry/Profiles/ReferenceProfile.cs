@@ -1,0 +1,45 @@
+using InferenceServer.Core.Telemetry.Drift;
+using InferenceServer.Core.Telemetry.Sketches;
+
+namespace InferenceServer.Core.Telemetry.Profiles;
+
+/// <summary>
+/// What a version's inputs and outputs looked like when it was validated: per tensor and feature, a KLL sketch
+/// (and the decile bins cut from it) that drift is measured against. Immutable once built.
+/// </summary>
+public sealed class ReferenceProfile
+{
+    public ReferenceProfile(string source, long requests, IReadOnlyDictionary<(string Kind, string Tensor), ReferenceFeature[]> tensors)
+    {
+        Source = source;
+        Requests = requests;
+        Tensors = tensors;
+    }
+
+    /// <summary>"file" (shipped with the version) or "first_requests" (frozen from live traffic).</summary>
+    public string Source { get; }
+
+    /// <summary>Requests (or sample rows' requests) the reference was built from.</summary>
+    public long Requests { get; }
+
+    public IReadOnlyDictionary<(string Kind, string Tensor), ReferenceFeature[]> Tensors { get; }
+
+    public ReferenceFeature? Find(string kind, string tensor, int feature) =>
+        Tensors.TryGetValue((kind, tensor), out var features) && feature < features.Length ? features[feature] : null;
+}
+
+/// <summary>One feature of a reference: its sketch, moments and decile bins (null bins when it saw no finite value).</summary>
+public sealed record ReferenceFeature(KllSketch Sketch, RunningMoments Moments, QuantileBins? Bins)
+{
+    public static ReferenceFeature From(FeatureSketch sketch) => Create(sketch.Quantiles.Copy(), sketch.Moments);
+
+    /// <summary>
+    /// Takes ownership of <paramref name="sketch"/>. Its sorted view is built here, once: drift reads then only
+    /// read it, so concurrent scrapes and drift requests can share the reference without a lock.
+    /// </summary>
+    public static ReferenceFeature Create(KllSketch sketch, RunningMoments moments)
+    {
+        sketch.Rank(0);
+        return new(sketch, moments, sketch.IsEmpty ? null : QuantileBins.FromReference(sketch));
+    }
+}

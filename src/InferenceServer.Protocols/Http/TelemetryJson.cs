@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text.Json;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Telemetry.Drift;
+using InferenceServer.Core.Telemetry.Latency;
+using InferenceServer.Core.Telemetry.Profiles;
+using InferenceServer.Core.Telemetry.Sketches;
+
+namespace InferenceServer.Protocols.Http;
+
+/// <summary>
+/// JSON of the sketches: latency quantiles (in the statistics), the latency sketches themselves (for a fleet to
+/// merge) and drift reports. Durations are microseconds; a value that does not exist (no data) is null.
+/// </summary>
+internal static class TelemetryJson
+{
+    /// <summary><c>"latency_us": {"request": {"lifetime": {"count": n, "p50": …, "p90": …, "p99": …, "p999": …}, "1m": …, "5m": …}, "queue": …, "compute": …}</c></summary>
+    public static void WriteLatencyQuantiles(Utf8JsonWriter writer, LatencySketches latency)
+    {
+        writer.WriteStartObject("latency_us"u8);
+        foreach (var stage in LatencyLabels.Stages)
+        {
+            writer.WriteStartObject(stage.ToLabel());
+            foreach (var window in LatencyLabels.Windows)
+            {
+                var sketch = latency.Read(stage, window);
+                writer.WriteStartObject(window.ToLabel());
+                writer.WriteNumber("count"u8, sketch.Count);
+                foreach (var quantile in LatencyLabels.Quantiles)
+                {
+                    WriteNumber(writer, QuantileName(quantile), sketch.Quantile(quantile));
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>"p50", "p90", "p99", "p999".</summary>
+    public static string QuantileName(double quantile) => quantile switch
+    {
+        0.5 => "p50",
+        0.9 => "p90",
+        0.99 => "p99",
+        0.999 => "p999",
+        _ => "p" + (quantile * 100).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The DDSketches themselves, per version, stage and window, mergeable by anyone with the same mapping.</summary>
+    public static void WriteLatencySketches(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("model_sketches"u8);
+        foreach (var version in versions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, version.Name);
+            writer.WriteString("version"u8, version.VersionString);
+            writer.WriteString("unit"u8, "us");
+            if (version.Statistics.Latency is { } latency)
+            {
+                foreach (var stage in LatencyLabels.Stages)
+                {
+                    writer.WriteStartObject(stage.ToLabel());
+                    foreach (var window in LatencyLabels.Windows)
+                    {
+                        writer.WritePropertyName(window.ToLabel());
+                        WriteSketch(writer, latency.Read(stage, window).ToSnapshot());
+                    }
+
+                    writer.WriteEndObject();
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSketch(Utf8JsonWriter writer, DDSketchSnapshot sketch)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("relative_accuracy"u8, sketch.RelativeAccuracy);
+        writer.WriteNumber("count"u8, sketch.Count);
+        writer.WriteNumber("zero_count"u8, sketch.ZeroCount);
+        WriteNumber(writer, "min", sketch.Min);
+        WriteNumber(writer, "max", sketch.Max);
+        WriteNumber(writer, "sum", sketch.Sum);
+        writer.WriteNumber("positive_offset"u8, sketch.PositiveOffset);
+        WriteCounts(writer, "positive_counts"u8, sketch.PositiveCounts);
+        writer.WriteNumber("negative_offset"u8, sketch.NegativeOffset);
+        WriteCounts(writer, "negative_counts"u8, sketch.NegativeCounts);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter writer, ReadOnlySpan<byte> name, long[] counts)
+    {
+        writer.WriteStartArray(name);
+        foreach (var count in counts)
+        {
+            writer.WriteNumberValue(count);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>One report per version: reference, thresholds, summary, and per tensor and feature the statistics and scores.</summary>
+    public static void WriteDrift(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("model_drift"u8);
+        foreach (var version in versions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, version.Name);
+            writer.WriteString("version"u8, version.VersionString);
+            if (version.Profile is { } profile)
+            {
+                WriteReport(writer, DriftReport.Build(profile));
+            }
+            else
+            {
+                writer.WriteBoolean("enabled"u8, false);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteReport(Utf8JsonWriter writer, DriftReport report)
+    {
+        writer.WriteBoolean("enabled"u8, true);
+        writer.WriteNumber("requests"u8, report.Requests);
+        writer.WriteStartObject("reference"u8);
+        if (report.ReferenceSource is { } source)
+        {
+            writer.WriteString("source"u8, source);
+            writer.WriteNumber("requests"u8, report.ReferenceRequests);
+        }
+        else
+        {
+            writer.WriteNull("source"u8);
+            writer.WriteNumber("frozen_after_requests"u8, report.Options.ReferenceRequests);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("thresholds"u8);
+        writer.WriteNumber("psi_warning"u8, report.Options.Thresholds.PsiWarning);
+        writer.WriteNumber("psi_drift"u8, report.Options.Thresholds.PsiDrift);
+        writer.WriteEndObject();
+        writer.WriteNumber("window_seconds"u8, report.Options.Window.TotalSeconds);
+        writer.WriteStartObject("summary"u8);
+        WriteSummary(writer, "lifetime"u8, report.Lifetime);
+        WriteSummary(writer, "window"u8, report.Window);
+        writer.WriteEndObject();
+        writer.WriteStartArray("tensors"u8);
+        foreach (var tensor in report.Tensors)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, tensor.Name);
+            writer.WriteString("kind"u8, tensor.Kind);
+            writer.WriteBoolean("per_column"u8, tensor.PerColumn);
+            writer.WriteStartArray("features"u8);
+            foreach (var feature in tensor.Features)
+            {
+                WriteFeature(writer, feature);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DriftSummary summary)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("features_scored"u8, summary.Features);
+        writer.WriteNumber("warning"u8, summary.Warning);
+        writer.WriteNumber("drift"u8, summary.Drift);
+        writer.WriteNumber("drift_share"u8, summary.DriftShare);
+        writer.WriteNumber("warning_share"u8, summary.WarningShare);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFeature(Utf8JsonWriter writer, FeatureDrift feature)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, feature.Index);
+        writer.WriteNumber("count"u8, feature.Moments.Count);
+        writer.WriteNumber("nan_count"u8, feature.Moments.NaNCount);
+        writer.WriteNumber("inf_count"u8, feature.Moments.InfinityCount);
+        WriteNumber(writer, "min", feature.Moments.Min);
+        WriteNumber(writer, "max", feature.Moments.Max);
+        WriteNumber(writer, "mean", feature.Moments.Mean);
+        WriteNumber(writer, "variance", feature.Moments.Variance);
+        WriteScore(writer, "lifetime"u8, feature.Lifetime, feature.LifetimeLevel);
+        WriteScore(writer, "window"u8, feature.Window, feature.WindowLevel);
+        writer.WriteNumber("window_count"u8, feature.WindowCount);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteScore(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DriftScore? score, DriftLevel level)
+    {
+        if (score is not { } value)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        writer.WriteStartObject(name);
+        WriteNumber(writer, "psi", value.Psi);
+        WriteNumber(writer, "js_distance", value.JensenShannon);
+        WriteNumber(writer, "ks", value.KolmogorovSmirnov);
+        writer.WriteString("level"u8, level switch { DriftLevel.Drift => "drift", DriftLevel.Warning => "warning", _ => "none" });
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using InferenceServer.Core.Telemetry.Profiles;
+
+namespace InferenceServer.Cli;
+
+/// <summary>
+/// <c>inference-server drift-reference --input samples.jsonl --output drift_reference.json [--max-columns 256]</c>:
+/// builds a version's drift reference from sample requests, one KServe v2 JSON infer request per line (the
+/// bodies clients send, e.g. the validation set). A <c>[batch, F]</c> input with F up to the column cap gets
+/// one feature per column, as the server profiles it; anything else one feature for the whole tensor.
+/// Copy the output into the version folder as <c>drift_reference.json</c>.
+/// </summary>
+internal static class DriftReferenceCommand
+{
+    public const string Name = "drift-reference";
+
+    public static int Run(string[] args)
+    {
+        string? input = null, output = null;
+        var maxColumns = 256;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--input": input = args[i + 1]; break;
+                case "--output": output = args[i + 1]; break;
+                case "--max-columns" when int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 0: maxColumns = columns; break;
+                default: return Usage($"unexpected argument '{args[i]} {args[i + 1]}'");
+            }
+        }
+
+        if (input is null || output is null || args.Length % 2 != 0)
+        {
+            return Usage("--input and --output are required");
+        }
+
+        try
+        {
+            var (requests, tensors) = Profile(input, maxColumns);
+            ReferenceProfileFile.From(requests, tensors.Select(t => (t.Key, "input", t.Value)).ToArray()).Save(output);
+            Console.WriteLine($"{output}: {requests} requests, {tensors.Count} tensors, {tensors.Values.Sum(f => f.Length)} features");
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static (long Requests, Dictionary<string, FeatureSketch[]> Tensors) Profile(string path, int maxColumns)
+    {
+        var tensors = new Dictionary<string, FeatureSketch[]>(StringComparer.Ordinal);
+        long requests = 0;
+        var values = new List<double>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(line);
+            if (!document.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"{path}:{lineNumber}: a request needs an 'inputs' array");
+            }
+
+            foreach (var tensor in inputs.EnumerateArray())
+            {
+                var name = tensor.GetProperty("name").GetString() ?? throw new InvalidDataException($"{path}:{lineNumber}: an input has no name");
+                var shape = tensor.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+                var features = shape.Length == 2 && shape[1] > 0 && shape[1] <= maxColumns ? (int)shape[1] : 1;
+                if (!tensors.TryGetValue(name, out var sketches))
+                {
+                    tensors[name] = sketches = Enumerable.Range(0, features).Select(_ => new FeatureSketch()).ToArray();
+                }
+                else if (sketches.Length != features)
+                {
+                    throw new InvalidDataException($"{path}:{lineNumber}: input '{name}' has {features} feature(s) here but {sketches.Length} before");
+                }
+
+                values.Clear();
+                Flatten(tensor.GetProperty("data"), values);
+                for (var i = 0; i < values.Count; i++)
+                {
+                    sketches[i % sketches.Length].Add(values[i]);
+                }
+            }
+
+            requests++;
+        }
+
+        return (requests, tensors);
+    }
+
+    private static void Flatten(JsonElement element, List<double> values)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Flatten(item, values);
+                }
+
+                break;
+            case JsonValueKind.Number: values.Add(element.GetDouble()); break;
+            case JsonValueKind.True: values.Add(1); break;
+            case JsonValueKind.False: values.Add(0); break;
+            default: throw new InvalidDataException($"tensor data must be numbers or booleans, got {element.ValueKind}");
+        }
+    }
+
+    private static int Usage(string problem)
+    {
+        Console.Error.WriteLine($"error: {problem}");
+        Console.Error.WriteLine($"usage: inference-server {Name} --input <requests.jsonl> --output <drift_reference.json> [--max-columns 256]");
+        return 2;
+    }
+}
