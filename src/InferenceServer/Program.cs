@@ -23,6 +23,7 @@ if (options is null)
     return 2;
 }
 
+NativeMemoryTuning.Apply();
 var host = await InferenceServerHost.StartAsync(options);
 if (host is null)
 {

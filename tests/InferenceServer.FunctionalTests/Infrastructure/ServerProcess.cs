@@ -26,6 +26,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>The server's process id (to read its /proc entries).</summary>
+    public int ProcessId => _process.Id;
+
     public int GrpcPort { get; }
 
     public int MetricsPort { get; }

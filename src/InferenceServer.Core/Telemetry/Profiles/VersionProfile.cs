@@ -127,7 +127,8 @@ public sealed class VersionProfile
         public Stripe(IReadOnlyList<TensorLayout> layouts, TimeSpan window)
         {
             Retired = new TensorSketches(layouts);
-            Window = new SlidingWindow<TensorSketches>(4, window / 4, () => new TensorSketches(layouts), static s => s.Clear(), Retired.Merge);
+            // Two buckets: the window covers between half and all of its length; each bucket holds a sketch per feature.
+            Window = new SlidingWindow<TensorSketches>(2, window / 2, () => new TensorSketches(layouts), static s => s.Clear(), Retired.Merge);
         }
 
         /// <summary>Everything older than the buckets in the ring.</summary>

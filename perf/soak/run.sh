@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The reload memory soak (see perf/README.md, "Reload memory soak"): CYCLES cycles of
+#   POST /v2/repository/models/mlp/load -> one inference (must answer 200) -> POST .../unload
+# against the native-AOT server in explicit model-control mode, reading the server's VmRSS from
+# /proc/<pid>/status after every cycle. Target: RSS growth < BOUND_PCT % from cycle FROM_CYCLE to the end.
+#
+# The model is the benchmark MLP 256->1024->1024->10 of perf/batching (5.2 MB of FP32 weights,
+# written by the project's ONNX writer through perf-ort-rate --write-model), so a leak of one
+# session per cycle is several MB per cycle and plain to see.
+#
+# Where the sample is taken: right after the unload's 200, i.e. with no model loaded, so anything a
+# cycle leaves behind shows in it. The soak sends one request at a time, so the version is idle when
+# it is unloaded and its retirement (drain, then ORT session disposal) has nothing to wait for; it
+# runs before, or within microseconds of, the unload's answer.
+#
+# usage: perf/soak/run.sh           (from anywhere; 1-2 minutes for 1,000 cycles on 2 cores, plus the publish)
+# knobs (environment):
+#   CYCLES=1000           load -> infer -> unload cycles
+#   FROM_CYCLE=100        the cycle growth is measured from (the first cycles fill pools and caches)
+#   BOUND_PCT=5           pass when RSS at the end is < BOUND_PCT % above RSS at FROM_CYCLE
+#   WINDOW=10             growth is also computed between medians of the WINDOW cycles ending at
+#                         FROM_CYCLE and at the end, which a single GC's timing cannot move
+#   CSV=artifacts/soak/rss.csv   where the per-cycle samples go
+#   REUSE_BUILD=0         1: use the published server and OrtRate build as they are (build if missing)
+#   SERVER_DIR=artifacts/aot     folder of the published server (inference-server + libonnxruntime.so)
+#   SERVER_BINARY=        path of a server executable to run instead (implies no publish)
+#   HTTP_PORT=18010 GRPC_PORT=18011 METRICS_PORT=18012
+#   KEEP_WORK=0           1: keep the work folder (repository, request body, server output) and print its path
+# Anything else in the environment reaches the server, e.g. MALLOC_ARENA_MAX=2 perf/soak/run.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+
+cycles=${CYCLES:-1000}
+from=${FROM_CYCLE:-100}
+bound=${BOUND_PCT:-5}
+window=${WINDOW:-10}
+csv=$(realpath -m "${CSV:-$root/artifacts/soak/rss.csv}")
+http_port=${HTTP_PORT:-18010}
+grpc_port=${GRPC_PORT:-18011}
+metrics_port=${METRICS_PORT:-18012}
+
+aot=$(realpath -m "${SERVER_DIR:-$root/artifacts/aot}")
+server=${SERVER_BINARY:-$aot/inference-server}
+ortrate_dll="$root/perf/InferenceServer.Perf.OrtRate/bin/Release/net10.0/perf-ort-rate.dll"
+
+command -v curl >/dev/null || { echo "curl not found" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "python3 not found" >&2; exit 2; }
+if (( from < window || cycles < from )); then
+  echo "need WINDOW ($window) <= FROM_CYCLE ($from) <= CYCLES ($cycles)" >&2; exit 2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/reload-soak.XXXXXX")
+pid=
+cleanup() {
+  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1 is in use; set ${2}=<free port>" >&2; exit 2
+  fi
+}
+
+# post WHAT URL [curl args...]: POST, fail the soak with the server's answer unless it is 200.
+post() {
+  local what=$1 url=$2 status
+  shift 2
+  status=$(curl -s -o "$work/last-response" -w '%{http_code}' -X POST "$@" "$url") || status="curl exit $?"
+  if [[ $status != 200 ]]; then
+    echo "cycle $cycle: $what answered $status:" >&2; cat "$work/last-response" >&2 2>/dev/null; echo >&2
+    echo "server output (last lines):" >&2; tail -20 "$work/server.out" >&2
+    exit 1
+  fi
+}
+
+# sample CYCLE: one CSV row from /proc: VmRSS, RssAnon, threads and open descriptors of the server.
+sample() {
+  local rss anon threads fds
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+  anon=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status")
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
+  fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l)
+  echo "$1,$rss,$anon,$threads,$fds" >>"$csv"
+}
+
+step "build (REUSE_BUILD=${REUSE_BUILD:-0})"
+if [[ -z "${SERVER_BINARY:-}" ]] && [[ "${REUSE_BUILD:-0}" != 1 || ! -x "$server" ]]; then
+  dotnet publish src/InferenceServer -c Release -r linux-x64 -o "$aot" -nologo -v quiet
+fi
+if [[ "${REUSE_BUILD:-0}" != 1 || ! -f "$ortrate_dll" ]]; then
+  dotnet build perf/InferenceServer.Perf.OrtRate -c Release -nologo -v quiet
+fi
+[[ -x "$server" ]] || { echo "no server executable at $server" >&2; exit 2; }
+
+step "repository and request body in $work"
+repo="$work/repo"
+dotnet "$ortrate_dll" --write-model "$repo/mlp/1/model.onnx" | sed 's/^/  /'
+{
+  echo '# Benchmark MLP 256->1024->1024->10 written by perf/soak/run.sh.'
+  echo 'name: "mlp"'
+  echo 'platform: "onnxruntime_onnx"'
+  echo 'max_batch_size: 64'
+  echo 'input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 256 ] } ]'
+  echo 'output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 10 ] } ]'
+  echo 'instance_group [ { count: 1 kind: KIND_CPU } ]'
+} >"$repo/mlp/config.pbtxt"
+python3 "$root/perf/batching/make_payload.py" "$work" mlp
+header_length=$(cat "$work/mlp.bin.header-length")
+
+step "server: explicit model control, nothing loaded at start-up"
+port_free "$http_port" HTTP_PORT; port_free "$grpc_port" GRPC_PORT; port_free "$metrics_port" METRICS_PORT
+"$server" --model-repository="$repo" --model-control-mode=explicit --address=127.0.0.1 \
+  --http-port="$http_port" --grpc-port="$grpc_port" --metrics-port="$metrics_port" >"$work/server.out" 2>&1 &
+pid=$!
+base="http://127.0.0.1:$http_port/v2"
+deadline=$((SECONDS + 60))
+until curl -sf -o /dev/null "$base/health/live"; do
+  if ! kill -0 "$pid" 2>/dev/null; then echo "the server exited:" >&2; cat "$work/server.out" >&2; exit 1; fi
+  if (( SECONDS >= deadline )); then echo "the server did not answer within 60 s" >&2; exit 1; fi
+  sleep 0.05
+done
+
+step "$cycles cycles of load -> infer -> unload; samples in $csv"
+mkdir -p "$(dirname "$csv")"
+echo "cycle,rss_kib,rss_anon_kib,threads,fds" >"$csv"
+cycle=0
+sample 0
+started=$SECONDS
+for ((cycle = 1; cycle <= cycles; cycle++)); do
+  post load "$base/repository/models/mlp/load"
+  post infer "$base/models/mlp/infer" --data-binary "@$work/mlp.bin" \
+    -H "Inference-Header-Content-Length: $header_length" -H "Content-Type: application/octet-stream"
+  post unload "$base/repository/models/mlp/unload"
+  sample "$cycle"
+  if (( cycle % 100 == 0 )); then
+    echo "  cycle $cycle: VmRSS $(tail -1 "$csv" | cut -d, -f2) KiB ($((SECONDS - started)) s)"
+  fi
+done
+
+if grep -E ' (fail|crit): ' "$work/server.out" >&2; then
+  echo "the server logged errors during the soak (above)" >&2; exit 1
+fi
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+step "summary: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/{print $2}') GiB, $cycles cycles in $((SECONDS - started)) s"
+python3 "$here/summarize.py" "$csv" "$from" "$bound" "$window"
