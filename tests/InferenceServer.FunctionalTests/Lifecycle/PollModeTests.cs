@@ -13,7 +13,8 @@ namespace InferenceServer.FunctionalTests.Lifecycle;
 /// step of the clock, awaited through the poller's own completion signal. Invariants:
 /// <list type="number">
 /// <item>Under continuous HTTP and gRPC load, 20 rotations (copy a new version in, delete the oldest) fail no
-/// request, and every answer comes from a version that was live while the request was out.</item>
+/// request, every answer comes from a version that was live while the request was out, and a request naming a
+/// version that is gone gets 404 / NOT_FOUND.</item>
 /// <item>A model file written in chunks, with a poll in every pause, is not loaded (not even tried) until it is
 /// complete and two polls agree.</item>
 /// <item>A corrupt version or a broken config leaves the serving version serving; the index says why.</item>
@@ -94,6 +95,20 @@ public sealed class PollModeTests
         Assert.Empty(load.Failures);
         Assert.Equal("21", final);
         Assert.Equal(21, load.Seen.Count);
+
+        // A request that names a version that is gone is told so, not served by another.
+        using var gone = await server.Http.PostAsync($"v2/models/{Simple}/versions/1/infer", SimpleRequests.Json(batch: 1)).WithTimeout();
+        var message = await HttpInfer.AssertErrorAsync(gone, HttpStatusCode.NotFound);
+        Assert.Contains("version 1 is not found", message, StringComparison.Ordinal);
+        var grpcGone = await Assert.ThrowsAsync<RpcException>(() => server.Grpc.ModelInferAsync(VersionOne()));
+        Assert.Equal(StatusCode.NotFound, grpcGone.StatusCode);
+    }
+
+    private static Inference.ModelInferRequest VersionOne()
+    {
+        var request = SimpleRequests.Grpc(batch: 1);
+        request.ModelVersion = "1";
+        return request;
     }
 
     [Fact]
