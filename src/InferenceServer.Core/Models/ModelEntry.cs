@@ -6,15 +6,22 @@ namespace InferenceServer.Core.Models;
 /// </summary>
 public sealed class ModelEntry
 {
-    public ModelEntry(string name, IReadOnlyList<ModelVersionEntry> versions, string failureReason = "")
+    public ModelEntry(string name, IReadOnlyList<ModelVersionEntry> versions, string failureReason = "", Traffic.ModelTraffic? traffic = null)
     {
         Name = name;
+        Traffic = traffic;
         Versions = versions.OrderBy(v => v.Version).ToArray();
         FailureReason = failureReason;
         Latest = Versions.LastOrDefault(v => v.State == ModelState.Ready)?.Loaded;
     }
 
     public string Name { get; }
+
+    /// <summary>The traffic policy in force (canary routing, shadows, rollback guard); null without one.</summary>
+    public Traffic.ModelTraffic? Traffic { get; }
+
+    /// <summary>The same entry under another traffic policy.</summary>
+    public ModelEntry WithTraffic(Traffic.ModelTraffic? traffic) => new(Name, Versions, FailureReason, traffic);
 
     public IReadOnlyList<ModelVersionEntry> Versions { get; }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.Core.Traffic;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Core.Models;
@@ -81,7 +82,7 @@ public sealed partial class ModelManager : IDisposable
 
         lock (_writeLock)
         {
-            _table = new ModelTable(entries);
+            _table = new ModelTable(entries.Select(e => e.Latest is null ? e : WithTrafficFile(e, previous: null)));
         }
 
         _loading.Clear();
@@ -179,33 +180,7 @@ public sealed partial class ModelManager : IDisposable
                 return InferenceError.InvalidArgument($"failed to load '{name}': {loaded.UnavailableReason}");
             }
 
-            Publish(name, merged);
-        }
-        finally
-        {
-            _controlLock.Release();
-        }
-
-        RetireInBackground(retired);
-        return InferenceError.None;
-    }
-
-    /// <summary>Unloads every version of a model: new requests get NOT_FOUND / UNAVAILABLE, held ones finish.</summary>
-    public async Task<InferenceError> UnloadAsync(string name)
-    {
-        await _controlLock.WaitAsync().ConfigureAwait(false);
-        List<ModelVersion> retired;
-        try
-        {
-            if (!_table.Models.TryGetValue(name, out var previous))
-            {
-                return ModelsOnDisk().Contains(name)
-                    ? InferenceError.None
-                    : InferenceError.NotFound($"failed to unload '{name}': no model '{name}' is loaded or in the repository");
-            }
-
-            retired = previous.ReadyVersions.ToList();
-            Publish(name, new ModelEntry(name, previous.Versions.Select(v => v with { State = ModelState.Unavailable, Reason = "unloaded", Loaded = null }).ToArray()));
+            Publish(name, WithTrafficFile(merged, previous?.Traffic));
         }
         finally
         {
@@ -217,6 +192,184 @@ public sealed partial class ModelManager : IDisposable
     }
 
     /// <summary>
+    /// Puts a traffic policy in force for a model (the traffic API): every version it names must be loaded, else
+    /// the previous policy stays. <see cref="TrafficPolicy.None"/> removes the policy.
+    /// </summary>
+    public async Task<InferenceError> SetTrafficAsync(string name, TrafficPolicy policy, string source = "api")
+    {
+        await _controlLock.WaitAsync().ConfigureAwait(false);
+        ModelTraffic? replaced;
+        try
+        {
+            if (!_table.Models.TryGetValue(name, out var entry))
+            {
+                return InferenceError.NotFound($"cannot set the traffic policy of '{name}': the model is not loaded");
+            }
+
+            var error = Validate(entry, policy);
+            if (error.IsError)
+            {
+                return error;
+            }
+
+            replaced = entry.Traffic;
+            Publish(name, entry.WithTraffic(CreateTraffic(name, policy, source, trippedReason: null)));
+        }
+        finally
+        {
+            _controlLock.Release();
+        }
+
+        await DisposeTrafficAsync(replaced).ConfigureAwait(false);
+        return InferenceError.None;
+    }
+
+    /// <summary>Re-reads the model's traffic.json (poll mode, when only that file changed).</summary>
+    public async Task ReloadTrafficFileAsync(string name)
+    {
+        await _controlLock.WaitAsync().ConfigureAwait(false);
+        ModelTraffic? replaced = null;
+        try
+        {
+            if (_table.Models.TryGetValue(name, out var entry))
+            {
+                var updated = WithTrafficFile(entry, entry.Traffic);
+                if (!ReferenceEquals(updated.Traffic, entry.Traffic))
+                {
+                    replaced = entry.Traffic;
+                    Publish(name, updated);
+                }
+            }
+        }
+        finally
+        {
+            _controlLock.Release();
+        }
+
+        await DisposeTrafficAsync(replaced).ConfigureAwait(false);
+    }
+
+    private static InferenceError Validate(ModelEntry entry, TrafficPolicy policy)
+    {
+        foreach (var version in policy.Versions)
+        {
+            if (entry.Find(version)?.Loaded is null)
+            {
+                return InferenceError.InvalidArgument(
+                    $"traffic policy for '{entry.Name}' names version {version}, which is not loaded (loaded: {string.Join(", ", entry.ReadyVersions.Select(v => v.Version))})");
+            }
+        }
+
+        return InferenceError.None;
+    }
+
+    private ModelTraffic? CreateTraffic(string name, TrafficPolicy policy, string source, string? trippedReason) =>
+        policy.Equals(TrafficPolicy.None) ? null : new ModelTraffic(this, name, policy, source, trippedReason, _loader.Time, OnRollbackTripped);
+
+    // The model's traffic.json, when it exists and is valid for the loaded versions, replaces the policy; a
+    // missing file keeps an API policy; a bad file is logged and the previous policy stays.
+    private ModelEntry WithTrafficFile(ModelEntry entry, ModelTraffic? previous)
+    {
+        var path = Path.Combine(_loader.Repository.ModelDirectory(entry.Name), TrafficFileName);
+        if (!File.Exists(path))
+        {
+            return previous?.Source == "file" ? entry : entry.WithTraffic(previous);
+        }
+
+        string error;
+        try
+        {
+            if (TrafficPolicyJson.TryParse(File.ReadAllBytes(path), out var policy, out error))
+            {
+                var invalid = Validate(entry, policy);
+                if (!invalid.IsError)
+                {
+                    return entry.WithTraffic(policy.Equals(previous?.Policy) ? previous : CreateTraffic(entry.Name, policy, "file", trippedReason: null));
+                }
+
+                error = invalid.Message;
+            }
+        }
+        catch (IOException ex)
+        {
+            error = ex.Message;
+        }
+
+        LogTrafficFileRejected(entry.Name, path, error);
+        return entry.WithTraffic(previous);
+    }
+
+    /// <summary>The traffic policy file beside config.pbtxt.</summary>
+    public const string TrafficFileName = "traffic.json";
+
+    // Called on a request thread by the canary's guard: the policy change runs in the background.
+    private void OnRollbackTripped(ModelTraffic traffic, RollbackDecision decision)
+    {
+        LogRollback(traffic.Model, decision.Reason ?? "");
+        _ = Task.Run(async () =>
+        {
+            await _controlLock.WaitAsync().ConfigureAwait(false);
+            ModelTraffic? replaced = null;
+            try
+            {
+                if (_table.Models.TryGetValue(traffic.Model, out var entry) && ReferenceEquals(entry.Traffic, traffic))
+                {
+                    var canary = traffic.Policy.Rollback!.Canary;
+                    var weights = traffic.Policy.Weights.Select(w => w.Version == canary ? w with { Weight = 0 } : w);
+                    if (TrafficPolicy.TryCreate(weights, traffic.Policy.Shadows, traffic.Policy.Rollback, out var rolledBack, out _))
+                    {
+                        replaced = traffic;
+                        Publish(traffic.Model, entry.WithTraffic(CreateTraffic(traffic.Model, rolledBack, traffic.Source, decision.Reason)));
+                    }
+                }
+            }
+            finally
+            {
+                _controlLock.Release();
+            }
+
+            await DisposeTrafficAsync(replaced).ConfigureAwait(false);
+        });
+    }
+
+    private static async Task DisposeTrafficAsync(ModelTraffic? traffic)
+    {
+        if (traffic is not null)
+        {
+            await traffic.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Unloads every version of a model: new requests get NOT_FOUND / UNAVAILABLE, held ones finish.</summary>
+    public async Task<InferenceError> UnloadAsync(string name)
+    {
+        await _controlLock.WaitAsync().ConfigureAwait(false);
+        List<ModelVersion> retired;
+        ModelTraffic? traffic;
+        try
+        {
+            if (!_table.Models.TryGetValue(name, out var previous))
+            {
+                return ModelsOnDisk().Contains(name)
+                    ? InferenceError.None
+                    : InferenceError.NotFound($"failed to unload '{name}': no model '{name}' is loaded or in the repository");
+            }
+
+            retired = previous.ReadyVersions.ToList();
+            traffic = previous.Traffic;
+            Publish(name, new ModelEntry(name, previous.Versions.Select(v => v with { State = ModelState.Unavailable, Reason = "unloaded", Loaded = null }).ToArray()));
+        }
+        finally
+        {
+            _controlLock.Release();
+        }
+
+        RetireInBackground(retired);
+        await DisposeTrafficAsync(traffic).ConfigureAwait(false);
+        return InferenceError.None;
+    }
+
+    /// <summary>
     /// Takes a model out of the table altogether (its folder was deleted, in poll mode): requests for it get
     /// NOT_FOUND; the ones it holds finish, then its versions are disposed.
     /// </summary>
@@ -224,11 +377,13 @@ public sealed partial class ModelManager : IDisposable
     {
         await _controlLock.WaitAsync().ConfigureAwait(false);
         List<ModelVersion> retired = [];
+        ModelTraffic? traffic = null;
         try
         {
             if (_table.Models.TryGetValue(name, out var previous))
             {
                 retired.AddRange(previous.ReadyVersions);
+                traffic = previous.Traffic;
                 Publish(name, null);
                 LogModelRemoved(name);
             }
@@ -239,6 +394,7 @@ public sealed partial class ModelManager : IDisposable
         }
 
         RetireInBackground(retired);
+        await DisposeTrafficAsync(traffic).ConfigureAwait(false);
     }
 
     /// <summary>Completes when every version retired so far has drained and been disposed.</summary>
@@ -342,11 +498,21 @@ public sealed partial class ModelManager : IDisposable
     /// disposed while the request uses it; the caller releases it. A version retired between the lookup and the
     /// hold is looked up again, which finds its successor: a swap never fails a request.
     /// </summary>
-    public InferenceError TryAcquire(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? acquired)
+    public InferenceError TryAcquire(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? acquired) =>
+        TryAcquire(name, version, [], out acquired, out _);
+
+    /// <summary>
+    /// As <see cref="TryAcquire(ReadOnlySpan{char}, ReadOnlySpan{char}, out ModelVersion?)"/>, routing a request
+    /// that names no version by the model's traffic policy (<paramref name="routingKey"/>: sticky routing; empty:
+    /// by weight). <paramref name="traffic"/> is the policy the request was routed under (to mirror it to
+    /// shadows and feed the rollback guard once it finished).
+    /// </summary>
+    public InferenceError TryAcquire(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey,
+        out ModelVersion? acquired, out ModelTraffic? traffic)
     {
         while (true)
         {
-            var error = TryResolve(name, version, out acquired);
+            var error = TryResolve(name, version, routingKey, out acquired, out traffic);
             if (error.IsError || acquired!.TryAcquire())
             {
                 return error;
@@ -358,9 +524,14 @@ public sealed partial class ModelManager : IDisposable
     /// Finds the version a request names. <paramref name="version"/> "" means the highest ready version.
     /// Unknown model or version: NOT_FOUND; known but not ready: UNAVAILABLE; malformed version: INVALID_ARG.
     /// </summary>
-    public InferenceError TryResolve(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? resolved)
+    public InferenceError TryResolve(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? resolved) =>
+        TryResolve(name, version, [], out resolved, out _);
+
+    private InferenceError TryResolve(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey,
+        out ModelVersion? resolved, out ModelTraffic? traffic)
     {
         resolved = null;
+        traffic = null;
         if (!_table.Models.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var entry))
         {
             return InferenceError.NotFound($"Request for unknown model: '{name}' is not found");
@@ -371,9 +542,11 @@ public sealed partial class ModelManager : IDisposable
             return InferenceError.InvalidArgument($"failed to parse model version '{version}' for model '{name}': a version is a non-negative integer");
         }
 
+        traffic = entry.Traffic;
         if (number < 0)
         {
-            resolved = entry.Latest;
+            // A request that names no version follows the policy; one naming a version bypasses it.
+            resolved = traffic?.Route(routingKey) is > 0 and var routed && entry.Find(routed)?.Loaded is { } target ? target : entry.Latest;
             return resolved is not null
                 ? InferenceError.None
                 : InferenceError.Unavailable($"model '{name}' has no ready version: {entry.UnavailableReason}");
@@ -402,6 +575,7 @@ public sealed partial class ModelManager : IDisposable
 
         foreach (var entry in table.Models.Values)
         {
+            entry.Traffic?.DisposeAsync().AsTask().Wait();
             foreach (var version in entry.ReadyVersions)
             {
                 version.Dispose();
@@ -417,6 +591,12 @@ public sealed partial class ModelManager : IDisposable
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Model '{Model}' failed to load: {Reason}")]
     private partial void LogModelFailed(string model, string reason);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Model '{Model}': traffic policy {Path} rejected, the previous policy stays: {Reason}")]
+    private partial void LogTrafficFileRejected(string model, string path, string reason);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Model '{Model}': rollback guard took the canary out of rotation: {Reason}")]
+    private partial void LogRollback(string model, string reason);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Model '{Model}' was removed from the repository; it takes no new requests")]
     private partial void LogModelRemoved(string model);

@@ -122,7 +122,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var (response, error) = await InferAsync(request).ConfigureAwait(false);
+        var (response, error) = await InferAsync(request, context).ConfigureAwait(false);
         return error.IsError ? throw ToRpc(error) : response!;
     }
 
@@ -131,7 +131,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
             var request = requestStream.Current;
-            var (response, error) = await InferAsync(request).ConfigureAwait(false);
+            var (response, error) = await InferAsync(request, context).ConfigureAwait(false);
             var message = new ModelStreamInferResponse();
             if (error.IsError)
             {
@@ -149,10 +149,10 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message)
+    private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message, ServerCallContext context)
     {
         var received = Stopwatch.GetTimestamp();
-        var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, out var model);
+        var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, RoutingKey(message, context), out var model, out var traffic);
         if (error.IsError)
         {
             return (null, error);
@@ -172,11 +172,13 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             await model!.InferAsync(request).ConfigureAwait(false);
             if (request.Error.IsError)
             {
+                traffic?.OnCompleted(model, request);
                 return (null, request.Error);
             }
 
             var response = GrpcResponses.Infer(request);
             model.Profile?.Observe(request);
+            traffic?.OnCompleted(model, request);
             return (response, InferenceError.None);
         }
         finally
@@ -185,6 +187,12 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             model!.Release();
         }
     }
+
+    // Sticky routing: the request parameter routing_key, else the x-routing-key metadata; empty when neither.
+    private static string RoutingKey(ModelInferRequest message, ServerCallContext context) =>
+        message.Parameters.TryGetValue("routing_key", out var parameter) && parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam
+            ? parameter.StringParam
+            : context.RequestHeaders.GetValue("x-routing-key") ?? "";
 
     public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
 

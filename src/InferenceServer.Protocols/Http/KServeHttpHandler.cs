@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Traffic;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -121,7 +122,7 @@ public sealed partial class KServeHttpHandler
         {
             // The hot path resolves the model from the path without making a string of its name.
             return method == HttpMethods.Post
-                ? InferAsync(context, _server.Models.TryAcquire(nameSpan, version, out var model), model)
+                ? InferAsync(context, _server.Models.TryAcquire(nameSpan, version, RoutingKey(context), out var model, out var traffic), model, traffic)
                 : MethodNotAllowed(context);
         }
 
@@ -144,6 +145,13 @@ public sealed partial class KServeHttpHandler
         if (rest.SequenceEqual("stats"))
         {
             return method == HttpMethods.Get ? WriteStatistics(context, name, version) : MethodNotAllowed(context);
+        }
+
+        if (rest.SequenceEqual("traffic") && version.Length == 0)
+        {
+            return method == HttpMethods.Get ? WriteTraffic(context, name)
+                : method == HttpMethods.Put ? PutTrafficAsync(context, name)
+                : MethodNotAllowed(context);
         }
 
         if (rest.SequenceEqual("drift"))
@@ -189,7 +197,17 @@ public sealed partial class KServeHttpHandler
     }
 
     // The model arrives held (ModelManager.TryAcquire) so a swap cannot dispose it mid-request; released at the end.
-    private async Task InferAsync(HttpContext context, InferenceError error, ModelVersion? model)
+    /// <summary>The sticky-routing key of a request (<c>x-routing-key</c> header), or empty.</summary>
+    private static ReadOnlySpan<char> RoutingKey(HttpContext context) =>
+        context.Request.Headers.TryGetValue(RoutingKeyHeader, out var key) ? key.ToString() : [];
+
+    /// <summary>Request header carrying the sticky-routing key.</summary>
+    public const string RoutingKeyHeader = "x-routing-key";
+
+    /// <summary>Response header naming the version that answered.</summary>
+    public const string ModelVersionHeader = "x-model-version";
+
+    private async Task InferAsync(HttpContext context, InferenceError error, ModelVersion? model, ModelTraffic? traffic)
     {
         var received = Stopwatch.GetTimestamp();
         if (error.IsError)
@@ -229,16 +247,19 @@ public sealed partial class KServeHttpHandler
                 }
 
                 await model!.InferAsync(request).ConfigureAwait(false);
+                context.Response.Headers[ModelVersionHeader] = model.VersionString;
                 if (request.Error.IsError)
                 {
                     await HttpResponses.WriteError(context, request.Error).ConfigureAwait(false);
+                    traffic?.OnCompleted(model, request);
                     return;
                 }
 
                 await InferResponseWriter.WriteAsync(context, request).ConfigureAwait(false);
 
-                // After the answer went out: the caller does not wait for its sketches.
+                // After the answer went out: the caller does not wait for sketches, shadows or the rollback guard.
                 model.Profile?.Observe(request);
+                traffic?.OnCompleted(model, request);
             }
             finally
             {
@@ -296,6 +317,56 @@ public sealed partial class KServeHttpHandler
 
         var error = await _server.Models.UnloadAsync(name).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
+    }
+
+    private Task WriteTraffic(HttpContext context, string name)
+    {
+        if (!_server.Models.Table.Models.TryGetValue(name, out var entry))
+        {
+            return HttpResponses.WriteError(context, InferenceError.NotFound($"Request for unknown model: '{name}' is not found"));
+        }
+
+        var json = JsonResponseBuffer.Rent();
+        TrafficJson.Write(json.Writer, name, entry.Traffic);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    // Authorised like load and unload; the body is the policy in traffic.json's format; answers the policy in force.
+    private async Task PutTrafficAsync(HttpContext context, string name)
+    {
+        var denied = _server.ControlAuthorization.Authorize("set the traffic policy of", name);
+        if (denied.IsError)
+        {
+            await HttpResponses.WriteError(context, denied).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 1 << 20, context.RequestAborted).ConfigureAwait(false);
+        if (body.Error.IsError)
+        {
+            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+            return;
+        }
+
+        TrafficPolicy? policy;
+        string parseError;
+        using (body.Buffer)
+        {
+            if (!TrafficPolicyJson.TryParse(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span, out policy, out parseError))
+            {
+                await HttpResponses.WriteError(context, InferenceError.InvalidArgument($"invalid traffic policy for '{name}': {parseError}")).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var error = await _server.Models.SetTrafficAsync(name, policy).ConfigureAwait(false);
+        if (error.IsError)
+        {
+            await HttpResponses.WriteError(context, error).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteTraffic(context, name).ConfigureAwait(false);
     }
 
     // The named version, or every ready version of the model (a canary and its primary are reported apart).

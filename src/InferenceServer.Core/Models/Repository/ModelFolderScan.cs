@@ -6,11 +6,19 @@ namespace InferenceServer.Core.Models.Repository;
 /// </summary>
 public sealed class ModelFolderScan
 {
-    public ModelFolderScan(IReadOnlyList<FileStamp> modelFiles, IReadOnlyDictionary<long, IReadOnlyList<FileStamp>> versions)
+    public ModelFolderScan(IReadOnlyList<FileStamp> modelFiles, IReadOnlyDictionary<long, IReadOnlyList<FileStamp>> versions, FileStamp? trafficFile = null)
     {
         ModelFiles = modelFiles;
         Versions = versions;
+        TrafficFile = trafficFile;
     }
+
+    /// <summary>traffic.json, kept apart: a new traffic policy applies without reloading the model.</summary>
+    public FileStamp? TrafficFile { get; }
+
+    /// <summary>Only the traffic policy file differs from <paramref name="other"/>.</summary>
+    public bool OnlyTrafficDiffers(ModelFolderScan other) =>
+        TrafficFile != other.TrafficFile && SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
 
     /// <summary>Files of the model folder outside its version folders.</summary>
     public IReadOnlyList<FileStamp> ModelFiles { get; }
@@ -28,5 +36,5 @@ public sealed class ModelFolderScan
 
     /// <summary>Nothing was added, removed or rewritten between the two scans.</summary>
     public bool SameAs(ModelFolderScan other) =>
-        SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
+        TrafficFile == other.TrafficFile && SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
 }

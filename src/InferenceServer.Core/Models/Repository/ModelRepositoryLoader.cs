@@ -33,6 +33,9 @@ public sealed class ModelRepositoryLoader
 
     public ModelRepository Repository { get; }
 
+    /// <summary>The server's clock.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Loads every version the config selects, reading everything from the repository folder.</summary>
     /// <param name="configOverride">A config to use instead of config.pbtxt (the load API's <c>config</c> parameter).</param>
     public ModelEntry Load(string name, ModelConfig? configOverride = null) =>

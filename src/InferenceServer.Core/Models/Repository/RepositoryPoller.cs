@@ -139,6 +139,14 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
             return;
         }
 
+        if (applied is not null && now.OnlyTrafficDiffers(applied))
+        {
+            LogApplying(name, "traffic policy changed");
+            _applied[name] = now;
+            await _models.ReloadTrafficFileAsync(name).ConfigureAwait(false);
+            return;
+        }
+
         var reloadAll = applied is null || !now.SameModelFiles(applied);
         LogApplying(name, applied is null ? "new model" : reloadAll ? "model files changed" : "versions changed");
         var options = new ModelLoadOptions

@@ -47,6 +47,7 @@ public sealed class RepositoryScanner
     private ModelFolderScan ScanModel(string directory)
     {
         var modelFiles = new List<FileStamp>();
+        FileStamp? trafficFile = null;
         var versions = new Dictionary<long, List<FileStamp>>();
         var root = new DirectoryInfo(directory);
         foreach (var file in root.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
@@ -62,6 +63,10 @@ public sealed class RepositoryScanner
                 }
 
                 files.Add(stamp);
+            }
+            else if (relative == ModelManager.TrafficFileName)
+            {
+                trafficFile = stamp;
             }
             else
             {
@@ -89,6 +94,6 @@ public sealed class RepositoryScanner
         }
 
         modelFiles.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return new ModelFolderScan(modelFiles, complete);
+        return new ModelFolderScan(modelFiles, complete, trafficFile);
     }
 }

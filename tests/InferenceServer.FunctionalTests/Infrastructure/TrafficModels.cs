@@ -1,0 +1,39 @@
+using InferenceServer.ModelBuilder.Onnx;
+using InferenceServer.ModelBuilder.Samples;
+using DataType = InferenceServer.ModelBuilder.Onnx.TensorProto.Types.DataType;
+
+namespace InferenceServer.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// Versions of Triton's <c>simple</c> (same inputs and outputs) that behave differently, for traffic tests: one
+/// whose answers are off by a known constant, one that fails every request of fewer than 7 rows at run time.
+/// </summary>
+internal static class TrafficModels
+{
+    /// <summary>OUTPUT0 = INPUT0 + INPUT1 + offset, OUTPUT1 = INPUT0 − INPUT1 + offset.</summary>
+    public static byte[] SimpleOffset(int offset) => new OnnxModelBuilder("simple_offset")
+        .AddInput(SampleModelNames.Input0, DataType.Int32, -1, SimpleRequests.Width)
+        .AddInput(SampleModelNames.Input1, DataType.Int32, -1, SimpleRequests.Width)
+        .AddInitializer("offset", [offset], 1)
+        .AddNode("Add", [SampleModelNames.Input0, SampleModelNames.Input1], ["sum"])
+        .AddNode("Sub", [SampleModelNames.Input0, SampleModelNames.Input1], ["difference"])
+        .AddNode("Add", ["sum", "offset"], [SampleModelNames.Output0])
+        .AddNode("Add", ["difference", "offset"], [SampleModelNames.Output1])
+        .AddOutput(SampleModelNames.Output0, DataType.Int32, -1, SimpleRequests.Width)
+        .AddOutput(SampleModelNames.Output1, DataType.Int32, -1, SimpleRequests.Width)
+        .ToByteArray();
+
+    /// <summary>Reshapes the sum to rows of 7, which 16 × rows elements fit only when rows is a multiple of 7: fails at run time.</summary>
+    public static byte[] SimpleFailing() => new OnnxModelBuilder("simple_failing")
+        .AddInput(SampleModelNames.Input0, DataType.Int32, -1, SimpleRequests.Width)
+        .AddInput(SampleModelNames.Input1, DataType.Int32, -1, SimpleRequests.Width)
+        .AddInitializer("sevens", [-1L, 7], 2)
+        .AddInitializer("sixteens", [-1L, SimpleRequests.Width], 2)
+        .AddNode("Add", [SampleModelNames.Input0, SampleModelNames.Input1], ["sum"])
+        .AddNode("Reshape", ["sum", "sevens"], ["sum_by_7"])
+        .AddNode("Reshape", ["sum_by_7", "sixteens"], [SampleModelNames.Output0])
+        .AddNode("Sub", [SampleModelNames.Input0, SampleModelNames.Input1], [SampleModelNames.Output1])
+        .AddOutput(SampleModelNames.Output0, DataType.Int32, -1, SimpleRequests.Width)
+        .AddOutput(SampleModelNames.Output1, DataType.Int32, -1, SimpleRequests.Width)
+        .ToByteArray();
+}
