@@ -38,6 +38,8 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _jsDistance;
     private readonly Gauge _ks;
     private readonly Gauge _featureShare;
+    private readonly Counter _shadowRequests;
+    private readonly Gauge _shadowDivergence;
     private ModelManager? _models;
 
     // Label sets exported by the last scrape, so series of versions that are gone can be removed.
@@ -70,6 +72,10 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _ks = factory.CreateGauge("inference_server_drift_ks", "Kolmogorov-Smirnov statistic of a feature against the version's reference", driftLabels);
         _featureShare = factory.CreateGauge("inference_server_drift_feature_share", "Share of scored features at warning level or above, or at drift level",
             ["model", "version", "window", "level"]);
+        _shadowRequests = factory.CreateCounter("inference_server_shadow_requests_total", "Requests mirrored to a shadow version, by outcome (mirrored, dropped when its queue was full, completed, failed)",
+            ["model", "shadow_version", "outcome"]);
+        _shadowDivergence = factory.CreateGauge("inference_server_shadow_divergence", "Shadow vs primary answers per output: max_abs_diff, mean_abs_diff, argmax_agreement",
+            ["model", "shadow_version", "output", "statistic"]);
         RequestDuration = factory.CreateHistogram("inference_server_request_duration_seconds", "Time a successful request spent in the server, arrival to response",
             new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
         QueueDuration = factory.CreateHistogram("inference_server_queue_duration_seconds", "Time a successful request waited in the queue",
@@ -130,6 +136,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             }
         }
 
+        ExportShadows(models);
         foreach (var (model, failures) in models.LoadFailures)
         {
             _loadFailures.WithLabels(model).IncTo(failures);
@@ -171,6 +178,37 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         if (model.Profile is { } profile)
         {
             ExportDrift(DriftReport.Build(profile), name, version);
+        }
+    }
+
+    // Shadow series live as long as the policy that mirrors: cleared and rewritten each scrape.
+    private void ExportShadows(ModelManager models)
+    {
+        foreach (var labels in _shadowDivergence.GetAllLabelValues().ToArray())
+        {
+            _shadowDivergence.RemoveLabelled(labels);
+        }
+
+        foreach (var entry in models.Table.Models.Values)
+        {
+            foreach (var shadow in entry.Traffic?.Shadows ?? [])
+            {
+                var version = shadow.Target.Version.ToString(CultureInfo.InvariantCulture);
+                _shadowRequests.WithLabels(entry.Name, version, "mirrored").IncTo(shadow.Mirrored);
+                _shadowRequests.WithLabels(entry.Name, version, "dropped").IncTo(shadow.Dropped);
+                _shadowRequests.WithLabels(entry.Name, version, "completed").IncTo(shadow.Completed);
+                _shadowRequests.WithLabels(entry.Name, version, "failed").IncTo(shadow.Failed);
+                foreach (var (output, divergence) in shadow.Divergence)
+                {
+                    var snapshot = divergence.Snapshot();
+                    _shadowDivergence.WithLabels(entry.Name, version, output, "max_abs_diff").Set(snapshot.MaxAbsDiff);
+                    _shadowDivergence.WithLabels(entry.Name, version, output, "mean_abs_diff").Set(snapshot.MeanAbsDiff);
+                    if (snapshot.ArgmaxAgreement is { } agreement)
+                    {
+                        _shadowDivergence.WithLabels(entry.Name, version, output, "argmax_agreement").Set(agreement);
+                    }
+                }
+            }
         }
     }
 

@@ -36,4 +36,23 @@ internal static class TrafficModels
         .AddOutput(SampleModelNames.Output0, DataType.Int32, -1, SimpleRequests.Width)
         .AddOutput(SampleModelNames.Output1, DataType.Int32, -1, SimpleRequests.Width)
         .ToByteArray();
+
+    /// <summary>Like <c>simple</c>, but through a chain of <paramref name="steps"/> additions of zero: many times slower per request.</summary>
+    public static byte[] SimpleSlow(int steps)
+    {
+        var builder = new OnnxModelBuilder("simple_slow")
+            .AddInput(SampleModelNames.Input0, DataType.Int32, -1, SimpleRequests.Width)
+            .AddInput(SampleModelNames.Input1, DataType.Int32, -1, SimpleRequests.Width)
+            .AddNode("Add", [SampleModelNames.Input0, SampleModelNames.Input1], ["step_0"])
+            .AddNode("Sub", [SampleModelNames.Input0, SampleModelNames.Input1], [SampleModelNames.Output1])
+            .AddOutput(SampleModelNames.Output0, DataType.Int32, -1, SimpleRequests.Width)
+            .AddOutput(SampleModelNames.Output1, DataType.Int32, -1, SimpleRequests.Width);
+        for (var i = 0; i < steps; i++)
+        {
+            // Adding INPUT1 and subtracting it again keeps the values and defeats constant folding.
+            builder.AddNode(i % 2 == 0 ? "Add" : "Sub", [$"step_{i}", SampleModelNames.Input1], [i == steps - 1 ? SampleModelNames.Output0 : $"step_{i + 1}"]);
+        }
+
+        return builder.ToByteArray();
+    }
 }

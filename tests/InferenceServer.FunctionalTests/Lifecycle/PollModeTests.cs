@@ -190,6 +190,33 @@ public sealed class PollModeTests
     }
 
     [Fact]
+    public async Task TrafficFile_AppliesWithoutReloadingVersions_BadFileKeepsThePolicy()
+    {
+        var (server, time) = await StartAsync();
+        await using var _ = server;
+        var config = "name: \"simple\"\nmax_batch_size: 8\nversion_policy: { all: {} }\n";
+        await File.WriteAllTextAsync(Path.Combine(server.RepositoryPath, Simple, "config.pbtxt"), config);
+        SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SimpleOnnx, config: null, version: 2);
+        await PollAsync(server, time, times: 2);
+        var loaded = server.Models.Table.Models[Simple].ReadyVersions.ToArray();
+        Assert.Equal(2, loaded.Length);
+        var trafficFile = Path.Combine(server.RepositoryPath, Simple, "traffic.json");
+
+        await File.WriteAllTextAsync(trafficFile, """{"weights": {"1": 0, "2": 100}}""");
+        await PollAsync(server, time, times: 2);
+
+        Assert.Equal(loaded, server.Models.Table.Models[Simple].ReadyVersions);
+        Assert.Equal("2", await ServedVersionAsync(server));
+        Assert.Equal("file", server.Models.Table.Models[Simple].Traffic!.Source);
+
+        await File.WriteAllTextAsync(trafficFile, """{"weights": {"7": 100}}""");
+        await PollAsync(server, time, times: 2);
+
+        Assert.Equal("2", await ServedVersionAsync(server));
+        Assert.Equal(100, server.Models.Table.Models[Simple].Traffic!.Policy.WeightOf(2));
+    }
+
+    [Fact]
     public async Task LoadAndUnloadApi_RefusedInPollMode()
     {
         var (server, _) = await StartAsync();

@@ -136,6 +136,28 @@ public sealed class TrafficPolicyTests
             Assert.Equal(1.0, output["argmax_agreement"]!.GetValue<double>());
             Assert.Equal(200 * 16, output["elements"]!.GetValue<long>());
         }
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{server.MetricsPort}/metrics").WithTimeout();
+        Assert.Contains("inference_server_shadow_divergence{model=\"simple\",shadow_version=\"2\",output=\"OUTPUT0\",statistic=\"max_abs_diff\"} 3", metrics, StringComparison.Ordinal);
+        Assert.Contains("inference_server_shadow_requests_total{model=\"simple\",shadow_version=\"2\",outcome=\"completed\"} 200", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlowShadow_FullQueueDropsAreCounted_CallersAllServed()
+    {
+        // Each shadow execution takes thousands of graph steps; one queue slot; eight callers at once.
+        await using var server = await StartAsync(TrafficModels.SimpleSlow(steps: 2_000));
+        await PutPolicyAsync(server, """{"weights": {"1": 100}, "shadow": [{"version": "2", "percent": 100, "queue_size": 1}]}""");
+
+        var counts = await SendAsync(server, 400);
+
+        Assert.Equal(400, counts["1"]);
+        var shadow = server.Models.Table.Models[Simple].Traffic!.Shadows.Single();
+        Assert.Equal(400, shadow.Mirrored + shadow.Dropped);
+        Assert.True(shadow.Dropped > 0, "a one-slot queue in front of a slow shadow dropped nothing");
+        await WaitUntilAsync(() => shadow.Completed + shadow.Failed == shadow.Mirrored);
+        Assert.Equal(0, shadow.Failed);
     }
 
     [Fact]
