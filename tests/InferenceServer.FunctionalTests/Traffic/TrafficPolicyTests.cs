@@ -118,7 +118,7 @@ public sealed class TrafficPolicyTests
     [Fact]
     public async Task Shadow_SeesMirroredTraffic_DivergenceIsExact_CallerNeverSeesIt()
     {
-        await using var server = await StartAsync(TrafficModels.SimpleOffset(3));
+        await using var server = await StartAsync(TrafficSampleModels.SimpleOffset(3));
         await PutPolicyAsync(server, """{"weights": {"1": 100}, "shadow": [{"version": "2", "percent": 100, "queue_size": 1000}]}""");
 
         var counts = await SendAsync(server, 200);
@@ -147,7 +147,7 @@ public sealed class TrafficPolicyTests
     public async Task SlowShadow_FullQueueDropsAreCounted_CallersAllServed()
     {
         // Each shadow execution takes thousands of graph steps; one queue slot; eight callers at once.
-        await using var server = await StartAsync(TrafficModels.SimpleSlow(steps: 2_000));
+        await using var server = await StartAsync(TrafficSampleModels.SimpleSlow(steps: 2_000));
         await PutPolicyAsync(server, """{"weights": {"1": 100}, "shadow": [{"version": "2", "percent": 100, "queue_size": 1}]}""");
 
         var counts = await SendAsync(server, 400);
@@ -163,7 +163,7 @@ public sealed class TrafficPolicyTests
     [Fact]
     public async Task RollbackGuard_TakesOutAFailingCanary_RequestsThenGoToThePrimary()
     {
-        await using var server = await StartAsync(TrafficModels.SimpleFailing());
+        await using var server = await StartAsync(TrafficSampleModels.SimpleFailing());
         await PutPolicyAsync(server, """{"weights": {"1": 50, "2": 50}, "rollback": {"canary": "2", "max_error_rate": 0.1, "min_requests": 40}}""");
 
         var failures = 0;
