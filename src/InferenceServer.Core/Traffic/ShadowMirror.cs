@@ -11,7 +11,9 @@ namespace InferenceServer.Core.Traffic;
 /// Mirrors a share of one model's successful requests to a shadow version and compares the answers. The copy
 /// waits in a bounded queue of its own and runs on one background worker, so shadow traffic never queues ahead of
 /// real traffic: when the queue is full the mirror is dropped and counted. Shadow results never reach the caller,
-/// and shadow failures are only counted.
+/// and shadow failures are only counted. The worker keeps to a CPU budget (<see cref="BusyShare"/> of one core):
+/// after each shadow run it rests in proportion, so a slow shadow takes fewer mirrors instead of taking CPU
+/// from real requests.
 /// </summary>
 public sealed class ShadowMirror : IAsyncDisposable
 {
@@ -20,6 +22,9 @@ public sealed class ShadowMirror : IAsyncDisposable
     private readonly Channel<ShadowJob> _queue;
     private readonly Task _worker;
     private readonly ConcurrentDictionary<string, OutputDivergence> _divergence = new(StringComparer.Ordinal);
+    /// <summary>Share of its time the shadow worker may spend running shadow requests.</summary>
+    public const double BusyShare = 0.25;
+
     private long _mirrored;
     private long _dropped;
     private long _failed;
@@ -55,6 +60,13 @@ public sealed class ShadowMirror : IAsyncDisposable
             return;
         }
 
+        // A full queue drops before copying anything: a slow shadow costs the request path one counter increment.
+        if (_queue.Reader.Count >= Target.QueueSize)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
         var job = new ShadowJob(
             [.. request.Inputs.ToArray().Select(i => new ShadowTensor(i.Name, i.DataType, i.Shape, i.Data.ToArray()))],
             [.. request.Outputs.ToArray().Select(o => new ShadowTensor(o.Name, o.DataType, o.Shape, o.Data.ToArray()))],
@@ -73,6 +85,7 @@ public sealed class ShadowMirror : IAsyncDisposable
     {
         await foreach (var job in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await RunAsync(job).ConfigureAwait(false);
@@ -82,6 +95,9 @@ public sealed class ShadowMirror : IAsyncDisposable
                 // A shadow must never take the server down; the failure is counted.
                 Interlocked.Increment(ref _failed);
             }
+
+            var busy = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            await Task.Delay(busy * ((1 / BusyShare) - 1)).ConfigureAwait(false);
         }
     }
 
