@@ -122,7 +122,8 @@ public sealed partial class KServeHttpHandler
         {
             // The hot path resolves the model from the path without making a string of its name.
             return method == HttpMethods.Post
-                ? InferAsync(context, _server.Models.TryAcquire(nameSpan, version, RoutingKey(context), out var model, out var traffic), model, traffic)
+                ? InferAsync(context, _server.Models.TryAcquire(nameSpan, version, RoutingKey(context), out var model, out var traffic), model, traffic,
+                    keyable: version.Length == 0 && !context.Request.Headers.ContainsKey(RoutingKeyHeader))
                 : MethodNotAllowed(context);
         }
 
@@ -207,7 +208,8 @@ public sealed partial class KServeHttpHandler
     /// <summary>Response header naming the version that answered.</summary>
     public const string ModelVersionHeader = "x-model-version";
 
-    private async Task InferAsync(HttpContext context, InferenceError error, ModelVersion? model, ModelTraffic? traffic)
+    /// <param name="keyable">The request named no version and no routing key header: a <c>routing_key</c> parameter may route it.</param>
+    private async Task InferAsync(HttpContext context, InferenceError error, ModelVersion? model, ModelTraffic? traffic, bool keyable)
     {
         var received = Stopwatch.GetTimestamp();
         if (error.IsError)
@@ -231,6 +233,18 @@ public sealed partial class KServeHttpHandler
             {
                 await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
                 return;
+            }
+
+            if (keyable && traffic?.Policy.HasCanary == true && body.Buffer is { } buffer)
+            {
+                // Sticky routing by the body's routing_key parameter: the version must be chosen before parsing.
+                var json = buffer.Memory.Span[..(int)(headerLength >= 0 ? Math.Min(headerLength, body.Length) : body.Length)];
+                if (RoutingKeyScanner.Find(json) is { } key
+                    && !_server.Models.TryAcquire(model!.Name, "", key, out var keyed, out var keyedTraffic).IsError)
+                {
+                    model.Release();
+                    (model, traffic) = (keyed, keyedTraffic);
+                }
             }
 
             var request = _server.Requests.Rent();

@@ -116,6 +116,37 @@ public sealed class TrafficPolicyTests
     }
 
     [Fact]
+    public async Task RoutingKey_HeaderBodyParameterAndGrpc_RouteAKeyAlike()
+    {
+        await using var server = await StartAsync(SimpleOnnx);
+        await PutPolicyAsync(server, """{"weights": {"1": 50, "2": 50}}""");
+        var seen = new HashSet<string>();
+
+        for (var i = 0; i < 100; i++)
+        {
+            var key = $"account-{i}";
+            using var byHeader = new HttpRequestMessage(HttpMethod.Post, $"v2/models/{Simple}/infer") { Content = SimpleRequests.Json(batch: 1) };
+            byHeader.Headers.Add("x-routing-key", key);
+            using var headerResponse = await server.Http.SendAsync(byHeader).WithTimeout();
+            var header = (await HttpInfer.ReadAsync(headerResponse)).Json["model_version"]!.GetValue<string>();
+
+            var body = SimpleRequests.JsonBody(batch: 1);
+            body["parameters"] = new JsonObject { ["routing_key"] = key };
+            using var parameterResponse = await HttpInfer.PostAsync(server.Http, Simple, HttpInfer.Json(body));
+            var parameter = (await HttpInfer.ReadAsync(parameterResponse)).Json["model_version"]!.GetValue<string>();
+
+            var grpcRequest = SimpleRequests.Grpc(batch: 1);
+            grpcRequest.Parameters["routing_key"] = new Inference.InferParameter { StringParam = key };
+            var grpc = (await server.Grpc.ModelInferAsync(grpcRequest)).ModelVersion;
+
+            Assert.Equal((header, header), (parameter, grpc));
+            seen.Add(header);
+        }
+
+        Assert.Equal(2, seen.Count);
+    }
+
+    [Fact]
     public async Task Shadow_SeesMirroredTraffic_DivergenceIsExact_CallerNeverSeesIt()
     {
         await using var server = await StartAsync(TrafficSampleModels.SimpleOffset(3));
