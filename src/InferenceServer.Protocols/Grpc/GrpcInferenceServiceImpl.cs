@@ -152,10 +152,18 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message, ServerCallContext context)
     {
         var received = Stopwatch.GetTimestamp();
-        var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, RoutingKey(message, context), out var model, out var traffic);
+        var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, [], out var model, out var traffic);
         if (error.IsError)
         {
             return (null, error);
+        }
+
+        // Sticky routing: only a model with a canary looks for a key, so other requests pay nothing for it.
+        if (traffic?.Policy.HasCanary == true && message.ModelVersion.Length == 0 && RoutingKey(message, context) is { Length: > 0 } key
+            && !_server.Models.TryAcquire(message.ModelName, "", key, out var keyed, out var keyedTraffic).IsError)
+        {
+            model!.Release();
+            (model, traffic) = (keyed, keyedTraffic);
         }
 
         var request = _server.Requests.Rent();
