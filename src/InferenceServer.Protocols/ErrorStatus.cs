@@ -9,6 +9,7 @@ public static class ErrorStatus
     public static int ToHttp(InferenceErrorCode code) => code switch
     {
         InferenceErrorCode.InvalidArgument or InferenceErrorCode.Cancelled => 400,
+        InferenceErrorCode.Unauthenticated => 401,
         InferenceErrorCode.PermissionDenied => 403,
         InferenceErrorCode.NotFound => 404,
         InferenceErrorCode.PayloadTooLarge => 413,
@@ -20,6 +21,7 @@ public static class ErrorStatus
     public static StatusCode ToGrpc(InferenceErrorCode code) => code switch
     {
         InferenceErrorCode.InvalidArgument => StatusCode.InvalidArgument,
+        InferenceErrorCode.Unauthenticated => StatusCode.Unauthenticated,
         InferenceErrorCode.PermissionDenied => StatusCode.PermissionDenied,
         InferenceErrorCode.NotFound => StatusCode.NotFound,
         InferenceErrorCode.PayloadTooLarge => StatusCode.ResourceExhausted,

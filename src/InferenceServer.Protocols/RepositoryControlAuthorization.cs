@@ -1,25 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
 using InferenceServer.Core.Inference;
 
 namespace InferenceServer.Protocols;
 
 /// <summary>
-/// The one place that decides whether a repository control call (load, unload) may run, for both front ends.
+/// The one place that decides whether a control call (load, unload, traffic policy) may run, for both front ends.
 /// Control changes what every client is served, so it is allowed only where the operator chose it: explicit
-/// model control mode (poll mode's source of truth is the folder; none means fixed at start-up). Credentials,
-/// when the server gets them, are checked here too.
+/// model control mode (poll mode's source of truth is the folder; none means fixed at start-up). When a control
+/// token is configured, the call must also carry <c>Authorization: Bearer &lt;token&gt;</c> (HTTP header, gRPC
+/// metadata), compared in constant time.
 /// </summary>
 public sealed class RepositoryControlAuthorization
 {
+    private const string BearerPrefix = "Bearer ";
     private readonly ServerContextOptions _options;
+    private readonly byte[]? _token;
 
     public RepositoryControlAuthorization(ServerContextOptions options)
     {
         _options = options;
+        _token = options.ControlToken is { Length: > 0 } token ? Encoding.UTF8.GetBytes(token) : null;
     }
 
-    /// <param name="operation">"load" or "unload", for the message.</param>
-    public InferenceError Authorize(string operation, string model) => _options.ModelControlMode == "explicit"
-        ? InferenceError.None
-        : InferenceError.PermissionDenied(
-            $"cannot {operation} '{model}': explicit model {operation} is not allowed in model control mode '{_options.ModelControlMode}'; start the server with --model-control-mode=explicit");
+    /// <param name="operation">"load", "unload", … for the message.</param>
+    /// <param name="authorization">The request's Authorization value ("" when absent).</param>
+    public InferenceError Authorize(string operation, string model, string authorization)
+    {
+        if (_options.ModelControlMode != "explicit")
+        {
+            return InferenceError.PermissionDenied(
+                $"cannot {operation} '{model}': explicit control is not allowed in model control mode '{_options.ModelControlMode}'; start the server with --model-control-mode=explicit");
+        }
+
+        if (_token is null)
+        {
+            return InferenceError.None;
+        }
+
+        if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return InferenceError.Unauthenticated($"cannot {operation} '{model}': control calls need 'Authorization: Bearer <token>' (the server's --control-token-file)");
+        }
+
+        var presented = Encoding.UTF8.GetBytes(authorization.AsSpan(BearerPrefix.Length).Trim().ToString());
+        return CryptographicOperations.FixedTimeEquals(presented, _token)
+            ? InferenceError.None
+            : InferenceError.Unauthenticated($"cannot {operation} '{model}': the bearer token is not the server's control token");
+    }
 }

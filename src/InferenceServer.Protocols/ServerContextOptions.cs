@@ -20,4 +20,7 @@ public sealed class ServerContextOptions
 
     /// <summary>Model control mode: none, poll or explicit (load/unload only in explicit).</summary>
     public string ModelControlMode { get; init; } = "none";
+
+    /// <summary>Bearer token control calls must carry; null or empty: none required (explicit mode still required).</summary>
+    public string? ControlToken { get; init; }
 }

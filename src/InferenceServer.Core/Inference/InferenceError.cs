@@ -18,4 +18,6 @@ public readonly record struct InferenceError(InferenceErrorCode Code, string Mes
     public static InferenceError Internal(string message) => new(InferenceErrorCode.Internal, message);
 
     public static InferenceError PermissionDenied(string message) => new(InferenceErrorCode.PermissionDenied, message);
+
+    public static InferenceError Unauthenticated(string message) => new(InferenceErrorCode.Unauthenticated, message);
 }

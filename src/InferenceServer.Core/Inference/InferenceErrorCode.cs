@@ -2,7 +2,7 @@ namespace InferenceServer.Core.Inference;
 
 /// <summary>
 /// Why a request failed, in the protocol's terms; each front end maps it to its status
-/// (HTTP 400/403/404/503/501/500, gRPC INVALID_ARGUMENT/PERMISSION_DENIED/NOT_FOUND/UNAVAILABLE/UNIMPLEMENTED/INTERNAL).
+/// (HTTP 400/401/403/404/503/501/500, gRPC INVALID_ARGUMENT/UNAUTHENTICATED/PERMISSION_DENIED/NOT_FOUND/UNAVAILABLE/UNIMPLEMENTED/INTERNAL).
 /// </summary>
 public enum InferenceErrorCode
 {
@@ -17,4 +17,7 @@ public enum InferenceErrorCode
 
     /// <summary>The caller may not do this (a control call the server's mode or credentials do not allow).</summary>
     PermissionDenied,
+
+    /// <summary>The call needs credentials it did not carry, or carried wrong ones.</summary>
+    Unauthenticated,
 }

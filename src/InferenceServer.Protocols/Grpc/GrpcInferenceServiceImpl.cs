@@ -77,7 +77,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
     {
-        Authorize("load", request.ModelName);
+        Authorize("load", request.ModelName, context);
         global::Inference.ModelConfig? configOverride = null;
         if (request.Parameters.TryGetValue("config", out var config))
         {
@@ -98,7 +98,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-        Authorize("unload", request.ModelName);
+        Authorize("unload", request.ModelName, context);
 
         // No model depends on another here (no ensembles), so unload_dependents has nothing to add; its type is still checked.
         if (request.Parameters.TryGetValue("unload_dependents", out var dependents)
@@ -111,9 +111,9 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         return error.IsError ? throw ToRpc(error) : new RepositoryModelUnloadResponse();
     }
 
-    private void Authorize(string operation, string model)
+    private void Authorize(string operation, string model, ServerCallContext context)
     {
-        var error = _server.ControlAuthorization.Authorize(operation, model);
+        var error = _server.ControlAuthorization.Authorize(operation, model, context.RequestHeaders.GetValue("authorization") ?? "");
         if (error.IsError)
         {
             throw ToRpc(error);

@@ -185,10 +185,10 @@ public sealed partial class KServeHttpHandler
 
             var load = rest.EndsWith("/load");
             var model = rest[7..^(load ? 5 : 7)].ToString();
-            var denied = _server.ControlAuthorization.Authorize(load ? "load" : "unload", model);
+            var denied = _server.ControlAuthorization.Authorize(load ? "load" : "unload", model, context.Request.Headers.Authorization.ToString());
             if (denied.IsError)
             {
-                return HttpResponses.WriteError(context, denied);
+                return WriteDenied(context, denied);
             }
 
             return load ? LoadModelAsync(context, model) : UnloadModelAsync(context, model);
@@ -333,6 +333,17 @@ public sealed partial class KServeHttpHandler
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 
+    // 401 names the scheme the client must use (RFC 9110 §11.6.1).
+    private static Task WriteDenied(HttpContext context, InferenceError denied)
+    {
+        if (denied.Code == InferenceErrorCode.Unauthenticated)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return HttpResponses.WriteError(context, denied);
+    }
+
     private Task WriteTraffic(HttpContext context, string name)
     {
         if (!_server.Models.Table.Models.TryGetValue(name, out var entry))
@@ -348,10 +359,10 @@ public sealed partial class KServeHttpHandler
     // Authorised like load and unload; the body is the policy in traffic.json's format; answers the policy in force.
     private async Task PutTrafficAsync(HttpContext context, string name)
     {
-        var denied = _server.ControlAuthorization.Authorize("set the traffic policy of", name);
+        var denied = _server.ControlAuthorization.Authorize("set the traffic policy of", name, context.Request.Headers.Authorization.ToString());
         if (denied.IsError)
         {
-            await HttpResponses.WriteError(context, denied).ConfigureAwait(false);
+            await WriteDenied(context, denied).ConfigureAwait(false);
             return;
         }
 

@@ -86,6 +86,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             StrictReadiness = options.StrictReadiness,
             MaxHttpBodyBytes = options.HttpMaxInputSize,
             ModelControlMode = options.ModelControlMode,
+            ControlToken = options.ControlToken,
             ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
         });
         builder.Services.AddSingleton<ServerContext>();

@@ -75,6 +75,16 @@ internal sealed class ServerOptions
     /// </summary>
     public string RepositoryPollMarker { get; set; } = "";
 
+    /// <summary>
+    /// A file holding the bearer token control calls (load, unload, traffic policy) must carry; its content is
+    /// trimmed. The token can also come from <c>INFERENCE_SERVER_CONTROL_TOKEN</c>. Default: none (explicit
+    /// mode alone allows control; put a token on any server reachable by untrusted clients).
+    /// </summary>
+    public string ControlTokenFile { get; set; } = "";
+
+    /// <summary>The control token read from the file or the environment (null: none).</summary>
+    public string? ControlToken { get; set; }
+
     /// <summary>Explicit mode: the models to load at start-up ("*" = all); none loads nothing.</summary>
     public IReadOnlyList<string> LoadModels { get; set; } = [];
 

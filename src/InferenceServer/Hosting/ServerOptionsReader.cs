@@ -32,6 +32,7 @@ internal static class ServerOptionsReader
         ("model-control-mode", "none", "Model control mode: none (load everything at start-up), poll (also apply repository changes every --repository-poll-secs) or explicit (load/unload through the repository API)"),
         ("repository-poll-secs", "15", "Poll mode: seconds between repository scans (a change applies once two scans agree); fractions allowed"),
         ("repository-poll-marker", "(none)", "Poll mode: a version folder counts only once it holds a file of this name (write it last); empty = no marker"),
+        ("control-token-file", "(none)", "File holding the bearer token control calls must carry (or set INFERENCE_SERVER_CONTROL_TOKEN)"),
         ("load-model", "(none)", "Explicit mode: a model to load at start-up; repeat the flag for more; * loads all"),
         ("pinned-memory-pool-byte-size", "268435456", "Byte budget of the pinned tensor pool; rents beyond it fall back to plain allocations (counted)"),
         ("pinned-memory-pool-debug", "false", "Record where each pinned buffer is rented (leak reports) and throw on a double return; slower"),
@@ -142,6 +143,25 @@ internal static class ServerOptionsReader
         }
 
         options.LoadModels = loadModels;
+        options.ControlToken = Environment.GetEnvironmentVariable(EnvironmentPrefix + "CONTROL_TOKEN");
+        if (options.ControlTokenFile.Length > 0)
+        {
+            try
+            {
+                options.ControlToken = File.ReadAllText(options.ControlTokenFile).Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error = $"--control-token-file: cannot read '{options.ControlTokenFile}': {ex.Message}";
+                return null;
+            }
+
+            if (options.ControlToken.Length == 0)
+            {
+                error = $"--control-token-file: '{options.ControlTokenFile}' is empty";
+                return null;
+            }
+        }
 
         return options;
     }
@@ -166,6 +186,7 @@ internal static class ServerOptionsReader
             case "http-max-input-size": options.HttpMaxInputSize = Number(name, value, 1, long.MaxValue); break;
             case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;
             case "model-control-mode": options.ModelControlMode = value; break;
+            case "control-token-file": options.ControlTokenFile = value; break;
             case "repository-poll-secs": options.RepositoryPollInterval = Seconds(name, value); break;
             case "repository-poll-marker": options.RepositoryPollMarker = value; break;
             case "pinned-memory-pool-byte-size": options.PinnedMemoryPoolByteSize = Number(name, value, 0, long.MaxValue); break;

@@ -60,7 +60,7 @@ public sealed class InferenceGrpcClient
 
     public Task<RepositoryModelLoadResponse> RepositoryModelLoadAsync(string name) => Call(RepositoryModelLoadMethod, new RepositoryModelLoadRequest { ModelName = name });
 
-    public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(string name) => Call(RepositoryModelUnloadMethod, new RepositoryModelUnloadRequest { ModelName = name });
+    public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(string name, Metadata? headers = null) => Call(RepositoryModelUnloadMethod, new RepositoryModelUnloadRequest { ModelName = name }, headers);
 
     public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync() => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest());
 
@@ -72,12 +72,12 @@ public sealed class InferenceGrpcClient
     public AsyncDuplexStreamingCall<ModelInferRequest, ModelStreamInferResponse> ModelStreamInfer() =>
         _invoker.AsyncDuplexStreamingCall(ModelStreamInferMethod, null, Options());
 
-    private Task<TResponse> Call<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request)
+    private Task<TResponse> Call<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, Metadata? headers = null)
         where TRequest : class
         where TResponse : class
-        => _invoker.AsyncUnaryCall(method, null, Options(), request).ResponseAsync;
+        => _invoker.AsyncUnaryCall(method, null, Options(headers), request).ResponseAsync;
 
-    private static CallOptions Options() => new(deadline: DateTime.UtcNow + TestTimeouts.Request);
+    private static CallOptions Options(Metadata? headers = null) => new(headers, deadline: DateTime.UtcNow + TestTimeouts.Request);
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string service, string name, MessageParser<TRequest> request, MessageParser<TResponse> response)
         where TRequest : class, IMessage<TRequest>

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Grpc.Core;
+using InferenceServer.FunctionalTests.Infrastructure;
+
+namespace InferenceServer.FunctionalTests.Security;
+
+/// <summary>
+/// A control token on the one authorization point: load, unload and traffic changes need
+/// <c>Authorization: Bearer &lt;token&gt;</c> over HTTP and gRPC (401 / UNAUTHENTICATED otherwise, with
+/// <c>WWW-Authenticate: Bearer</c>); inference stays open.
+/// </summary>
+public sealed class ControlTokenTests
+{
+    private const string Token = "control-token-for-tests";
+
+    private static Task<TestServer> StartAsync() => TestServer.StartAsync(TestRepositories.WriteSimple, options =>
+    {
+        options.ModelControlMode = "explicit";
+        options.LoadModels = ["*"];
+        options.ControlToken = Token;
+    });
+
+    private static HttpRequestMessage Load(string? token)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "v2/repository/models/simple/load");
+        if (token is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return message;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token")]
+    [InlineData(Token + "x")]
+    public async Task Http_ControlWithoutTheToken_401WithBearerChallenge(string? token)
+    {
+        await using var server = await StartAsync();
+
+        using var response = await server.Http.SendAsync(Load(token)).WithTimeout();
+
+        var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("cannot load 'simple'", message, StringComparison.Ordinal);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+        using var traffic = await server.Http.PutAsync("v2/models/simple/traffic", HttpInfer.Json("""{"weights": {"1": 100}}""")).WithTimeout();
+        Assert.Equal(HttpStatusCode.Unauthorized, traffic.StatusCode);
+    }
+
+    [Fact]
+    public async Task Http_ControlWithTheToken_Succeeds_InferenceStaysOpen()
+    {
+        await using var server = await StartAsync();
+
+        using var response = await server.Http.SendAsync(Load(Token)).WithTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var infer = await HttpInfer.PostAsync(server.Http, "simple", SimpleRequests.Json(batch: 1));
+        Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
+    }
+
+    [Fact]
+    public async Task Grpc_ControlNeedsTheTokenInMetadata()
+    {
+        await using var server = await StartAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Grpc.RepositoryModelUnloadAsync("simple").WithTimeout());
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+
+        await server.Grpc.RepositoryModelUnloadAsync("simple", new Metadata { { "authorization", $"Bearer {Token}" } }).WithTimeout();
+        Assert.False((await server.Grpc.ModelReadyAsync("simple")).Ready);
+    }
+}
