@@ -145,6 +145,11 @@ public sealed partial class ModelManager : IDisposable
     /// </summary>
     public async Task<InferenceError> LoadAsync(string name, ModelLoadOptions options)
     {
+        if (ModelNames.Check(name) is { IsError: true } invalid)
+        {
+            return InferenceError.InvalidArgument($"failed to load: {invalid.Message}");
+        }
+
         await _controlLock.WaitAsync().ConfigureAwait(false);
         List<ModelVersion> retired;
         try
@@ -343,6 +348,11 @@ public sealed partial class ModelManager : IDisposable
     /// <summary>Unloads every version of a model: new requests get NOT_FOUND / UNAVAILABLE, held ones finish.</summary>
     public async Task<InferenceError> UnloadAsync(string name)
     {
+        if (ModelNames.Check(name) is { IsError: true } invalid)
+        {
+            return InferenceError.InvalidArgument($"failed to unload: {invalid.Message}");
+        }
+
         await _controlLock.WaitAsync().ConfigureAwait(false);
         List<ModelVersion> retired;
         ModelTraffic? traffic;

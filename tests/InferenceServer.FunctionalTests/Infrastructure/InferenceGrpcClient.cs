@@ -60,6 +60,8 @@ public sealed class InferenceGrpcClient
 
     public Task<RepositoryModelLoadResponse> RepositoryModelLoadAsync(string name) => Call(RepositoryModelLoadMethod, new RepositoryModelLoadRequest { ModelName = name });
 
+    public Task<RepositoryModelLoadResponse> RepositoryModelLoadAsync(RepositoryModelLoadRequest request) => Call(RepositoryModelLoadMethod, request);
+
     public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(string name, Metadata? headers = null) => Call(RepositoryModelUnloadMethod, new RepositoryModelUnloadRequest { ModelName = name }, headers);
 
     public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync() => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest());

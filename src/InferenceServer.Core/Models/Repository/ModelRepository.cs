@@ -33,9 +33,17 @@ public sealed class ModelRepository
             .ToArray()!;
     }
 
-    public string ModelDirectory(string model) => Path.Combine(Root, model);
+    /// <summary>The model's folder; a name that would leave the repository (a path, "..") throws.</summary>
+    /// <exception cref="ModelLoadException">The name does not stay under <see cref="Root"/>.</exception>
+    public string ModelDirectory(string model)
+    {
+        var path = Path.GetFullPath(Path.Combine(Root, model));
+        return Path.GetDirectoryName(path) == Root.TrimEnd(Path.DirectorySeparatorChar)
+            ? path
+            : throw new ModelLoadException($"model name '{model}' does not name a folder directly under the repository");
+    }
 
-    public string ConfigPath(string model) => Path.Combine(Root, model, ConfigFileName);
+    public string ConfigPath(string model) => Path.Combine(ModelDirectory(model), ConfigFileName);
 
     /// <summary>
     /// The version folders of a model: names made only of digits that do not start with '0'
