@@ -60,6 +60,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             console.UseUtcTimestamp = true;
         });
 
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ExitTimeout);
         var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize, options.PinnedMemoryPoolDebug);
         builder.Services.AddSingleton(pool);
         builder.Services.AddSingleton(time ?? TimeProvider.System);

@@ -48,6 +48,13 @@ internal sealed class ServerOptions
     /// <summary>Exit when a model fails to load at start-up (Triton default: true).</summary>
     public bool ExitOnError { get; set; } = true;
 
+    /// <summary>
+    /// On SIGTERM/SIGINT: readiness turns false at once and requests already accepted (in flight or queued) are
+    /// answered for up to this long before the process exits (Triton's --exit-timeout-secs: 30). Match it with
+    /// Kubernetes' terminationGracePeriodSeconds.
+    /// </summary>
+    public TimeSpan ExitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Verbose log level; above 0 turns on debug logging.</summary>
     public int LogVerbose { get; set; }
 
