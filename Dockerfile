@@ -14,5 +14,8 @@ WORKDIR /app
 COPY --from=build /app/inference-server /app/libonnxruntime.so /app/
 COPY model-repository /models
 EXPOSE 8000 8001 8002
+# The binary checks itself: the runtime image has no curl.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s CMD ["/app/inference-server", "health"]
+STOPSIGNAL SIGTERM
 USER app
 ENTRYPOINT ["/app/inference-server", "--model-repository=/models"]

@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == DriftReferenceCommand.Name)
     return DriftReferenceCommand.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == HealthCheckCommand.Name)
+{
+    return await HealthCheckCommand.RunAsync(args[1..]);
+}
+
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(ServerOptionsReader.Help());
