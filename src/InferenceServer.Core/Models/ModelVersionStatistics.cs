@@ -47,11 +47,7 @@ public sealed class ModelVersionStatistics
         Success.Add(1, nanoseconds);
         Queue.Add(1, queueNanoseconds);
         _observer.OnSuccess(nanoseconds, queueNanoseconds);
-        if (Latency is { } latency)
-        {
-            latency.Record(LatencyStage.Request, nanoseconds);
-            latency.Record(LatencyStage.Queue, queueNanoseconds);
-        }
+        Latency?.RecordRequest(nanoseconds, queueNanoseconds);
     }
 
     public StatisticDuration Success { get; } = new();

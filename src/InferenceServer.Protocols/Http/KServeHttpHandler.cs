@@ -120,11 +120,15 @@ public sealed partial class KServeHttpHandler
 
         if (rest.SequenceEqual("infer"))
         {
+            if (method != HttpMethods.Post)
+            {
+                return MethodNotAllowed(context);
+            }
+
             // The hot path resolves the model from the path without making a string of its name.
-            return method == HttpMethods.Post
-                ? InferAsync(context, _server.Models.TryAcquire(nameSpan, version, RoutingKey(context), out var model, out var traffic), model, traffic,
-                    keyable: version.Length == 0 && !context.Request.Headers.ContainsKey(RoutingKeyHeader))
-                : MethodNotAllowed(context);
+            var routingKey = RoutingKey(context);
+            return InferAsync(context, _server.Models.TryAcquire(nameSpan, version, routingKey, out var model, out var traffic), model, traffic,
+                keyable: version.Length == 0 && routingKey.IsEmpty);
         }
 
         var name = nameSpan.ToString();
@@ -157,12 +161,12 @@ public sealed partial class KServeHttpHandler
 
         if (rest.SequenceEqual("drift"))
         {
-            return method == HttpMethods.Get ? WriteDrift(context, name, version) : MethodNotAllowed(context);
+            return method == HttpMethods.Get ? WriteVersionsJson(context, name, version, TelemetryJson.WriteDrift) : MethodNotAllowed(context);
         }
 
         if (rest.SequenceEqual("sketches"))
         {
-            return method == HttpMethods.Get ? WriteSketches(context, name, version) : MethodNotAllowed(context);
+            return method == HttpMethods.Get ? WriteVersionsJson(context, name, version, TelemetryJson.WriteLatencySketches) : MethodNotAllowed(context);
         }
 
         return NotFound(context);
@@ -395,7 +399,7 @@ public sealed partial class KServeHttpHandler
     }
 
     // The named version, or every ready version of the model (a canary and its primary are reported apart).
-    private Task WriteDrift(HttpContext context, string name, string version)
+    private Task WriteVersionsJson(HttpContext context, string name, string version, Action<Utf8JsonWriter, IEnumerable<ModelVersion>> write)
     {
         var error = _server.Models.TryResolve(name, version, out var model);
         if (error.IsError)
@@ -403,25 +407,15 @@ public sealed partial class KServeHttpHandler
             return HttpResponses.WriteError(context, error);
         }
 
-        IEnumerable<ModelVersion> versions = version.Length > 0 ? [model!] : _server.Models.Table.Models[name].ReadyVersions;
         var json = JsonResponseBuffer.Rent();
-        TelemetryJson.WriteDrift(json.Writer, versions);
+        write(json.Writer, VersionsOf(name, version, model!));
         return HttpResponses.WriteJson(context, json);
     }
 
-    private Task WriteSketches(HttpContext context, string name, string version)
-    {
-        var error = _server.Models.TryResolve(name, version, out var model);
-        if (error.IsError)
-        {
-            return HttpResponses.WriteError(context, error);
-        }
-
-        IEnumerable<ModelVersion> versions = version.Length > 0 ? [model!] : _server.Models.Table.Models[name].ReadyVersions;
-        var json = JsonResponseBuffer.Rent();
-        TelemetryJson.WriteLatencySketches(json.Writer, versions);
-        return HttpResponses.WriteJson(context, json);
-    }
+    // A request without a version covers every ready version of the model; the table is read once, so a model
+    // swapped out since the lookup answers with the version found rather than failing.
+    private IEnumerable<ModelVersion> VersionsOf(string name, string version, ModelVersion resolved) =>
+        version.Length > 0 || !_server.Models.Table.Models.TryGetValue(name, out var entry) ? [resolved] : entry.ReadyVersions;
 
     private Task WriteServerMetadata(HttpContext context)
     {
@@ -439,8 +433,7 @@ public sealed partial class KServeHttpHandler
         }
 
         var json = JsonResponseBuffer.Rent();
-        IEnumerable<ModelVersion> versions = version.Length > 0 ? [model!] : _server.Models.Table.Models[name].ReadyVersions;
-        MetadataJson.WriteModelMetadata(json.Writer, model!, versions);
+        MetadataJson.WriteModelMetadata(json.Writer, model!, VersionsOf(name, version, model!));
         return HttpResponses.WriteJson(context, json);
     }
 
@@ -484,7 +477,7 @@ public sealed partial class KServeHttpHandler
                 return HttpResponses.WriteError(context, 400, $"requested model '{name}' is not available: {error.Message}");
             }
 
-            versions = version.Length > 0 ? [model!] : table.Models[name].ReadyVersions;
+            versions = VersionsOf(name, version, model!);
         }
 
         var json = JsonResponseBuffer.Rent();

@@ -28,7 +28,7 @@ internal static class TelemetryJson
                 writer.WriteNumber("count"u8, sketch.Count);
                 foreach (var quantile in LatencyLabels.Quantiles)
                 {
-                    WriteNumber(writer, QuantileName(quantile), sketch.Quantile(quantile));
+                    writer.WriteNumberOrNull(QuantileName(quantile), sketch.Quantile(quantile));
                 }
 
                 writer.WriteEndObject();
@@ -41,15 +41,14 @@ internal static class TelemetryJson
     }
 
     /// <summary>"p50", "p90", "p99", "p999".</summary>
-    public static string QuantileName(double quantile) => quantile switch
+    public static ReadOnlySpan<byte> QuantileName(double quantile) => quantile switch
     {
-        0.5 => "p50",
-        0.9 => "p90",
-        0.99 => "p99",
-        0.999 => "p999",
-        _ => "p" + (quantile * 100).ToString(CultureInfo.InvariantCulture),
+        0.5 => "p50"u8,
+        0.9 => "p90"u8,
+        0.99 => "p99"u8,
+        0.999 => "p999"u8,
+        _ => System.Text.Encoding.UTF8.GetBytes("p" + (quantile * 100).ToString(CultureInfo.InvariantCulture)),
     };
-
     /// <summary>The DDSketches themselves, per version, stage and window, mergeable by anyone with the same mapping.</summary>
     public static void WriteLatencySketches(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
     {
@@ -89,9 +88,9 @@ internal static class TelemetryJson
         writer.WriteNumber("relative_accuracy"u8, sketch.RelativeAccuracy);
         writer.WriteNumber("count"u8, sketch.Count);
         writer.WriteNumber("zero_count"u8, sketch.ZeroCount);
-        WriteNumber(writer, "min", sketch.Min);
-        WriteNumber(writer, "max", sketch.Max);
-        WriteNumber(writer, "sum", sketch.Sum);
+        writer.WriteNumberOrNull("min"u8, sketch.Min);
+        writer.WriteNumberOrNull("max"u8, sketch.Max);
+        writer.WriteNumberOrNull("sum"u8, sketch.Sum);
         writer.WriteNumber("positive_offset"u8, sketch.PositiveOffset);
         WriteCounts(writer, "positive_counts"u8, sketch.PositiveCounts);
         writer.WriteNumber("negative_offset"u8, sketch.NegativeOffset);
@@ -200,10 +199,10 @@ internal static class TelemetryJson
         writer.WriteNumber("count"u8, feature.Moments.Count);
         writer.WriteNumber("nan_count"u8, feature.Moments.NaNCount);
         writer.WriteNumber("inf_count"u8, feature.Moments.InfinityCount);
-        WriteNumber(writer, "min", feature.Moments.Min);
-        WriteNumber(writer, "max", feature.Moments.Max);
-        WriteNumber(writer, "mean", feature.Moments.Mean);
-        WriteNumber(writer, "variance", feature.Moments.Variance);
+        writer.WriteNumberOrNull("min"u8, feature.Moments.Min);
+        writer.WriteNumberOrNull("max"u8, feature.Moments.Max);
+        writer.WriteNumberOrNull("mean"u8, feature.Moments.Mean);
+        writer.WriteNumberOrNull("variance"u8, feature.Moments.Variance);
         WriteScore(writer, "lifetime"u8, feature.Lifetime, feature.LifetimeLevel);
         WriteScore(writer, "window"u8, feature.Window, feature.WindowLevel);
         writer.WriteNumber("window_count"u8, feature.WindowCount);
@@ -219,22 +218,10 @@ internal static class TelemetryJson
         }
 
         writer.WriteStartObject(name);
-        WriteNumber(writer, "psi", value.Psi);
-        WriteNumber(writer, "js_distance", value.JensenShannon);
-        WriteNumber(writer, "ks", value.KolmogorovSmirnov);
+        writer.WriteNumberOrNull("psi"u8, value.Psi);
+        writer.WriteNumberOrNull("js_distance"u8, value.JensenShannon);
+        writer.WriteNumberOrNull("ks"u8, value.KolmogorovSmirnov);
         writer.WriteString("level"u8, level switch { DriftLevel.Drift => "drift", DriftLevel.Warning => "warning", _ => "none" });
         writer.WriteEndObject();
-    }
-
-    private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 }

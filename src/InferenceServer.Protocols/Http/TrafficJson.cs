@@ -55,8 +55,8 @@ internal static class TrafficJson
                 writer.WriteString("name"u8, name);
                 writer.WriteNumber("pairs"u8, snapshot.Pairs);
                 writer.WriteNumber("elements"u8, snapshot.Elements);
-                WriteFinite(writer, "max_abs_diff"u8, snapshot.MaxAbsDiff);
-                WriteFinite(writer, "mean_abs_diff"u8, snapshot.MeanAbsDiff);
+                writer.WriteNumberOrNull("max_abs_diff"u8, snapshot.MaxAbsDiff);
+                writer.WriteNumberOrNull("mean_abs_diff"u8, snapshot.MeanAbsDiff);
                 writer.WriteNumber("rows"u8, snapshot.Rows);
                 if (snapshot.ArgmaxAgreement is { } agreement)
                 {
@@ -78,17 +78,5 @@ internal static class TrafficJson
 
         writer.WriteEndArray();
         writer.WriteEndObject();
-    }
-
-    private static void WriteFinite(Utf8JsonWriter writer, ReadOnlySpan<byte> name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 }

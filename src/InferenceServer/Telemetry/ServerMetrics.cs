@@ -146,7 +146,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         {
             if (!exported.Contains((model, version)))
             {
-                RemoveCounters(model, version);
+                RemoveVersionSeries(model, version);
             }
         }
 
@@ -261,7 +261,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     }
 
     // Every series of a version that is gone, whatever its other labels.
-    private void RemoveCounters(string model, string version)
+    private void RemoveVersionSeries(string model, string version)
     {
         foreach (var counter in new[] { _success, _failure, _inferenceCount, _executionCount, _requestDurationUs, _queueDurationUs, _computeInputUs, _computeInferUs, _computeOutputUs })
         {

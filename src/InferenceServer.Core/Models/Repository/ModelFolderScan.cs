@@ -17,8 +17,7 @@ public sealed class ModelFolderScan
     public FileStamp? TrafficFile { get; }
 
     /// <summary>Only the traffic policy file differs from <paramref name="other"/>.</summary>
-    public bool OnlyTrafficDiffers(ModelFolderScan other) =>
-        TrafficFile != other.TrafficFile && SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
+    public bool OnlyTrafficDiffers(ModelFolderScan other) => TrafficFile != other.TrafficFile && SameExceptTraffic(other);
 
     /// <summary>Files of the model folder outside its version folders.</summary>
     public IReadOnlyList<FileStamp> ModelFiles { get; }
@@ -35,6 +34,8 @@ public sealed class ModelFolderScan
         Versions.TryGetValue(version, out var mine) && other.Versions.TryGetValue(version, out var theirs) && mine.SequenceEqual(theirs);
 
     /// <summary>Nothing was added, removed or rewritten between the two scans.</summary>
-    public bool SameAs(ModelFolderScan other) =>
-        TrafficFile == other.TrafficFile && SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
+    public bool SameAs(ModelFolderScan other) => TrafficFile == other.TrafficFile && SameExceptTraffic(other);
+
+    private bool SameExceptTraffic(ModelFolderScan other) =>
+        SameModelFiles(other) && Versions.Count == other.Versions.Count && Versions.Keys.All(v => SameVersion(v, other));
 }
