@@ -115,8 +115,10 @@ python3 "$root/perf/batching/make_payload.py" "$work" mlp
 header_length=$(cat "$work/mlp.bin.header-length")
 
 step "server: explicit model control, nothing loaded at start-up"
+token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s' "$token" >"$work/control-token"
 port_free "$http_port" HTTP_PORT; port_free "$grpc_port" GRPC_PORT; port_free "$metrics_port" METRICS_PORT
-"$server" --model-repository="$repo" --model-control-mode=explicit --address=127.0.0.1 \
+"$server" --model-repository="$repo" --model-control-mode=explicit --control-token-file="$work/control-token" --address=127.0.0.1 \
   --http-port="$http_port" --grpc-port="$grpc_port" --metrics-port="$metrics_port" >"$work/server.out" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$http_port/v2"
@@ -134,10 +136,10 @@ cycle=0
 sample 0
 started=$SECONDS
 for ((cycle = 1; cycle <= cycles; cycle++)); do
-  post load "$base/repository/models/mlp/load"
+  post load "$base/repository/models/mlp/load" -H "Authorization: Bearer $token"
   post infer "$base/models/mlp/infer" --data-binary "@$work/mlp.bin" \
     -H "Inference-Header-Content-Length: $header_length" -H "Content-Type: application/octet-stream"
-  post unload "$base/repository/models/mlp/unload"
+  post unload "$base/repository/models/mlp/unload" -H "Authorization: Bearer $token"
   sample "$cycle"
   if (( cycle % 100 == 0 )); then
     echo "  cycle $cycle: VmRSS $(tail -1 "$csv" | cut -d, -f2) KiB ($((SECONDS - started)) s)"

@@ -10,13 +10,14 @@ n=${REQUESTS:-20000}; c=${CONCURRENCY:-2}; rounds=${ROUNDS:-3}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 dotnet run -c Release --project "$root/src/InferenceServer.ModelBuilder" -- --shadow-demo "$tmp/repo" >/dev/null
 python3 "$root/perf/h2load/make_payloads.py" "$tmp" >/dev/null
+export INFERENCE_SERVER_CONTROL_TOKEN=shadow-latency-run
 
 run() { # $1 = policy JSON
   "$bin" --model-repository="$tmp/repo" --address=127.0.0.1 --http-port=18200 --grpc-port=18201 --metrics-port=18202 \
     --model-control-mode=explicit --load-model='*' >"$tmp/server.log" 2>&1 &
   local pid=$!
   until curl -sf localhost:18200/v2/health/ready >/dev/null; do sleep 0.1; done
-  curl -sf -X PUT localhost:18200/v2/models/simple/traffic -d "$1" >/dev/null
+  curl -sf -X PUT -H "Authorization: Bearer $INFERENCE_SERVER_CONTROL_TOKEN" localhost:18200/v2/models/simple/traffic -d "$1" >/dev/null
   h2load --h1 -n 2000 -c "$c" -d "$tmp/simple.json" "http://127.0.0.1:18200/v2/models/simple/infer" >/dev/null
   local line
   line=$(h2load --h1 -n "$n" -c "$c" -d "$tmp/simple.json" "http://127.0.0.1:18200/v2/models/simple/infer" | grep -E "time for request")

@@ -7,9 +7,10 @@ namespace InferenceServer.Protocols;
 /// <summary>
 /// The one place that decides whether a control call (load, unload, traffic policy) may run, for both front ends.
 /// Control changes what every client is served, so it is allowed only where the operator chose it: explicit
-/// model control mode (poll mode's source of truth is the folder; none means fixed at start-up). When a control
-/// token is configured, the call must also carry <c>Authorization: Bearer &lt;token&gt;</c> (HTTP header, gRPC
-/// metadata), compared in constant time.
+/// model control mode (poll mode's source of truth is the folder; none means fixed at start-up), and only with
+/// a control token: control is off until one is configured (403), and each call must carry
+/// <c>Authorization: Bearer &lt;token&gt;</c> (HTTP header, gRPC metadata), compared in constant time (401).
+/// Off by default because a load names files the server will open and run.
 /// </summary>
 public sealed class RepositoryControlAuthorization
 {
@@ -35,7 +36,8 @@ public sealed class RepositoryControlAuthorization
 
         if (_token is null)
         {
-            return InferenceError.None;
+            return InferenceError.PermissionDenied(
+                $"cannot {operation} '{model}': control calls are off until a control token is configured; start the server with --control-token-file=FILE (or set INFERENCE_SERVER_CONTROL_TOKEN) and send 'Authorization: Bearer <token>'");
         }
 
         if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))

@@ -8,7 +8,8 @@ namespace InferenceServer.FunctionalTests.Infrastructure;
 /// <summary>
 /// A client for <c>inference.GRPCInferenceService</c> and <c>grpc.health.v1.Health</c>, written against the
 /// wire names (<c>/package.Service/Method</c>) so a renamed RPC on the server fails here. Messages are the
-/// server assemblies' public generated types. Every call carries a deadline.
+/// server assemblies' public generated types. Every call carries a deadline, and the bearer token given at
+/// construction (if any) unless the call names its own headers.
 /// </summary>
 public sealed class InferenceGrpcClient
 {
@@ -34,10 +35,12 @@ public sealed class InferenceGrpcClient
         MethodType.DuplexStreaming, InferenceService, "ModelStreamInfer", Marshal(ModelInferRequest.Parser), Marshal(ModelStreamInferResponse.Parser));
 
     private readonly CallInvoker _invoker;
+    private readonly Metadata? _defaultHeaders;
 
-    public InferenceGrpcClient(ChannelBase channel)
+    public InferenceGrpcClient(ChannelBase channel, string? bearerToken = null)
     {
         _invoker = channel.CreateCallInvoker();
+        _defaultHeaders = bearerToken is null ? null : new Metadata { { "authorization", $"Bearer {bearerToken}" } };
     }
 
     public Task<ServerLiveResponse> ServerLiveAsync() => Call(ServerLiveMethod, new ServerLiveRequest());
@@ -79,7 +82,7 @@ public sealed class InferenceGrpcClient
         where TResponse : class
         => _invoker.AsyncUnaryCall(method, null, Options(headers), request).ResponseAsync;
 
-    private static CallOptions Options(Metadata? headers = null) => new(headers, deadline: DateTime.UtcNow + TestTimeouts.Request);
+    private CallOptions Options(Metadata? headers = null) => new(headers ?? _defaultHeaders, deadline: DateTime.UtcNow + TestTimeouts.Request);
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string service, string name, MessageParser<TRequest> request, MessageParser<TResponse> response)
         where TRequest : class, IMessage<TRequest>

@@ -43,6 +43,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+
+        // Like in-process test servers, the process accepts control calls that carry TestServer.ControlToken.
+        start.Environment["INFERENCE_SERVER_CONTROL_TOKEN"] = TestServer.ControlToken;
         foreach (var argument in new[] { $"--model-repository={repository}", "--address=127.0.0.1", "--http-port=0", "--grpc-port=0", "--metrics-port=0" }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);

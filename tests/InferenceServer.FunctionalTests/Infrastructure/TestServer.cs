@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Grpc.Net.Client;
 using InferenceServer.Hosting;
 
@@ -7,30 +8,30 @@ namespace InferenceServer.FunctionalTests.Infrastructure;
 /// <summary>
 /// The real server, in process, on Kestrel at 127.0.0.1 with free ports, over a repository written to a
 /// fresh temporary folder; plus an HTTP client and a gRPC channel pointed at it. Disposing stops the
-/// server and deletes the folder.
+/// server and deletes the folder. Control calls are off without a token, so every test server has one
+/// (<see cref="ControlToken"/>) and its clients send it; <see cref="CreateHttpClient"/> makes others.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly InferenceServerHost _host;
     private readonly string _repository;
 
-    private TestServer(InferenceServerHost host, string repository)
+    /// <summary>The control token test servers start with unless a test sets another (or none).</summary>
+    public const string ControlToken = "functional-tests-control-token";
+
+    private TestServer(InferenceServerHost host, string repository, string? controlToken)
     {
         _host = host;
         _repository = repository;
         HttpPort = host.HttpPort;
         GrpcPort = host.GrpcPort;
-        Http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"),
-            Timeout = TestTimeouts.Request,
-        };
+        Http = CreateHttpClient(controlToken);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new GrpcChannelOptions
         {
             MaxReceiveMessageSize = int.MaxValue,
             MaxSendMessageSize = int.MaxValue,
         });
-        Grpc = new InferenceGrpcClient(Channel);
+        Grpc = new InferenceGrpcClient(Channel, controlToken);
     }
 
     public int HttpPort { get; }
@@ -45,6 +46,22 @@ public sealed class TestServer : IAsyncDisposable
     public GrpcChannel Channel { get; }
 
     public InferenceGrpcClient Grpc { get; }
+
+    /// <summary>An HTTP client for this server that sends <paramref name="bearerToken"/> on every request (none when null).</summary>
+    public HttpClient CreateHttpClient(string? bearerToken)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"),
+            Timeout = TestTimeouts.Request,
+        };
+        if (bearerToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
+        return client;
+    }
 
     /// <summary>The folder the server's repository was written to.</summary>
     internal string RepositoryPath => _repository;
@@ -91,13 +108,14 @@ public sealed class TestServer : IAsyncDisposable
                 GrpcPort = 0,
                 MetricsPort = 0,
                 ExitOnError = false,
+                ControlToken = ControlToken,
             };
             configure?.Invoke(options);
 
             // Information logs (a line per loaded model) are noise in test output; errors still show.
             var host = await InferenceServerHost.StartAsync(options, ["--Logging:LogLevel:Default=Warning"], time).WaitAsync(TestTimeouts.Server)
                 ?? throw new InvalidOperationException("the server did not start (a model failed and ExitOnError is set)");
-            return new TestServer(host, repository);
+            return new TestServer(host, repository, options.ControlToken);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -55,6 +56,7 @@ public sealed class ReloadMemoryTests
             await using var server = await ServerProcess.StartAsync(executable, repository, "--model-control-mode=explicit");
             var pid = server.ProcessId;
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}/"), Timeout = TestTimeouts.Request };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestServer.ControlToken);
 
             var rss = new long[Cycles + 1];
             var descriptors = new int[Cycles + 1];
