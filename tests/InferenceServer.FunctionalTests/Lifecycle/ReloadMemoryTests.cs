@@ -1,6 +1,6 @@
-using System.Net.Http.Headers;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
