@@ -2,6 +2,7 @@ using System.Globalization;
 using Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Repository;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime;
@@ -43,6 +44,12 @@ public sealed class OnnxRuntimeBackend : IModelBackend
         var config = request.Config;
         var fileName = config.DefaultModelFilename.Length > 0 ? config.DefaultModelFilename : DefaultModelFileName;
         var path = ModelFilePath(request.VersionDirectory, fileName);
+        if (request.RepositoryRoot.Length > 0)
+        {
+            // default_model_filename comes from the config, and the file may be a link: both must stay inside.
+            ModelRepository.EnsureUnder(path, request.RepositoryRoot, $"the model file '{fileName}'");
+        }
+
         var sessions = new List<InferenceSession>();
         SessionOptions? options = null;
         try

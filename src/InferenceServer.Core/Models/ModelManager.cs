@@ -284,6 +284,7 @@ public sealed partial class ModelManager : IDisposable
         string error;
         try
         {
+            _loader.Repository.EnsureInside(path, $"the traffic file of model '{entry.Name}'");
             if (TrafficPolicyJson.TryParse(File.ReadAllBytes(path), out var policy, out error))
             {
                 var invalid = Validate(entry, policy);
@@ -295,7 +296,7 @@ public sealed partial class ModelManager : IDisposable
                 error = invalid.Message;
             }
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or ModelLoadException)
         {
             error = ex.Message;
         }
@@ -544,12 +545,12 @@ public sealed partial class ModelManager : IDisposable
         traffic = null;
         if (!_table.Models.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var entry))
         {
-            return InferenceError.NotFound($"Request for unknown model: '{name}' is not found");
+            return InferenceError.NotFound($"Request for unknown model: '{ModelNames.Printable(name)}' is not found");
         }
 
         if (!VersionString.TryParse(version, out var number))
         {
-            return InferenceError.InvalidArgument($"failed to parse model version '{version}' for model '{name}': a version is a non-negative integer");
+            return InferenceError.InvalidArgument($"failed to parse model version '{ModelNames.Printable(version)}' for model '{name}': a version is a non-negative integer of at most {VersionString.MaxLength} digits");
         }
 
         traffic = entry.Traffic;

@@ -34,5 +34,25 @@ public static class ModelNames
         return InferenceError.None;
     }
 
-    private static string Printable(string name) => string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    /// <summary>
+    /// <paramref name="text"/> as it may appear in an error message: control characters escaped and at most
+    /// <paramref name="maxLength"/> characters kept, so a hostile name cannot forge log lines or inflate answers.
+    /// </summary>
+    public static string Printable(ReadOnlySpan<char> text, int maxLength = 80)
+    {
+        var builder = new System.Text.StringBuilder(Math.Min(text.Length, maxLength) + 8);
+        foreach (var c in text[..Math.Min(text.Length, maxLength)])
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return text.Length > maxLength ? builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"… ({text.Length} characters)").ToString() : builder.ToString();
+    }
 }

@@ -352,7 +352,7 @@ public sealed partial class KServeHttpHandler
     {
         if (!_server.Models.Table.Models.TryGetValue(name, out var entry))
         {
-            return HttpResponses.WriteError(context, InferenceError.NotFound($"Request for unknown model: '{name}' is not found"));
+            return HttpResponses.WriteError(context, InferenceError.NotFound($"Request for unknown model: '{ModelNames.Printable(name)}' is not found"));
         }
 
         var json = JsonResponseBuffer.Rent();

@@ -36,6 +36,7 @@ public class VersionStringTests
     [InlineData("\uFF11")]
     [InlineData("9223372036854775808")]
     [InlineData("99999999999999999999999")]
+    [InlineData("00000000000000000001")]
     public void TryParse_NotANonNegativeInteger_Fails(string text)
     {
         Assert.False(VersionString.TryParse(text, out _));

@@ -39,8 +39,36 @@ public sealed class ModelRepository
     {
         var path = Path.GetFullPath(Path.Combine(Root, model));
         return Path.GetDirectoryName(path) == Root.TrimEnd(Path.DirectorySeparatorChar)
-            ? path
+            ? EnsureInside(path, $"the folder of model '{model}'")
             : throw new ModelLoadException($"model name '{model}' does not name a folder directly under the repository");
+    }
+
+    /// <summary>
+    /// Returns <paramref name="path"/> when, with every symbolic link resolved, it is inside the repository (as
+    /// resolved too); throws otherwise. Every file the server reads from the repository goes through here.
+    /// </summary>
+    /// <param name="what">Names the path in the error ("the model file", …).</param>
+    /// <exception cref="ModelLoadException">The path leads out of the repository.</exception>
+    public string EnsureInside(string path, string what) => EnsureUnder(path, Root, what);
+
+    /// <summary>As <see cref="EnsureInside"/>, for any folder.</summary>
+    /// <exception cref="ModelLoadException">The path leads out of <paramref name="folder"/>.</exception>
+    public static string EnsureUnder(string path, string folder, string what)
+    {
+        string resolved, root;
+        try
+        {
+            resolved = RepositoryPaths.Resolve(path);
+            root = RepositoryPaths.Resolve(folder);
+        }
+        catch (IOException ex)
+        {
+            throw new ModelLoadException($"{what} cannot be resolved: {ex.Message}");
+        }
+
+        return RepositoryPaths.IsUnder(resolved, root)
+            ? path
+            : throw new ModelLoadException($"{what} resolves to '{resolved}', outside '{root}'; symbolic links may only point inside the model repository");
     }
 
     public string ConfigPath(string model) => Path.Combine(ModelDirectory(model), ConfigFileName);
@@ -73,5 +101,5 @@ public sealed class ModelRepository
     }
 
     public string VersionDirectory(string model, long version) =>
-        Path.Combine(ModelDirectory(model), version.ToString(CultureInfo.InvariantCulture));
+        EnsureInside(Path.Combine(ModelDirectory(model), version.ToString(CultureInfo.InvariantCulture)), $"version {version} of model '{model}'");
 }

@@ -141,7 +141,7 @@ public sealed class ModelRepositoryLoader
         {
             try
             {
-                reference = ReferenceProfileFile.Load(referencePath);
+                reference = ReferenceProfileFile.Load(Repository.EnsureInside(referencePath, $"{ProfileOptions.ReferenceFileName} of model '{config.Name}'"));
             }
             catch (InvalidDataException ex)
             {
@@ -165,7 +165,7 @@ public sealed class ModelRepositoryLoader
         try
         {
             var modelDirectory = Repository.ModelDirectory(name);
-            runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()));
+            runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()) { RepositoryRoot = Repository.Root });
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
             var profile = _sketches ? CreateProfile(runtime.Config, signature, directory) : null;
             loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers, profile, _sketches ? new LatencySketches(_time) : null);

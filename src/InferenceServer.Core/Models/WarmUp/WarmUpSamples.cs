@@ -1,4 +1,5 @@
 using Inference;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.Core.Tensors;
 using DataType = InferenceServer.Core.Tensors.DataType;
 
@@ -121,6 +122,8 @@ public static class WarmUpSamples
             throw new ModelLoadException($"model_warmup '{sample}' input '{input}': input_data_file '{file}' is outside the model's {DataFolder}/ folder");
         }
 
+        // The file may be a link: where it really is must be inside the folder too.
+        ModelRepository.EnsureUnder(path, folder, $"model_warmup '{sample}' input '{input}': input_data_file '{file}'");
         try
         {
             return File.ReadAllBytes(path);
