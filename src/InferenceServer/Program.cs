@@ -29,7 +29,18 @@ if (options is null)
 }
 
 NativeMemoryTuning.Apply();
-var host = await InferenceServerHost.StartAsync(options);
+InferenceServerHost? host;
+try
+{
+    host = await InferenceServerHost.StartAsync(options);
+}
+catch (Exception ex) when (ex is InvalidOperationException or IOException)
+{
+    // A certificate that does not load, a port in use: say what, without a stack trace.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+
 if (host is null)
 {
     return 1;

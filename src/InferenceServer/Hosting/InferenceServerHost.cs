@@ -107,16 +107,27 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
             // The HTTP front end enforces its own body limit with a protocol error message; gRPC has its message limit.
             kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.HttpMaxHeaderSize;
             kestrel.Limits.Http2.InitialConnectionWindowSize = 4 << 20;
             kestrel.Limits.Http2.InitialStreamWindowSize = 2 << 20;
             if (options.AllowHttp)
             {
-                kestrel.Listen(address, options.HttpPort, l => { l.Protocols = HttpProtocols.Http1; http = l; });
+                kestrel.Listen(address, options.HttpPort, l =>
+                {
+                    l.Protocols = HttpProtocols.Http1;
+                    TlsListenerSetup.Apply(l, options.HttpTls, "http");
+                    http = l;
+                });
             }
 
             if (options.AllowGrpc)
             {
-                kestrel.Listen(address, options.GrpcPort, l => { l.Protocols = HttpProtocols.Http2; grpcListener = l; });
+                kestrel.Listen(address, options.GrpcPort, l =>
+                {
+                    l.Protocols = HttpProtocols.Http2;
+                    TlsListenerSetup.Apply(l, options.GrpcTls, "grpc");
+                    grpcListener = l;
+                });
             }
 
             if (options.AllowMetrics)

@@ -64,6 +64,18 @@ internal sealed class ServerOptions
     /// <summary>Largest gRPC message in bytes, both directions (Triton: 2^31-1).</summary>
     public int GrpcMaxMessageSize { get; set; } = int.MaxValue;
 
+    /// <summary>Largest total size of an HTTP request's headers in bytes; above it the answer is 431 (Kestrel's 32 KiB).</summary>
+    public int HttpMaxHeaderSize { get; set; } = 32 << 10;
+
+    /// <summary>TLS on the HTTP listener (<c>--http-server-cert</c>, …).</summary>
+    public TlsListenerOptions HttpTls { get; } = new();
+
+    /// <summary>Triton's switch for gRPC TLS; accepted for compatibility: the certificate flags alone turn TLS on.</summary>
+    public bool GrpcUseSsl { get; set; }
+
+    /// <summary>TLS on the gRPC listener (Triton's <c>--grpc-use-ssl</c>, <c>--grpc-server-cert</c>, …).</summary>
+    public TlsListenerOptions GrpcTls { get; } = new();
+
     /// <summary>
     /// Model control mode: none (load everything at start-up, no changes), poll (load everything, then apply
     /// repository changes as they settle) or explicit (the repository API loads and unloads).
@@ -84,8 +96,8 @@ internal sealed class ServerOptions
 
     /// <summary>
     /// A file holding the bearer token control calls (load, unload, traffic policy) must carry; its content is
-    /// trimmed. The token can also come from <c>INFERENCE_SERVER_CONTROL_TOKEN</c>. Default: none (explicit
-    /// mode alone allows control; put a token on any server reachable by untrusted clients).
+    /// trimmed. The token can also come from <c>INFERENCE_SERVER_CONTROL_TOKEN</c>. Default: none, and then
+    /// control calls are refused (403).
     /// </summary>
     public string ControlTokenFile { get; set; } = "";
 

@@ -30,6 +30,16 @@ internal static class ServerOptionsReader
         ("log-verbose", "0", "Verbose logging level (0 = off)"),
         ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
         ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
+        ("http-max-header-size", "32768", "Largest total size of an HTTP request's headers in bytes (431 above it)"),
+        ("http-server-cert", "(none)", "PEM certificate (chain) for HTTPS on the HTTP port; with --http-server-key"),
+        ("http-server-key", "(none)", "PEM private key of --http-server-cert"),
+        ("http-root-cert", "(none)", "PEM CA certificate(s) client certificates must chain to (with --http-use-ssl-mutual)"),
+        ("http-use-ssl-mutual", "false", "HTTP: require a client certificate signed by --http-root-cert"),
+        ("grpc-use-ssl", "false", "gRPC over TLS (needs --grpc-server-cert and --grpc-server-key; setting those is enough)"),
+        ("grpc-server-cert", "(none)", "PEM certificate (chain) for TLS on the gRPC port; with --grpc-server-key"),
+        ("grpc-server-key", "(none)", "PEM private key of --grpc-server-cert"),
+        ("grpc-root-cert", "(none)", "PEM CA certificate(s) client certificates must chain to (with --grpc-use-ssl-mutual)"),
+        ("grpc-use-ssl-mutual", "false", "gRPC: require a client certificate signed by --grpc-root-cert"),
         ("model-control-mode", "none", "Model control mode: none (load everything at start-up), poll (also apply repository changes every --repository-poll-secs) or explicit (load/unload through the repository API)"),
         ("repository-poll-secs", "15", "Poll mode: seconds between repository scans (a change applies once two scans agree); fractions allowed"),
         ("repository-poll-marker", "(none)", "Poll mode: a version folder counts only once it holds a file of this name (write it last); empty = no marker"),
@@ -143,6 +153,12 @@ internal static class ServerOptionsReader
             return null;
         }
 
+        if ((options.GrpcUseSsl && !options.GrpcTls.Enabled) || options.HttpTls.Check("http") is not null || options.GrpcTls.Check("grpc") is not null)
+        {
+            error = options.HttpTls.Check("http") ?? options.GrpcTls.Check("grpc") ?? "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key";
+            return null;
+        }
+
         options.LoadModels = loadModels;
         options.ControlToken = Environment.GetEnvironmentVariable(EnvironmentPrefix + "CONTROL_TOKEN");
         if (options.ControlTokenFile.Length > 0)
@@ -187,6 +203,16 @@ internal static class ServerOptionsReader
             case "log-verbose": options.LogVerbose = (int)Number(name, value, 0, int.MaxValue); break;
             case "http-max-input-size": options.HttpMaxInputSize = Number(name, value, 1, long.MaxValue); break;
             case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;
+            case "http-max-header-size": options.HttpMaxHeaderSize = (int)Number(name, value, 1024, int.MaxValue); break;
+            case "http-server-cert": options.HttpTls.CertificateFile = value; break;
+            case "http-server-key": options.HttpTls.KeyFile = value; break;
+            case "http-root-cert": options.HttpTls.RootCertificateFile = value; break;
+            case "http-use-ssl-mutual": options.HttpTls.RequireClientCertificate = Bool(name, value); break;
+            case "grpc-use-ssl": options.GrpcUseSsl = Bool(name, value); break;
+            case "grpc-server-cert": options.GrpcTls.CertificateFile = value; break;
+            case "grpc-server-key": options.GrpcTls.KeyFile = value; break;
+            case "grpc-root-cert": options.GrpcTls.RootCertificateFile = value; break;
+            case "grpc-use-ssl-mutual": options.GrpcTls.RequireClientCertificate = Bool(name, value); break;
             case "model-control-mode": options.ModelControlMode = value; break;
             case "control-token-file": options.ControlTokenFile = value; break;
             case "repository-poll-secs": options.RepositoryPollInterval = Seconds(name, value); break;
