@@ -39,8 +39,17 @@ public sealed class ServerContext
     /// <summary>Set once the repository has been loaded at start-up.</summary>
     public bool Started { get; set; }
 
+    /// <summary>What a request refused during shutdown is told (503 / UNAVAILABLE).</summary>
+    public const string RefusingMessage = "the server is shutting down: it takes no new inference requests; send to another replica";
+
     /// <summary>Set when shutdown begins: live stays true, ready turns false.</summary>
     public bool Stopping { get; set; }
+
+    /// <summary>
+    /// Set once shutdown's grace period is over: new inference requests get 503 / UNAVAILABLE while those already
+    /// accepted finish. The grace period lets load balancers see readiness turn false before anything is refused.
+    /// </summary>
+    public bool Refusing { get; set; }
 
     public bool IsLive => Started;
 

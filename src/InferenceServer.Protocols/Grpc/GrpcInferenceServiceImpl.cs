@@ -152,6 +152,11 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message, ServerCallContext context)
     {
         var received = Stopwatch.GetTimestamp();
+        if (_server.Refusing)
+        {
+            return (null, InferenceError.Unavailable(ServerContext.RefusingMessage));
+        }
+
         var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, [], out var model, out var traffic);
         if (error.IsError)
         {

@@ -125,6 +125,11 @@ public sealed partial class KServeHttpHandler
                 return MethodNotAllowed(context);
             }
 
+            if (_server.Refusing)
+            {
+                return HttpResponses.WriteError(context, InferenceError.Unavailable(ServerContext.RefusingMessage));
+            }
+
             // The hot path resolves the model from the path without making a string of its name.
             var routingKey = RoutingKey(context);
             return InferAsync(context, _server.Models.TryAcquire(nameSpan, version, routingKey, out var model, out var traffic), model, traffic,

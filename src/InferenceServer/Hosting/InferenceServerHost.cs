@@ -45,6 +45,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
     /// <summary>Completes when the host stops (Ctrl+C, SIGTERM).</summary>
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
+    /// <summary>Shuts down as SIGTERM does (<see cref="ShutdownDrain"/>, then Kestrel's drain); completes when stopped.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     /// <summary>Loads the models and starts listening. Returns null (after logging why) when a model failed and --exit-on-error is set.</summary>
     /// <param name="time">The clock the schedulers' batching delays and queue timeouts run on (tests drive a fake one).</param>
     public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null, TimeProvider? time = null)
@@ -91,6 +94,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
         });
         builder.Services.AddSingleton<ServerContext>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddSingleton<KServeHttpHandler>();
         builder.Services.AddGrpc(grpc =>
         {

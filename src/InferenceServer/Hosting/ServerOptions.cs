@@ -55,6 +55,14 @@ internal sealed class ServerOptions
     /// </summary>
     public TimeSpan ExitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// On SIGTERM/SIGINT: how long everything keeps being served after readiness turns false, before new inference
+    /// requests are refused (503 / UNAVAILABLE) — time for load balancers to notice. Counted within
+    /// <see cref="ExitTimeout"/>. Default 5 s; with a Kubernetes preStop sleep doing the same job, 0 is fine (and
+    /// then the listeners close as soon as the accepted requests are answered).
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Verbose log level; above 0 turns on debug logging.</summary>
     public int LogVerbose { get; set; }
 

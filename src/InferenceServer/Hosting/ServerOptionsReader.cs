@@ -27,6 +27,7 @@ internal static class ServerOptionsReader
         ("strict-readiness", "true", "Ready only when every model version is ready"),
         ("exit-on-error", "true", "Exit when a model fails to load at start-up"),
         ("exit-timeout-secs", "30", "On SIGTERM: seconds to finish the requests already accepted before exiting"),
+        ("shutdown-grace-secs", "5", "On SIGTERM: seconds to keep serving after readiness turns false, before refusing new inference requests (within --exit-timeout-secs); fractions allowed"),
         ("log-verbose", "0", "Verbose logging level (0 = off)"),
         ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
         ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
@@ -200,6 +201,7 @@ internal static class ServerOptionsReader
             case "strict-readiness": options.StrictReadiness = Bool(name, value); break;
             case "exit-on-error": options.ExitOnError = Bool(name, value); break;
             case "exit-timeout-secs": options.ExitTimeout = TimeSpan.FromSeconds(Number(name, value, 0, 86_400)); break;
+            case "shutdown-grace-secs": options.ShutdownGrace = value == "0" ? TimeSpan.Zero : Seconds(name, value); break;
             case "log-verbose": options.LogVerbose = (int)Number(name, value, 0, int.MaxValue); break;
             case "http-max-input-size": options.HttpMaxInputSize = Number(name, value, 1, long.MaxValue); break;
             case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;

@@ -21,7 +21,7 @@ public sealed class GracefulShutdownTests
             var onnx = SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
             SampleRepositoryWriter.WriteModel(repository, "simple", onnx,
                 "name: \"simple\"\nmax_batch_size: 8\ndynamic_batching { max_queue_delay_microseconds: 1000000 }\ninstance_group [{ count: 1, kind: KIND_CPU }]\n");
-            await using var server = await ServerProcess.StartAsync(executable, repository, "--exit-timeout-secs=20");
+            await using var server = await ServerProcess.StartAsync(executable, repository, "--exit-timeout-secs=20", "--shutdown-grace-secs=0.5");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}/"), Timeout = TestTimeouts.Request };
             using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.MetricsPort}/"), Timeout = TestTimeouts.Request };
 

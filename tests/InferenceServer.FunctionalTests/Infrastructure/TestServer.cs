@@ -63,6 +63,9 @@ public sealed class TestServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Shuts the server down as SIGTERM does; completes once it has stopped (disposing is still needed).</summary>
+    internal Task ShutDownAsync() => _host.StopAsync();
+
     /// <summary>The folder the server's repository was written to.</summary>
     internal string RepositoryPath => _repository;
 
@@ -109,6 +112,9 @@ public sealed class TestServer : IAsyncDisposable
                 MetricsPort = 0,
                 ExitOnError = false,
                 ControlToken = ControlToken,
+
+                // Disposing stops at once; ShutdownDrainTests sets a grace period to test it.
+                ShutdownGrace = TimeSpan.Zero,
             };
             configure?.Invoke(options);
 
