@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one native-AOT publish of the server, shared by CI (.ci/run) and the Dockerfile's build stage, so the
+# image holds exactly what the tests ran against. Fails on any trim/AOT warning (IL2xxx/IL3xxx).
+# Usage: .ci/publish.sh <output folder>   (run from anywhere; paths are relative to the checkout root)
+set -euo pipefail
+out="${1:?usage: .ci/publish.sh <output folder>}"
+cd "$(dirname "$0")/.."
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+rm -rf "$out"
+dotnet publish src/InferenceServer -c Release -r linux-x64 -o "$out" 2>&1 | tee "$log"
+if grep -E "warning IL[23][0-9]{3}" "$log"; then
+  echo "native AOT publish produced trim/AOT warnings" >&2
+  exit 1
+fi
+ls -la "$out"
