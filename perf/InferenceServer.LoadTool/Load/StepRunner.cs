@@ -54,6 +54,7 @@ internal sealed class StepRunner(LoadOptions options, IServerClient server, IReq
         var report = new StepReport(
             level.ConcurrencyLevel,
             level.RequestRate,
+            fixedWindows > 0,
             stable,
             measured.Count,
             measured.Duration.TotalSeconds,

@@ -32,7 +32,7 @@ internal sealed class ConsoleProgress(TextWriter writer, bool rewriteInPlace) : 
     public void StepFinished(LoadLevel level, StepReport step)
     {
         Line(Invariant(
-            $"{level}: {step.RequestsPerSecond:0.0} req/s, p50 {step.Latency.P50Us:0} us, p99 {step.Latency.P99Us:0} us, server queue {step.Server.QueueUs:0} us, compute {step.Server.ComputeInputUs + step.Server.ComputeInferUs + step.Server.ComputeOutputUs:0} us{(step.Stable ? "" : " (not stable)")}"));
+            $"{level}: {step.RequestsPerSecond:0.0} req/s, p50 {step.Latency.P50Us:0} us, p99 {step.Latency.P99Us:0} us, server queue {step.Server.QueueUs:0} us, compute {step.Server.ComputeInputUs + step.Server.ComputeInferUs + step.Server.ComputeOutputUs:0} us{(step.Stable || step.FixedDuration ? "" : " (not stable)")}"));
     }
 
     private void Live(string text)

@@ -27,7 +27,7 @@ internal static class ConsoleTable
                 Invariant($"{step.MeasuredErrors.Values.Sum()}"),
                 Us(step.Server.RequestUs), Us(step.Server.QueueUs), Us(step.Server.ComputeInputUs), Us(step.Server.ComputeInferUs),
                 Us(step.Server.ComputeOutputUs), Us(step.Server.OverheadUs),
-                step.Stable ? "yes" : "no",
+                step.FixedDuration ? "fixed" : step.Stable ? "yes" : "no",
             ]);
         }
 

@@ -12,7 +12,7 @@ internal static class CsvReport
         "Measured Requests", "Measured Errors", "Step Successes", "Step Errors",
         "Server Success Count", "Server Fail Count", "Server Request", "Server Queue",
         "Server Compute Input", "Server Compute Infer", "Server Compute Output", "Server Overhead",
-        "Avg Send Lag", "Stable",
+        "Avg Send Lag", "Fixed Duration", "Stable",
     ];
 
     public static void Write(TextWriter writer, LoadReport report)
@@ -35,6 +35,7 @@ internal static class CsvReport
                 Number(step.Server.ComputeInputUs), Number(step.Server.ComputeInferUs),
                 Number(step.Server.ComputeOutputUs), Number(step.Server.OverheadUs),
                 step.SendLag is { } lag ? Number(lag.AvgUs) : "",
+                step.FixedDuration ? "true" : "false",
                 step.Stable ? "true" : "false",
             ];
             writer.WriteLine(string.Join(',', cells));

@@ -9,6 +9,9 @@ namespace InferenceServer.LoadTool.Requests;
 /// </summary>
 internal sealed class GrpcInferSender : IRequestSender
 {
+    // "gRPC Unavailable" and so on, built once per status code.
+    private static readonly string[] StatusErrors = [.. Enumerable.Range(0, 17).Select(code => $"gRPC {(StatusCode)code}")];
+
     private readonly CallInvoker[] _invokers;
     private readonly SerializedRequest[] _requests;
     private readonly TimeSpan _timeout;
@@ -37,7 +40,4 @@ internal sealed class GrpcInferSender : IRequestSender
             return RequestOutcome.Failed(e.StatusCode == StatusCode.DeadlineExceeded ? "timeout" : StatusErrors[(int)e.StatusCode]);
         }
     }
-
-    // "gRPC Unavailable" and so on, built once per status code.
-    private static readonly string[] StatusErrors = [.. Enumerable.Range(0, 17).Select(code => $"gRPC {(StatusCode)code}")];
 }

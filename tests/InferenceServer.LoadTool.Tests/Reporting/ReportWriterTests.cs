@@ -30,6 +30,7 @@ public class ReportWriterTests
         Assert.Equal("990", first[Array.IndexOf(CsvReport.Columns, "p99 latency")]);
         Assert.Equal("40", first[Array.IndexOf(CsvReport.Columns, "Server Queue")]);
         Assert.Equal("true", first[Array.IndexOf(CsvReport.Columns, "Stable")]);
+        Assert.Equal("false", first[Array.IndexOf(CsvReport.Columns, "Fixed Duration")]);
         var second = lines[2].Split(',');
         Assert.Equal("250.5", second[Array.IndexOf(CsvReport.Columns, "Request Rate")]);
         Assert.Equal("3", second[Array.IndexOf(CsvReport.Columns, "Step Errors")]);
@@ -73,6 +74,7 @@ public class ReportWriterTests
     private static StepReport Step(int? concurrency, double? rate, Dictionary<string, long> errors) => new(
         concurrency,
         rate,
+        FixedDuration: false,
         Stable: true,
         Windows: 3,
         MeasuredSeconds: 3,
