@@ -39,5 +39,10 @@ internal sealed class GrpcInferSender : IRequestSender
         {
             return RequestOutcome.Failed(e.StatusCode == StatusCode.DeadlineExceeded ? "timeout" : StatusErrors[(int)e.StatusCode]);
         }
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run was cancelled: end it the way the HTTP sender does, not as an RPC failure.
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 }
