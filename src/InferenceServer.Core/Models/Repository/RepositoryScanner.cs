@@ -33,7 +33,9 @@ public sealed class RepositoryScanner
         {
             try
             {
-                models[name] = ScanModel(_repository.ModelDirectory(name));
+                // Names come from listing the root, so they are folder names; a folder that links outside is
+                // scanned like any other and refused by the load that follows, which gives the reason.
+                models[name] = ScanModel(Path.Combine(_repository.Root, name));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
