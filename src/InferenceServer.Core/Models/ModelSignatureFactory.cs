@@ -6,12 +6,24 @@ namespace InferenceServer.Core.Models;
 /// <summary>Builds and checks a <see cref="ModelSignature"/> from a completed model config.</summary>
 public static class ModelSignatureFactory
 {
+    /// <summary>
+    /// The largest <c>max_batch_size</c> a model may declare. The statistics and each instance's batch hold
+    /// one slot per row up to it (8 MiB each here), so an int32-sized value would fail the load with an
+    /// out-of-memory error, or quietly hold gigabytes, instead of naming the field.
+    /// </summary>
+    public const int MaxSupportedBatchSize = 1 << 20;
+
     /// <summary>Throws <see cref="ModelLoadException"/> naming the offending field.</summary>
     public static ModelSignature FromConfig(ModelConfig config)
     {
         if (config.MaxBatchSize < 0)
         {
             throw new ModelLoadException($"model '{config.Name}': max_batch_size must be >= 0, got {config.MaxBatchSize}");
+        }
+
+        if (config.MaxBatchSize > MaxSupportedBatchSize)
+        {
+            throw new ModelLoadException($"model '{config.Name}': max_batch_size {config.MaxBatchSize} is more than the {MaxSupportedBatchSize} supported");
         }
 
         if (config.Input.Count == 0)

@@ -8,8 +8,9 @@ namespace InferenceServer.Protocols.Http;
 
 /// <summary>
 /// Reads a JSON <c>data</c> array (nested or flat, row-major) into a pinned buffer in the tensor's
-/// binary layout. The buffer is sized from the validated shape before reading, and the reader stops
-/// at the first value past the expected count, so a request cannot make it allocate more.
+/// binary layout. The buffer is sized from the validated shape before reading, once the data text is long
+/// enough to hold that many values, and the reader stops at the first value past the expected count, so a
+/// request cannot make it allocate more than a few bytes per byte of its data.
 /// </summary>
 internal static class JsonTensorReader
 {
@@ -29,6 +30,15 @@ internal static class JsonTensorReader
 
     private static InferenceError ReadNumbers(ReadOnlySpan<byte> json, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
     {
+        buffer = null;
+
+        // A value takes at least one byte and a comma follows all but the last, so data this short cannot fill
+        // the shape. Answer before renting: the buffer is sized from the shape, which costs the client nothing.
+        if (elementCount > (json.Length + 1) / 2)
+        {
+            return InferenceError.InvalidArgument($"input '{name}' has {CountValues(json, options)} data values but its shape has {elementCount} elements");
+        }
+
         buffer = pool.Rent((int)expectedBytes);
         var destination = buffer.Span;
         var reader = new Utf8JsonReader(json, options);
@@ -56,6 +66,18 @@ internal static class JsonTensorReader
         return index == elementCount
             ? InferenceError.None
             : Fail(ref buffer, $"input '{name}' has {index} data values but its shape has {elementCount} elements");
+    }
+
+    private static long CountValues(ReadOnlySpan<byte> json, JsonReaderOptions options)
+    {
+        var reader = new Utf8JsonReader(json, options);
+        long count = 0;
+        while (reader.Read())
+        {
+            count += reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray ? 0 : 1;
+        }
+
+        return count;
     }
 
     private static bool TryWrite(ref Utf8JsonReader reader, DataType type, Span<byte> destination, int index)
@@ -166,16 +188,27 @@ internal static class JsonTensorReader
         var destination = buffer.Span;
         var written = 0;
         reader = new Utf8JsonReader(json, options);
-        while (reader.Read())
+        var index = 0;
+        try
         {
-            if (reader.TokenType != JsonTokenType.String)
+            while (reader.Read())
             {
-                continue;
-            }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    continue;
+                }
 
-            var length = reader.CopyString(destination[(written + BytesTensor.PrefixSize)..]);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(destination[written..], (uint)length);
-            written += BytesTensor.PrefixSize + length;
+                var length = reader.CopyString(destination[(written + BytesTensor.PrefixSize)..]);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(destination[written..], (uint)length);
+                written += BytesTensor.PrefixSize + length;
+                index++;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks a string's UTF-8 (and its escaped surrogates) only when it copies it out:
+            // the buffer is already rented here, so it goes back before the error is returned.
+            return Fail(ref buffer, $"input '{name}' has datatype BYTES, and its element {index} is not valid UTF-8 text; send arbitrary bytes as binary data");
         }
 
         buffer.Truncate(written);

@@ -1,4 +1,6 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
+using Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Repository;
@@ -8,6 +10,7 @@ using InferenceServer.Protocols.Grpc;
 using InferenceServer.Protocols.Http;
 using InferenceServer.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InferenceServer.Hosting;
 
@@ -103,6 +106,14 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             grpc.MaxSendMessageSize = options.GrpcMaxMessageSize;
             grpc.EnableDetailedErrors = false;
         });
+
+        // Request bytes that are not the message answer INVALID_ARGUMENT, not UNKNOWN (StrictServiceMethodProvider);
+        // it takes the place of grpc-dotnet's reflection-based binder for both services.
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.AddSingleton<IServiceMethodProvider<GrpcInferenceServiceImpl>>(services =>
+            new StrictServiceMethodProvider<GrpcInferenceServiceImpl>(GRPCInferenceService.BindService, new GrpcInferenceServiceImpl(services.GetRequiredService<ServerContext>())));
+        builder.Services.AddSingleton<IServiceMethodProvider<HealthServiceImpl>>(services =>
+            new StrictServiceMethodProvider<HealthServiceImpl>(global::Grpc.Health.V1.Health.BindService, new HealthServiceImpl(services.GetRequiredService<ServerContext>())));
 
         ListenOptions? http = null, grpcListener = null, metrics = null;
         var address = IPAddress.Parse(options.Address);

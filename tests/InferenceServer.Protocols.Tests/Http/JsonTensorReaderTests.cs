@@ -181,4 +181,42 @@ public sealed class JsonTensorReaderTests : IDisposable
     {
         AssertRejected(json, DataType.Bytes, 2, "BYTES", "JSON strings", element);
     }
+
+    // Found by fuzzing: the second pass threw on text the first pass had counted, and the buffer it had
+    // rented was never returned, so each such request leaked a pinned buffer.
+    [Theory]
+    [InlineData(new byte[] { (byte)'[', (byte)'"', (byte)'a', (byte)'"', (byte)',', (byte)'"', (byte)'1', 0xB0, (byte)'"', (byte)']' }, 2, "element 1")]
+    [InlineData(new byte[] { (byte)'[', (byte)'"', 0xFF, (byte)'"', (byte)']' }, 1, "element 0")]
+    public void Read_BytesNotValidUtf8_RejectedNamingElementAndBufferReturned(byte[] json, long count, string element)
+    {
+        var error = JsonTensorReader.Read(json, "T", DataType.Bytes, count, -1, _pool, MaxDepth, out var buffer);
+
+        Assert.Equal(InferenceErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("input 'T'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(element, error.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.Null(buffer);
+        Assert.Equal(0, _pool.OutstandingCount);
+    }
+
+    [Fact]
+    public void Read_BytesEscapedLoneSurrogate_RejectedAndBufferReturned()
+    {
+        AssertRejected("""["ok","\ud800"]""", DataType.Bytes, 2, "element 1", "UTF-8");
+        Assert.Equal(0, _pool.OutstandingCount);
+    }
+
+    // Found by fuzzing: the buffer was sized from the declared shape before any value was read, so a
+    // 60-byte body declaring [8, 33554431] FP64 elements made the server reserve 2 GiB.
+    [Theory]
+    [InlineData(DataType.Fp64, 268_435_455L)]
+    [InlineData(DataType.Int8, 100_000L)]
+    [InlineData(DataType.Fp32, 5L)]
+    public void Read_ShapeLargerThanTheDataCouldHold_RejectedWithoutRentingABuffer(DataType type, long count)
+    {
+        AssertRejected("[1,2,3]", type, count, $"has 3 data values but its shape has {count} elements");
+
+        Assert.Equal(0, _pool.AllocatedBytes);
+        Assert.Equal(0, _pool.FallbackBytes);
+    }
 }
