@@ -5,7 +5,8 @@ using InferenceServer.Core.Inference;
 namespace InferenceServer.Protocols;
 
 /// <summary>
-/// The one place that decides whether a control call (load, unload, traffic policy) may run, for both front ends.
+/// The one place that decides whether a control call (load, unload, traffic policy, log settings) may run, for both
+/// front ends.
 /// Control changes what every client is served, so it is allowed only where the operator chose it: explicit
 /// model control mode (poll mode's source of truth is the folder; none means fixed at start-up), and only with
 /// a control token: control is off until one is configured (403), and each call must carry
@@ -34,20 +35,29 @@ public sealed class RepositoryControlAuthorization
                 $"cannot {operation} '{model}': explicit control is not allowed in model control mode '{_options.ModelControlMode}'; start the server with --model-control-mode=explicit");
         }
 
+        return CheckToken($"cannot {operation} '{model}'", authorization);
+    }
+
+    /// <summary>A change of server settings (log settings): the control token alone decides, in every mode.</summary>
+    /// <param name="what">"change the log settings", … for the message.</param>
+    public InferenceError AuthorizeSettings(string what, string authorization) => CheckToken($"cannot {what}", authorization);
+
+    private InferenceError CheckToken(string refused, string authorization)
+    {
         if (_token is null)
         {
             return InferenceError.PermissionDenied(
-                $"cannot {operation} '{model}': control calls are off until a control token is configured; start the server with --control-token-file=FILE (or set INFERENCE_SERVER_CONTROL_TOKEN) and send 'Authorization: Bearer <token>'");
+                $"{refused}: control calls are off until a control token is configured; start the server with --control-token-file=FILE (or set INFERENCE_SERVER_CONTROL_TOKEN) and send 'Authorization: Bearer <token>'");
         }
 
         if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return InferenceError.Unauthenticated($"cannot {operation} '{model}': control calls need 'Authorization: Bearer <token>' (the server's --control-token-file)");
+            return InferenceError.Unauthenticated($"{refused}: control calls need 'Authorization: Bearer <token>' (the server's --control-token-file)");
         }
 
         var presented = Encoding.UTF8.GetBytes(authorization.AsSpan(BearerPrefix.Length).Trim().ToString());
         return CryptographicOperations.FixedTimeEquals(presented, _token)
             ? InferenceError.None
-            : InferenceError.Unauthenticated($"cannot {operation} '{model}': the bearer token is not the server's control token");
+            : InferenceError.Unauthenticated($"{refused}: the bearer token is not the server's control token");
     }
 }

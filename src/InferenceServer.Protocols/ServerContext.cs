@@ -2,6 +2,8 @@ using InferenceServer.Core.Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 
+using InferenceServer.Protocols.Logging;
+
 namespace InferenceServer.Protocols;
 
 /// <summary>What both front ends share: the models, the pools, the server's identity and its readiness rules.</summary>
@@ -15,15 +17,20 @@ public sealed class ServerContext
         "model_repository",
         "statistics",
         "parameters",
+        "logging",
     ];
 
-    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options)
+    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null)
     {
         Models = models;
         Buffers = buffers;
         Options = options;
         ControlAuthorization = new RepositoryControlAuthorization(options);
+        Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
     }
+
+    /// <summary>What the server logs; read and changed through the logging extension.</summary>
+    public LogSettings Logging { get; }
 
     public ModelManager Models { get; }
 

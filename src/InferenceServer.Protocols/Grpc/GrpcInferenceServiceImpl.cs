@@ -5,6 +5,8 @@ using Inference;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
 
+using InferenceServer.Protocols.Logging;
+
 namespace InferenceServer.Protocols.Grpc;
 
 /// <summary>
@@ -222,8 +224,40 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "trace settings are not supported by this server yet"));
 
-    public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "log settings are not supported by this server yet"));
+    /// <summary>An empty request reads the settings; one with settings changes them (control token required).</summary>
+    public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context)
+    {
+        if (request.Settings.Count > 0)
+        {
+            var denied = _server.ControlAuthorization.AuthorizeSettings("change the log settings", context.RequestHeaders.GetValue("authorization") ?? "");
+            if (denied.IsError)
+            {
+                throw ToRpc(denied);
+            }
+
+            var changes = request.Settings.Select(pair => pair.Value.ParameterChoiceCase switch
+            {
+                LogSettingsRequest.Types.SettingValue.ParameterChoiceOneofCase.BoolParam => new LogSetting(pair.Key, Bool: pair.Value.BoolParam),
+                LogSettingsRequest.Types.SettingValue.ParameterChoiceOneofCase.Uint32Param => new LogSetting(pair.Key, Number: pair.Value.Uint32Param),
+                LogSettingsRequest.Types.SettingValue.ParameterChoiceOneofCase.StringParam => new LogSetting(pair.Key, Text: pair.Value.StringParam),
+                _ => new LogSetting(pair.Key),
+            }).ToList();
+            if (_server.Logging.TryApply(changes) is { } error)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid log settings: {error}"));
+            }
+        }
+
+        var settings = _server.Logging.Current;
+        var response = new LogSettingsResponse();
+        response.Settings["log_file"] = new LogSettingsResponse.Types.SettingValue { StringParam = "" };
+        response.Settings["log_info"] = new LogSettingsResponse.Types.SettingValue { BoolParam = settings.Info };
+        response.Settings["log_warning"] = new LogSettingsResponse.Types.SettingValue { BoolParam = settings.Warning };
+        response.Settings["log_error"] = new LogSettingsResponse.Types.SettingValue { BoolParam = settings.Error };
+        response.Settings["log_verbose_level"] = new LogSettingsResponse.Types.SettingValue { Uint32Param = settings.VerboseLevel };
+        response.Settings["log_format"] = new LogSettingsResponse.Types.SettingValue { StringParam = Logging.LogSettings.Format };
+        return Task.FromResult(response);
+    }
 
     private ModelVersion Resolve(string name, string version)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Traffic;
+using InferenceServer.Protocols.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -79,7 +80,14 @@ public sealed partial class KServeHttpHandler
             return HttpResponses.WriteError(context, 501, "shared memory is not supported by this server; send tensor data in the request");
         }
 
-        if (rest.SequenceEqual("trace/setting") || rest.SequenceEqual("logging"))
+        if (rest.SequenceEqual("logging"))
+        {
+            return method == HttpMethods.Get ? WriteLogSettings(context)
+                : method == HttpMethods.Post ? PostLogSettingsAsync(context)
+                : MethodNotAllowed(context);
+        }
+
+        if (rest.SequenceEqual("trace/setting"))
         {
             return HttpResponses.WriteError(context, 501, $"'{path}' is not supported by this server yet");
         }
@@ -401,6 +409,47 @@ public sealed partial class KServeHttpHandler
         }
 
         await WriteTraffic(context, name).ConfigureAwait(false);
+    }
+
+    private Task WriteLogSettings(HttpContext context)
+    {
+        var json = JsonResponseBuffer.Rent();
+        LogSettingsJson.Write(json.Writer, _server.Logging.Current);
+        return HttpResponses.WriteJson(context, json);
+    }
+
+    // Reading is open; a change needs the control token. Answers the settings in force.
+    private async Task PostLogSettingsAsync(HttpContext context)
+    {
+        var denied = _server.ControlAuthorization.AuthorizeSettings("change the log settings", context.Request.Headers.Authorization.ToString());
+        if (denied.IsError)
+        {
+            await WriteDenied(context, denied).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 64 << 10, context.RequestAborted).ConfigureAwait(false);
+        if (body.Error.IsError)
+        {
+            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+            return;
+        }
+
+        string? error;
+        using (body.Buffer)
+        {
+            error = LogSettingsJson.TryRead(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span, out var changes, out var parseError)
+                ? _server.Logging.TryApply(changes)
+                : parseError;
+        }
+
+        if (error is not null)
+        {
+            await HttpResponses.WriteError(context, InferenceError.InvalidArgument($"invalid log settings: {error}")).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteLogSettings(context).ConfigureAwait(false);
     }
 
     // The named version, or every ready version of the model (a canary and its primary are reported apart).

@@ -8,6 +8,7 @@ using InferenceServer.OnnxRuntime;
 using InferenceServer.Protocols;
 using InferenceServer.Protocols.Grpc;
 using InferenceServer.Protocols.Http;
+using InferenceServer.Protocols.Logging;
 using InferenceServer.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,9 +57,11 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
     public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
-        builder.Logging.SetMinimumLevel(options.LogVerbose > 0 ? LogLevel.Debug : LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", options.LogVerbose > 0 ? LogLevel.Information : LogLevel.Warning);
-        builder.Logging.AddFilter("Grpc", options.LogVerbose > 0 ? LogLevel.Information : LogLevel.Warning);
+        // One filter decides every line from the settings the logging extension can change at run time.
+        var logSettings = new LogSettings(options.LogInfo, options.LogWarning, options.LogError, (uint)options.LogVerbose);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter((_, category, level) => logSettings.IsEnabled(category, level));
+        builder.Services.AddSingleton(logSettings);
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

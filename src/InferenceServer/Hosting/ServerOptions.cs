@@ -63,8 +63,17 @@ internal sealed class ServerOptions
     /// </summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Verbose log level; above 0 turns on debug logging.</summary>
+    /// <summary>Verbose log level; 1 adds debug lines (and the frameworks' information), 2 trace lines.</summary>
     public int LogVerbose { get; set; }
+
+    /// <summary>Write information lines (Triton's --log-info).</summary>
+    public bool LogInfo { get; set; } = true;
+
+    /// <summary>Write warnings (Triton's --log-warning).</summary>
+    public bool LogWarning { get; set; } = true;
+
+    /// <summary>Write errors (Triton's --log-error).</summary>
+    public bool LogError { get; set; } = true;
 
     /// <summary>Largest HTTP request body in bytes (Triton's --http-max-input-size: 64 MiB).</summary>
     public long HttpMaxInputSize { get; set; } = 64L << 20;

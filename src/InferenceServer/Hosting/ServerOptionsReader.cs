@@ -28,7 +28,10 @@ internal static class ServerOptionsReader
         ("exit-on-error", "true", "Exit when a model fails to load at start-up"),
         ("exit-timeout-secs", "30", "On SIGTERM: seconds to finish the requests already accepted before exiting"),
         ("shutdown-grace-secs", "5", "On SIGTERM: seconds to keep serving after readiness turns false, before refusing new inference requests (within --exit-timeout-secs); fractions allowed"),
-        ("log-verbose", "0", "Verbose logging level (0 = off)"),
+        ("log-verbose", "0", "Verbose logging level (0 = off, 1 = debug, 2 = trace); changeable at run time through /v2/logging"),
+        ("log-info", "true", "Write information lines"),
+        ("log-warning", "true", "Write warnings"),
+        ("log-error", "true", "Write errors"),
         ("http-max-input-size", "67108864", "Largest HTTP request body in bytes"),
         ("grpc-max-message-size", "2147483647", "Largest gRPC message in bytes, both directions"),
         ("http-max-header-size", "32768", "Largest total size of an HTTP request's headers in bytes (431 above it)"),
@@ -203,6 +206,9 @@ internal static class ServerOptionsReader
             case "exit-timeout-secs": options.ExitTimeout = TimeSpan.FromSeconds(Number(name, value, 0, 86_400)); break;
             case "shutdown-grace-secs": options.ShutdownGrace = value == "0" ? TimeSpan.Zero : Seconds(name, value); break;
             case "log-verbose": options.LogVerbose = (int)Number(name, value, 0, int.MaxValue); break;
+            case "log-info": options.LogInfo = Bool(name, value); break;
+            case "log-warning": options.LogWarning = Bool(name, value); break;
+            case "log-error": options.LogError = Bool(name, value); break;
             case "http-max-input-size": options.HttpMaxInputSize = Number(name, value, 1, long.MaxValue); break;
             case "grpc-max-message-size": options.GrpcMaxMessageSize = (int)Number(name, value, 1, int.MaxValue); break;
             case "http-max-header-size": options.HttpMaxHeaderSize = (int)Number(name, value, 1024, int.MaxValue); break;

@@ -72,9 +72,9 @@ internal sealed partial class ShutdownDrain : IHostedLifecycleService
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "shutting down: not ready; serving for {GraceSeconds} s more, then refusing new inference requests")]
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "shutting down: not ready; serving for {GraceSeconds} s more, then refusing new inference requests")]
     private static partial void LogNotReady(ILogger logger, double graceSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "shutting down: refusing new inference requests; finishing those accepted")]
+    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "shutting down: refusing new inference requests; finishing those accepted")]
     private static partial void LogRefusing(ILogger logger);
 }

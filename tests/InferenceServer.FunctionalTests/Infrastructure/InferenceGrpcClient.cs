@@ -29,6 +29,7 @@ public sealed class InferenceGrpcClient
     private static readonly Method<RepositoryModelUnloadRequest, RepositoryModelUnloadResponse> RepositoryModelUnloadMethod = Unary(InferenceService, "RepositoryModelUnload", RepositoryModelUnloadRequest.Parser, RepositoryModelUnloadResponse.Parser);
     private static readonly Method<SystemSharedMemoryStatusRequest, SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusMethod = Unary(InferenceService, "SystemSharedMemoryStatus", SystemSharedMemoryStatusRequest.Parser, SystemSharedMemoryStatusResponse.Parser);
     private static readonly Method<CudaSharedMemoryRegisterRequest, CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterMethod = Unary(InferenceService, "CudaSharedMemoryRegister", CudaSharedMemoryRegisterRequest.Parser, CudaSharedMemoryRegisterResponse.Parser);
+    private static readonly Method<LogSettingsRequest, LogSettingsResponse> LogSettingsMethod = Unary(InferenceService, "LogSettings", LogSettingsRequest.Parser, LogSettingsResponse.Parser);
     private static readonly Method<HealthCheckRequest, HealthCheckResponse> HealthCheckMethod = Unary(HealthService, "Check", HealthCheckRequest.Parser, HealthCheckResponse.Parser);
 
     private static readonly Method<ModelInferRequest, ModelStreamInferResponse> ModelStreamInferMethod = new(
@@ -70,6 +71,8 @@ public sealed class InferenceGrpcClient
     public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync() => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest());
 
     public Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterAsync(CudaSharedMemoryRegisterRequest request) => Call(CudaSharedMemoryRegisterMethod, request);
+
+    public Task<LogSettingsResponse> LogSettingsAsync(LogSettingsRequest request) => Call(LogSettingsMethod, request);
 
     public Task<HealthCheckResponse> HealthCheckAsync(string service = "") => Call(HealthCheckMethod, new HealthCheckRequest { Service = service });
 

@@ -113,13 +113,15 @@ public sealed class TestServer : IAsyncDisposable
                 ExitOnError = false,
                 ControlToken = ControlToken,
 
+                // Information logs (a line per loaded model) are noise in test output; warnings and errors still show.
+                LogInfo = false,
+
                 // Disposing stops at once; ShutdownDrainTests sets a grace period to test it.
                 ShutdownGrace = TimeSpan.Zero,
             };
             configure?.Invoke(options);
 
-            // Information logs (a line per loaded model) are noise in test output; errors still show.
-            var host = await InferenceServerHost.StartAsync(options, ["--Logging:LogLevel:Default=Warning"], time).WaitAsync(TestTimeouts.Server)
+            var host = await InferenceServerHost.StartAsync(options, [], time).WaitAsync(TestTimeouts.Server)
                 ?? throw new InvalidOperationException("the server did not start (a model failed and ExitOnError is set)");
             return new TestServer(host, repository, options.ControlToken);
         }
