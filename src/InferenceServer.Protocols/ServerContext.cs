@@ -26,6 +26,7 @@ public sealed class ServerContext
         Buffers = buffers;
         Options = options;
         ControlAuthorization = new RepositoryControlAuthorization(options);
+        InferenceAuthorization = new InferenceAuthorization(options.InferenceToken);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
     }
 
@@ -42,6 +43,9 @@ public sealed class ServerContext
 
     /// <summary>Decides every repository load and unload, from either front end.</summary>
     public RepositoryControlAuthorization ControlAuthorization { get; }
+
+    /// <summary>The optional token on inference and metadata calls.</summary>
+    public InferenceAuthorization InferenceAuthorization { get; }
 
     /// <summary>Set once the repository has been loaded at start-up.</summary>
     public bool Started { get; set; }

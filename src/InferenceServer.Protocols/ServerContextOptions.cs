@@ -21,6 +21,9 @@ public sealed class ServerContextOptions
     /// <summary>Model control mode: none, poll or explicit (load/unload only in explicit).</summary>
     public string ModelControlMode { get; init; } = "none";
 
-    /// <summary>Bearer token control calls must carry; null or empty: none required (explicit mode still required).</summary>
+    /// <summary>Bearer token control calls must carry; null or empty: control calls are refused.</summary>
     public string? ControlToken { get; init; }
+
+    /// <summary>Bearer token inference and metadata calls must carry; null or empty: open (the default).</summary>
+    public string? InferenceToken { get; init; }
 }

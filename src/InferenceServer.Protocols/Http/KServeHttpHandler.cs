@@ -46,7 +46,9 @@ public sealed partial class KServeHttpHandler
         var method = context.Request.Method;
         if (path == "/v2")
         {
-            return Get(context, method, WriteServerMetadata);
+            return _server.InferenceAuthorization.Authorize(context.Request.Headers.Authorization.ToString()) is { IsError: true } denied
+                ? WriteDenied(context, denied)
+                : Get(context, method, WriteServerMetadata);
         }
 
         if (!path.StartsWith("/v2/", StringComparison.Ordinal))
@@ -55,6 +57,15 @@ public sealed partial class KServeHttpHandler
         }
 
         var rest = path.AsSpan(4);
+        if (_server.InferenceAuthorization.Required && !IsProbe(rest) && !IsControlCall(rest, method))
+        {
+            var denied = _server.InferenceAuthorization.Authorize(context.Request.Headers.Authorization.ToString());
+            if (denied.IsError)
+            {
+                return WriteDenied(context, denied);
+            }
+        }
+
         if (rest.SequenceEqual("health/live"))
         {
             return Get(context, method, c => HttpResponses.WriteEmpty(c, _server.IsLive ? 200 : 400));
@@ -349,6 +360,15 @@ public sealed partial class KServeHttpHandler
         var error = await _server.Models.UnloadAsync(name).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
+
+    // Server and model readiness stay open with an inference token: probes and load balancers carry none.
+    private static bool IsProbe(ReadOnlySpan<char> rest) => rest.StartsWith("health/") || (rest.StartsWith("models/") && rest.EndsWith("/ready"));
+
+    // Calls that answer to the control token instead of the inference token: load, unload, traffic and log changes.
+    private static bool IsControlCall(ReadOnlySpan<char> rest, string method) =>
+        (rest.StartsWith("repository/models/") && (rest.EndsWith("/load") || rest.EndsWith("/unload")))
+        || (method == HttpMethods.Post && rest.SequenceEqual("logging"))
+        || (method == HttpMethods.Put && rest.StartsWith("models/") && rest.EndsWith("/traffic"));
 
     // 401 names the scheme the client must use (RFC 9110 §11.6.1).
     private static Task WriteDenied(HttpContext context, InferenceError denied)

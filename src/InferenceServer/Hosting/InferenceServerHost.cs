@@ -97,6 +97,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             MaxHttpBodyBytes = options.HttpMaxInputSize,
             ModelControlMode = options.ModelControlMode,
             ControlToken = options.ControlToken,
+            InferenceToken = options.InferenceToken,
             ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
         });
         builder.Services.AddSingleton<ServerContext>();
@@ -108,7 +109,12 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             grpc.MaxReceiveMessageSize = options.GrpcMaxMessageSize;
             grpc.MaxSendMessageSize = options.GrpcMaxMessageSize;
             grpc.EnableDetailedErrors = false;
+            if (!string.IsNullOrEmpty(options.InferenceToken))
+            {
+                grpc.Interceptors.Add<InferenceTokenInterceptor>();
+            }
         });
+        builder.Services.AddSingleton<InferenceTokenInterceptor>();
 
         // Request bytes that are not the message answer INVALID_ARGUMENT, not UNKNOWN (StrictServiceMethodProvider);
         // it takes the place of grpc-dotnet's reflection-based binder for both services.

@@ -121,6 +121,15 @@ internal sealed class ServerOptions
     /// <summary>The control token read from the file or the environment (null: none).</summary>
     public string? ControlToken { get; set; }
 
+    /// <summary>
+    /// A file holding the bearer token inference and metadata calls must carry (health and metrics stay open); also
+    /// <c>INFERENCE_SERVER_INFERENCE_TOKEN</c>. Default: none (inference is open, as in Triton).
+    /// </summary>
+    public string InferenceTokenFile { get; set; } = "";
+
+    /// <summary>The inference token read from the file or the environment (null: none).</summary>
+    public string? InferenceToken { get; set; }
+
     /// <summary>Explicit mode: the models to load at start-up ("*" = all); none loads nothing.</summary>
     public IReadOnlyList<string> LoadModels { get; set; } = [];
 

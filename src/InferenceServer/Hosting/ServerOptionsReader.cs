@@ -47,7 +47,8 @@ internal static class ServerOptionsReader
         ("model-control-mode", "none", "Model control mode: none (load everything at start-up), poll (also apply repository changes every --repository-poll-secs) or explicit (load/unload through the repository API)"),
         ("repository-poll-secs", "15", "Poll mode: seconds between repository scans (a change applies once two scans agree); fractions allowed"),
         ("repository-poll-marker", "(none)", "Poll mode: a version folder counts only once it holds a file of this name (write it last); empty = no marker"),
-        ("control-token-file", "(none)", "File holding the bearer token control calls must carry (or set INFERENCE_SERVER_CONTROL_TOKEN)"),
+        ("control-token-file", "(none)", "File holding the bearer token control calls must carry (or set INFERENCE_SERVER_CONTROL_TOKEN); without one, control calls are refused"),
+        ("inference-token-file", "(none)", "File holding a bearer token inference and metadata calls must carry (or set INFERENCE_SERVER_INFERENCE_TOKEN); health and metrics stay open"),
         ("load-model", "(none)", "Explicit mode: a model to load at start-up; repeat the flag for more; * loads all"),
         ("pinned-memory-pool-byte-size", "268435456", "Byte budget of the pinned tensor pool; rents beyond it fall back to plain allocations (counted)"),
         ("pinned-memory-pool-debug", "false", "Record where each pinned buffer is rented (leak reports) and throw on a double return; slower"),
@@ -164,27 +165,43 @@ internal static class ServerOptionsReader
         }
 
         options.LoadModels = loadModels;
-        options.ControlToken = Environment.GetEnvironmentVariable(EnvironmentPrefix + "CONTROL_TOKEN");
-        if (options.ControlTokenFile.Length > 0)
+        options.ControlToken = ReadToken("control-token-file", options.ControlTokenFile, "CONTROL_TOKEN", out error);
+        options.InferenceToken = error is null ? ReadToken("inference-token-file", options.InferenceTokenFile, "INFERENCE_TOKEN", out error) : null;
+        if (error is not null)
         {
-            try
-            {
-                options.ControlToken = File.ReadAllText(options.ControlTokenFile).Trim();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                error = $"--control-token-file: cannot read '{options.ControlTokenFile}': {ex.Message}";
-                return null;
-            }
-
-            if (options.ControlToken.Length == 0)
-            {
-                error = $"--control-token-file: '{options.ControlTokenFile}' is empty";
-                return null;
-            }
+            return null;
         }
 
         return options;
+    }
+
+    // The file wins over the environment variable; its content is trimmed and must not be empty.
+    private static string? ReadToken(string flag, string file, string variable, out string? error)
+    {
+        error = null;
+        if (file.Length == 0)
+        {
+            return Environment.GetEnvironmentVariable(EnvironmentPrefix + variable);
+        }
+
+        string token;
+        try
+        {
+            token = File.ReadAllText(file).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"--{flag}: cannot read '{file}': {ex.Message}";
+            return null;
+        }
+
+        if (token.Length == 0)
+        {
+            error = $"--{flag}: '{file}' is empty";
+            return null;
+        }
+
+        return token;
     }
 
     private static void Apply(ServerOptions options, string name, string value)
@@ -223,6 +240,7 @@ internal static class ServerOptionsReader
             case "grpc-use-ssl-mutual": options.GrpcTls.RequireClientCertificate = Bool(name, value); break;
             case "model-control-mode": options.ModelControlMode = value; break;
             case "control-token-file": options.ControlTokenFile = value; break;
+            case "inference-token-file": options.InferenceTokenFile = value; break;
             case "repository-poll-secs": options.RepositoryPollInterval = Seconds(name, value); break;
             case "repository-poll-marker": options.RepositoryPollMarker = value; break;
             case "pinned-memory-pool-byte-size": options.PinnedMemoryPoolByteSize = Number(name, value, 0, long.MaxValue); break;
