@@ -6,11 +6,18 @@ using InferenceServer.Benchmarks.Diagnostics;
 // dotnet run -c Release --project perf/InferenceServer.Benchmarks -- --filter '*' [--quick]
 // Filters select classes or methods: --filter '*Http*', '*GrpcInferBenchmarks.ModelInfer', '*Batch*'.
 // --allocation-profile prints which types make up the per-request allocations (no BenchmarkDotNet run).
+// --wake-latency prints what a thread hop costs on this machine (Monitor wake, thread-pool dispatch).
 // --check-budgets perf/allocation-budgets.json [SUBSTRING] runs the budgeted benchmarks directly and exits 1
 // when one allocates more than its budget (no BenchmarkDotNet run; under a minute).
 if (args.Contains(AllocationProfile.Flag))
 {
     AllocationProfile.Run();
+    return 0;
+}
+
+if (args.Contains(WakeLatency.Flag))
+{
+    WakeLatency.Run();
     return 0;
 }
 

@@ -220,6 +220,10 @@ stop
 echo "load_end=$(load_average)" >>"$work/meta"
 step "report"
 mkdir -p "$(dirname "$out")"
-command_line="$(for v in DURATION WARMUP CONCURRENCY H2LOAD_THREADS ORT_BATCHES ORT_SECONDS MODELS; do [[ -n "${!v:-}" ]] && printf '%s=%q ' "$v" "${!v}"; done)perf/compare/run.sh"
+command_line=
+for v in DURATION WARMUP CONCURRENCY H2LOAD_THREADS ORT_BATCHES ORT_SECONDS MODELS; do
+  if [[ -n "${!v:-}" ]]; then command_line+="$(printf '%s=%q ' "$v" "${!v}")"; fi
+done
+command_line+="perf/compare/run.sh"
 python3 "$here/summarize.py" "$work" "$(nproc)" "$concurrency" "$models" "$command_line" | tee "$out"
 echo "report written to $out" >&2
