@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InferenceServer.Perf.OrtRate;
 
@@ -11,15 +12,16 @@ internal readonly record struct RateResult(int Batch, int Threads, long Runs, do
 
 /// <summary>
 /// Runs one session back to back on the calling thread at a fixed batch, the way a model instance
-/// thread of the server does: the input is an <see cref="OrtValue"/> over pinned managed memory, the
-/// output is allocated by ONNX Runtime and disposed after each run.
+/// thread of the server does: each input is an <see cref="OrtValue"/> over pinned managed memory, the
+/// outputs are allocated by ONNX Runtime and disposed after each run. The inputs come from the model's
+/// own metadata (FP32 or INT32, first dimension the batch), so it serves the MLP and <c>simple</c> alike.
 /// </summary>
 internal sealed class RateMeter : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames = [MlpModel.InputName];
-    private readonly string[] _outputNames = [MlpModel.OutputName];
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
 
     public RateMeter(byte[] model, int intraOpThreads)
     {
@@ -35,6 +37,8 @@ internal sealed class RateMeter : IDisposable
             InterOpNumThreads = 1,
         };
         _session = new InferenceSession(model, options);
+        _inputNames = [.. _session.InputMetadata.Keys];
+        _outputNames = [.. _session.OutputMetadata.Keys];
     }
 
     public int Threads { get; }
@@ -42,33 +46,50 @@ internal sealed class RateMeter : IDisposable
     /// <summary>Runs for <paramref name="warmup"/> untimed, then for <paramref name="duration"/> timed.</summary>
     public RateResult Measure(int batch, TimeSpan warmup, TimeSpan duration)
     {
-        var data = new float[batch * MlpModel.Inputs];
         var random = new Random(42);
-        for (var i = 0; i < data.Length; i++)
+        var inputs = _inputNames.Select(name => CreateInput(_session.InputMetadata[name], batch, random)).ToArray();
+        try
         {
-            data[i] = (float)(random.NextDouble() * 2 - 1);
+            RunFor(inputs, warmup, null);
+
+            var times = new List<long>(capacity: 1 << 16);
+            var total = Stopwatch.StartNew();
+            RunFor(inputs, duration, times);
+            var seconds = total.Elapsed.TotalSeconds;
+
+            times.Sort();
+            var ticksToMicroseconds = 1_000_000.0 / Stopwatch.Frequency;
+            return new RateResult(
+                batch,
+                Threads,
+                times.Count,
+                seconds,
+                seconds * 1_000_000.0 / times.Count,
+                times[times.Count / 2] * ticksToMicroseconds,
+                times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))] * ticksToMicroseconds);
         }
+        finally
+        {
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+        }
+    }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(data, [batch, MlpModel.Inputs]);
-        OrtValue[] inputs = [input];
-
-        RunFor(inputs, warmup, null);
-
-        var times = new List<long>(capacity: 1 << 16);
-        var total = Stopwatch.StartNew();
-        RunFor(inputs, duration, times);
-        var seconds = total.Elapsed.TotalSeconds;
-
-        times.Sort();
-        var ticksToMicroseconds = 1_000_000.0 / Stopwatch.Frequency;
-        return new RateResult(
-            batch,
-            Threads,
-            times.Count,
-            seconds,
-            seconds * 1_000_000.0 / times.Count,
-            times[times.Count / 2] * ticksToMicroseconds,
-            times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))] * ticksToMicroseconds);
+    // A [batch, ...] tensor of the input's element type over managed memory (pinned by the OrtValue).
+    private static OrtValue CreateInput(NodeMetadata metadata, int batch, Random random)
+    {
+        long[] shape = [batch, .. metadata.Dimensions.Skip(1).Select(d => (long)Math.Max(1, d))];
+        var count = (int)shape.Aggregate(1L, (a, b) => a * b);
+        return metadata.ElementDataType switch
+        {
+            TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(
+                Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray(), shape),
+            TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(
+                Enumerable.Range(0, count).Select(_ => random.Next(100)).ToArray(), shape),
+            var other => throw new NotSupportedException($"input element type {other}: only FP32 and INT32 inputs are filled"),
+        };
     }
 
     private void RunFor(OrtValue[] inputs, TimeSpan duration, List<long>? times)

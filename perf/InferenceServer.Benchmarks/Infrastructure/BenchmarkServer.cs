@@ -17,11 +17,21 @@ namespace InferenceServer.Benchmarks.Infrastructure;
 internal sealed class BenchmarkServer : IDisposable
 {
     public BenchmarkServer(params IReadOnlyList<SampleModel> models)
+        : this(versions: 1, models)
+    {
+    }
+
+    /// <param name="versions">Version folders 1..N per model, each holding the same ONNX file (the config decides which load).</param>
+    /// <param name="models">The models to write and load.</param>
+    public BenchmarkServer(int versions, params IReadOnlyList<SampleModel> models)
     {
         Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
         foreach (var model in models)
         {
-            SampleRepositoryWriter.WriteModel(Root, model.Name, model.Onnx, model.Config);
+            for (var version = 1; version <= versions; version++)
+            {
+                SampleRepositoryWriter.WriteModel(Root, model.Name, model.Onnx, version == 1 ? model.Config : null, version);
+            }
         }
 
         Buffers = new PinnedBufferPool();
