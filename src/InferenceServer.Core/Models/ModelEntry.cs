@@ -34,13 +34,15 @@ public sealed class ModelEntry
     /// <summary>Every version that is ready, ascending.</summary>
     public IEnumerable<ModelVersion> ReadyVersions => Versions.Where(v => v.Loaded is not null).Select(v => v.Loaded!);
 
+    /// <summary>The entry of <paramref name="version"/>, or null. On the request path: indexes, so no enumerator is allocated.</summary>
     public ModelVersionEntry? Find(long version)
     {
-        foreach (var entry in Versions)
+        var versions = Versions;
+        for (var i = 0; i < versions.Count; i++)
         {
-            if (entry.Version == version)
+            if (versions[i].Version == version)
             {
-                return entry;
+                return versions[i];
             }
         }
 
