@@ -27,7 +27,14 @@ public sealed class FaultIsolationTests
         await using var server = await TestServer.StartAsync(root =>
         {
             TestRepositories.WriteSimple(root);
-            SampleRepositoryWriter.WriteModel(root, Failing, TrafficSampleModels.SimpleFailing(), $"name: \"{Failing}\"\nmax_batch_size: 8\n");
+            // A full interface, so auto-complete adds no dynamic batching: requests run one by one (seven single rows
+            // batched together would fit the reshape and pass).
+            SampleRepositoryWriter.WriteModel(root, Failing, TrafficSampleModels.SimpleFailing(), $$"""
+                name: "{{Failing}}"
+                max_batch_size: 8
+                input [ { name: "INPUT0" data_type: TYPE_INT32 dims: [ 16 ] }, { name: "INPUT1" data_type: TYPE_INT32 dims: [ 16 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_INT32 dims: [ 16 ] }, { name: "OUTPUT1" data_type: TYPE_INT32 dims: [ 16 ] } ]
+                """);
         });
 
         // One row is 16 elements, which a reshape to rows of 7 cannot hold; 7 rows (112 elements) can.
