@@ -10,7 +10,10 @@ Inputs in WORK_DIR:
   ort.txt                                              perf-ort-rate output with RESULT lines
   batched.stats-{before,after}.json, unbatched...      GET /v2/models/mlp/stats around the measured run
 """
-import json, math, os, re, sys
+import json, math, os, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import h2load_report  # noqa: E402
 
 LIMIT_SHARE = 0.85       # batched throughput >= 85 % of the combined limit
 SPEEDUP = 4.0            # batched >= 4x unbatched
@@ -26,17 +29,7 @@ def path(name):
 
 
 def h2load(name):
-    text = open(path(name + ".h2load")).read()
-    m = re.search(r"finished in ([\d.]+)(m?s), ([\d.]+) req/s", text)
-    r = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", text)
-    s = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
-    if not (m and r and s):
-        sys.exit(f"cannot read h2load's report in {path(name + '.h2load')}:\n{text}")
-    done, succeeded, failed, errored = int(r.group(3)), int(r.group(4)), int(r.group(5)), int(r.group(6))
-    non2xx = sum(int(s.group(i)) for i in (2, 3, 4))
-    if failed or errored or non2xx or succeeded != done:
-        invalid.append(f"{name}: {failed} failed, {errored} errored, {non2xx} non-2xx of {done} done")
-    return {"rps": float(m.group(3)), "done": done}
+    return h2load_report.read(path(name + ".h2load"), name, invalid)
 
 
 def latencies(name):

@@ -55,36 +55,9 @@ for tool in h2load python3 curl; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/compare.XXXXXX")
-pid=
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+source "$root/perf/lib.sh"
 
 step() { printf '\n== %s\n' "$*" >&2; }
-
-port_free() {
-  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-    echo "port $1 is in use; set ${2}=<free port>" >&2; exit 2
-  fi
-}
-
-# wait_for URL SECONDS: until URL answers 2xx, or fail when the process $pid exits or time runs out.
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  until curl -sf -o /dev/null "$1"; do
-    if ! kill -0 "$pid" 2>/dev/null; then echo "process exited before $1 answered" >&2; return 1; fi
-    if (( SECONDS >= deadline )); then echo "$1 did not answer within $2 s" >&2; return 1; fi
-    sleep 0.05
-  done
-}
-
-stop() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=
-}
 
 # h2 NAME CLIENTS KIND MODEL URL: one timed h2load run; KIND is bin, json (HTTP/1.1) or grpc (h2c).
 # Report in $work/NAME.h2load; with one client also the per-request log $work/NAME.log.

@@ -14,6 +14,9 @@ Inputs in WORK_DIR (NAME-MODEL-cN: N clients):
 """
 import datetime, json, math, os, platform, re, subprocess, sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import h2load_report  # noqa: E402
+
 work, cores, concurrency, models, command = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
 invalid = []
 # Whether the server's config batches dynamically (then its compute limit is the best batch, else batch 1).
@@ -26,17 +29,7 @@ def path(name):
 
 
 def h2load(name):
-    text = open(path(name + ".h2load")).read()
-    m = re.search(r"finished in ([\d.]+)(m?s), ([\d.]+) req/s", text)
-    r = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", text)
-    s = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
-    if not (m and r and s):
-        sys.exit(f"cannot read h2load's report in {path(name + '.h2load')}:\n{text}")
-    done, succeeded, failed, errored = int(r.group(3)), int(r.group(4)), int(r.group(5)), int(r.group(6))
-    non2xx = sum(int(s.group(i)) for i in (2, 3, 4))
-    if failed or errored or non2xx or succeeded != done or done == 0:
-        invalid.append(f"{name}: {failed} failed, {errored} errored, {non2xx} non-2xx of {done} done")
-    result = {"rps": float(m.group(3)), "done": done}
+    result = h2load_report.read(path(name + ".h2load"), name, invalid)
     if os.path.exists(path(name + ".log")):
         values = sorted(int(line.split("\t")[2]) for line in open(path(name + ".log")) if line.count("\t") >= 2)
         if values:

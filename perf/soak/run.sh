@@ -53,20 +53,9 @@ if (( from < window || cycles < from )); then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reload-soak.XXXXXX")
-pid=
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+source "$root/perf/lib.sh"
 
 step() { printf '\n== %s\n' "$*"; }
-
-port_free() {
-  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-    echo "port $1 is in use; set ${2}=<free port>" >&2; exit 2
-  fi
-}
 
 # post WHAT URL [curl args...]: POST, fail the soak with the server's answer unless it is 200.
 post() {
