@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using InferenceServer.Core.Inference;
 
 namespace InferenceServer.Protocols;
@@ -12,36 +10,20 @@ namespace InferenceServer.Protocols;
 /// </summary>
 public sealed class InferenceAuthorization
 {
-    private const string BearerPrefix = "Bearer ";
-    private readonly byte[]? _token;
+    private readonly BearerToken? _token;
 
     public InferenceAuthorization(string? token)
     {
-        _token = token is { Length: > 0 } ? Encoding.UTF8.GetBytes(token) : null;
+        _token = BearerToken.From(token);
     }
 
     public bool Required => _token is not null;
 
     /// <param name="authorization">The request's Authorization value ("" when absent).</param>
-    public InferenceError Authorize(ReadOnlySpan<char> authorization)
+    public InferenceError Authorize(ReadOnlySpan<char> authorization) => _token?.Check(authorization) switch
     {
-        if (_token is null)
-        {
-            return InferenceError.None;
-        }
-
-        if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return InferenceError.Unauthenticated("this server needs 'Authorization: Bearer <token>' on inference calls (its --inference-token-file)");
-        }
-
-        var presented = authorization[BearerPrefix.Length..].Trim();
-        Span<byte> bytes = stackalloc byte[256];
-        var fits = Encoding.UTF8.GetMaxByteCount(presented.Length) <= bytes.Length;
-        var buffer = fits ? bytes : new byte[Encoding.UTF8.GetMaxByteCount(presented.Length)];
-        var length = Encoding.UTF8.GetBytes(presented, buffer);
-        return CryptographicOperations.FixedTimeEquals(buffer[..length], _token)
-            ? InferenceError.None
-            : InferenceError.Unauthenticated("the bearer token is not the server's inference token");
-    }
+        null or BearerToken.Verdict.Right => InferenceError.None,
+        BearerToken.Verdict.Missing => InferenceError.Unauthenticated("this server needs 'Authorization: Bearer <token>' on inference calls (its --inference-token-file)"),
+        _ => InferenceError.Unauthenticated("the bearer token is not the server's inference token"),
+    };
 }

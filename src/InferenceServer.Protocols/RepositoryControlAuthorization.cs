@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using InferenceServer.Core.Inference;
 
 namespace InferenceServer.Protocols;
@@ -15,14 +13,13 @@ namespace InferenceServer.Protocols;
 /// </summary>
 public sealed class RepositoryControlAuthorization
 {
-    private const string BearerPrefix = "Bearer ";
     private readonly ServerContextOptions _options;
-    private readonly byte[]? _token;
+    private readonly BearerToken? _token;
 
     public RepositoryControlAuthorization(ServerContextOptions options)
     {
         _options = options;
-        _token = options.ControlToken is { Length: > 0 } token ? Encoding.UTF8.GetBytes(token) : null;
+        _token = BearerToken.From(options.ControlToken);
     }
 
     /// <param name="operation">"load", "unload", … for the message.</param>
@@ -50,14 +47,11 @@ public sealed class RepositoryControlAuthorization
                 $"{refused}: control calls are off until a control token is configured; start the server with --control-token-file=FILE (or set INFERENCE_SERVER_CONTROL_TOKEN) and send 'Authorization: Bearer <token>'");
         }
 
-        if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        return _token.Check(authorization) switch
         {
-            return InferenceError.Unauthenticated($"{refused}: control calls need 'Authorization: Bearer <token>' (the server's --control-token-file)");
-        }
-
-        var presented = Encoding.UTF8.GetBytes(authorization.AsSpan(BearerPrefix.Length).Trim().ToString());
-        return CryptographicOperations.FixedTimeEquals(presented, _token)
-            ? InferenceError.None
-            : InferenceError.Unauthenticated($"{refused}: the bearer token is not the server's control token");
+            BearerToken.Verdict.Right => InferenceError.None,
+            BearerToken.Verdict.Missing => InferenceError.Unauthenticated($"{refused}: control calls need 'Authorization: Bearer <token>' (the server's --control-token-file)"),
+            _ => InferenceError.Unauthenticated($"{refused}: the bearer token is not the server's control token"),
+        };
     }
 }
