@@ -15,6 +15,8 @@ public sealed class LogSettings
     // Frameworks talk a lot at Information; their lines show only in verbose mode, warnings and errors always.
     private static readonly string[] FrameworkCategories = ["Microsoft.AspNetCore", "Microsoft.Hosting", "Grpc"];
 
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private volatile Snapshot _current;
 
     public LogSettings(bool info, bool warning, bool error, uint verboseLevel)
@@ -27,6 +29,13 @@ public sealed class LogSettings
     public bool IsEnabled(string? category, LogLevel level)
     {
         var settings = _current;
+        if (category == HostingDiagnosticsCategory && settings.VerboseLevel == 0)
+        {
+            // This category only logs each request's start and end; while it is enabled at any level, ASP.NET
+            // Core creates an Activity and a logging scope per request, which costs the request path.
+            return false;
+        }
+
         return level switch
         {
             LogLevel.Critical or LogLevel.Error => settings.Error,

@@ -196,6 +196,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
             return next(ctx);
         });
+        // Routing only after the HTTP front end: its requests skip endpoint matching (the gRPC services need it).
+        app.UseRouting();
         app.MapGrpcService<GrpcInferenceServiceImpl>();
         app.MapGrpcService<HealthServiceImpl>();
         app.Lifetime.ApplicationStopping.Register(() =>

@@ -23,14 +23,29 @@ public class LogSettingsTests
     public void FrameworkInformation_OnlyWhenVerbose()
     {
         var settings = Defaults();
-        Assert.False(settings.IsEnabled("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information));
-        Assert.True(settings.IsEnabled("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        Assert.False(settings.IsEnabled("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Information));
+        Assert.True(settings.IsEnabled("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning));
 
         Assert.Null(settings.TryApply([new LogSetting("log_verbose_level", Number: 1)]));
 
-        Assert.True(settings.IsEnabled("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information));
+        Assert.True(settings.IsEnabled("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Information));
         Assert.True(settings.IsEnabled("InferenceServer", LogLevel.Debug));
         Assert.False(settings.IsEnabled("InferenceServer", LogLevel.Trace));
+    }
+
+    [Fact]
+    public void PerRequestHostingLog_WhollyOff_UnlessVerbose()
+    {
+        // While any level of it is on, ASP.NET Core makes an Activity and a scope for every request.
+        var settings = Defaults();
+        foreach (var level in new[] { LogLevel.Critical, LogLevel.Error, LogLevel.Warning, LogLevel.Information })
+        {
+            Assert.False(settings.IsEnabled("Microsoft.AspNetCore.Hosting.Diagnostics", level));
+        }
+
+        Assert.Null(settings.TryApply([new LogSetting("log_verbose_level", Number: 1)]));
+        Assert.True(settings.IsEnabled("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information));
+        Assert.True(settings.IsEnabled("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Critical));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Core.Telemetry.Profiles;
 
@@ -18,6 +19,7 @@ public sealed class VersionProfile
     private readonly int[] _outputSlots;
     private readonly Stripe[] _stripes;
     private readonly TimeProvider _time;
+    private readonly ProfileSampler _sampler;
     private ReferenceProfile? _reference;
     private long _requests;
 
@@ -25,6 +27,7 @@ public sealed class VersionProfile
     {
         Options = options;
         _time = time;
+        _sampler = new ProfileSampler(options.MaxValuesPerSecond);
         _reference = reference;
         _inputs = signature.Inputs.Select(s => TensorLayout.For(s, isInput: true, signature.Batches, options.MaxColumns)).ToArray();
         _outputs = signature.Outputs.Select(s => TensorLayout.For(s, isInput: false, signature.Batches, options.MaxColumns)).ToArray();
@@ -47,13 +50,24 @@ public sealed class VersionProfile
     /// <summary>The reference drift is measured against; null until shipped or frozen.</summary>
     public ReferenceProfile? Reference => Volatile.Read(ref _reference);
 
+    /// <summary>One request in this many is profiled now (1 while arrivals stay within the budget).</summary>
+    public long SampleStride => _sampler.Stride;
+
     /// <summary>Requests profiled so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    /// <summary>Adds a successful request's inputs and outputs. Called on the request's thread after it completed.</summary>
+    /// <summary>
+    /// Adds a successful request's inputs and outputs, or skips it when arrivals exceed the profiling budget
+    /// (<see cref="ProfileOptions.MaxValuesPerSecond"/>). Called on the request's thread after it completed.
+    /// </summary>
     public void Observe(InferenceRequest request)
     {
         var now = _time.GetUtcNow();
+        if (!_sampler.ShouldObserve(ProfiledValues(request), now))
+        {
+            return;
+        }
+
         var stripe = _stripes[Stripes.OfCurrentThread & (_stripes.Length - 1)];
         lock (stripe)
         {
@@ -79,6 +93,29 @@ public sealed class VersionProfile
         {
             Interlocked.CompareExchange(ref _reference, Freeze(), null);
         }
+    }
+
+    // The elements of the profiled tensors: the sampler's measure of what observing the request costs.
+    private long ProfiledValues(InferenceRequest request)
+    {
+        long values = 0;
+        foreach (var input in request.Inputs)
+        {
+            if (input.Spec is { } spec && _inputSlots[spec.Index] >= 0)
+            {
+                values += input.Data.Length / Math.Max(1, spec.DataType.ElementSize());
+            }
+        }
+
+        foreach (var output in request.Outputs)
+        {
+            if (_outputSlots[output.Spec.Index] >= 0)
+            {
+                values += output.Data.Length / Math.Max(1, output.Spec.DataType.ElementSize());
+            }
+        }
+
+        return values;
     }
 
     // Values go to the window's current bucket only; buckets fold into the stripe's retired total when reused.

@@ -76,7 +76,7 @@ public sealed class VersionProfileTests
     [Fact]
     public async Task ManyThreads_EveryValueCounted_ReferenceFrozenExactlyOnce()
     {
-        var profile = new VersionProfile(Signature, new ProfileOptions { ReferenceRequests = 100 }, TimeProvider.System);
+        var profile = new VersionProfile(Signature, new ProfileOptions { ReferenceRequests = 100, MaxValuesPerSecond = 0 }, TimeProvider.System);
         var references = new System.Collections.Concurrent.ConcurrentBag<ReferenceProfile>();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
@@ -96,5 +96,30 @@ public sealed class VersionProfileTests
         Assert.All(lifetime[0], f => Assert.Equal(8 * 250 * 2, f.Moments.Count));
         Assert.Single(references.Distinct());
         Assert.Equal(2000, profile.Requests);
+    }
+
+    [Fact]
+    public void OverTheBudget_OneRequestInNIsProfiled_EveryValueOfIt()
+    {
+        // 16 rows x 8 input values = 128 values a request; 1,280 a second fit a budget of 1,280 exactly.
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var profile = new VersionProfile(Signature, new ProfileOptions { ReferenceRequests = 1_000_000, MaxValuesPerSecond = 1_280 }, time);
+        var random = new Random(5);
+        for (var i = 0; i < 40; i++)
+        {
+            profile.Observe(Request(random, 0));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 40; i++)
+        {
+            profile.Observe(Request(random, 0));
+        }
+
+        // Second 0: all 40 (no rate known yet); second 1: 5,120 values arrived before, so one in 4.
+        Assert.Equal(4, profile.SampleStride);
+        Assert.Equal(40 + 10, profile.Requests);
+        var (lifetime, _) = profile.Read();
+        Assert.All(lifetime[0], f => Assert.Equal(50 * 16, f.Moments.Count));
     }
 }
