@@ -8,12 +8,13 @@ namespace InferenceServer.Core.Scheduling;
 /// non-batch shapes, same requested outputs) while the rows fit <c>max_batch_size</c>. The batch runs
 /// when it is full, when it cannot grow (the next request does not fit or has other shapes), when a
 /// preferred size can be formed (the largest one is sent), when <c>max_queue_delay</c> is 0, or when the
-/// first request's delay is up. Its wait also ends at the earliest queued request's timeout, so a request
+/// first request's delay is up, or, before that, once <c>earlyRows</c> rows are queued (the scheduler's
+/// judgement that waiting longer costs more than it saves). Its wait also ends at the earliest queued request's timeout, so a request
 /// that times out is answered at its timeout, not when the batching delay ends.
 /// </summary>
 internal static class BatchPlanner
 {
-    public static BatchPlan Plan(PriorityRequestQueue queue, SchedulerPolicy policy, long now, long maxDelayTicks, bool flush)
+    public static BatchPlan Plan(PriorityRequestQueue queue, SchedulerPolicy policy, long now, long maxDelayTicks, bool flush, long earlyRows = long.MaxValue)
     {
         var head = queue.First();
         if (head is null)
@@ -57,6 +58,11 @@ internal static class BatchPlanner
         if (preferredCount > 0)
         {
             return BatchPlan.Run(preferredCount);
+        }
+
+        if (rows >= earlyRows)
+        {
+            return BatchPlan.Run(count);
         }
 
         var deadline = Math.Min(SaturatingAdd(head.Queue.EnqueuedAt, maxDelayTicks), earliestExpiry);

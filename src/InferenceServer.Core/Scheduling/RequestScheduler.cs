@@ -16,6 +16,16 @@ namespace InferenceServer.Core.Scheduling;
 /// for a fuller batch or for a timeout uses one timer on the injected <see cref="TimeProvider"/>, so tests
 /// drive time by hand.
 /// </para>
+/// <para>
+/// Adaptive wait (<see cref="SchedulerPolicy.AdaptiveWait"/>): waiting for one more row idles the instance for
+/// about the time between arrivals, and a bigger batch saves at most the fixed cost of one execution. With
+/// <c>run(rows) = fixed + perRow × rows</c> (<see cref="ExecutionCostModel"/>, measured) and arrivals every
+/// <c>gap</c> per row, waiting to grow q queued rows into a bigger batch lowers the time per row only while
+/// <c>q × gap &lt; fixed</c>; from there on the instance runs what is queued. Under load this keeps the instance
+/// busy with the batches that form while it runs (closed-loop clients split into cohorts instead of all waiting
+/// on one batch); at low rates it stops holding requests that cannot arrive in time. Until two batch sizes have
+/// been measured the fixed cost is unknown and the delay is waited out, as Triton does.
+/// </para>
 /// Invariants: every enqueued request is completed exactly once (answered, rejected, or failed), also
 /// across <see cref="Dispose"/>, which stops new requests, runs the queued ones, then stops the threads.
 /// </summary>
@@ -34,6 +44,10 @@ public sealed class RequestScheduler : IScheduler
     private readonly OrderedCompletion? _ordered;
     private readonly Thread[] _threads;
     private readonly List<InferenceRequest> _expired = [];
+    private readonly ExecutionCostModel _costs = new();
+    private readonly bool _adaptiveWait;
+    private long _lastArrival;
+    private double _arrivalTicksPerRow;
     private long _timerDue = long.MaxValue;
     private long _queuedRows;
     private bool _stopping;
@@ -47,6 +61,7 @@ public sealed class RequestScheduler : IScheduler
         _time = time;
         _maxDelayTicks = MicrosecondsToTicks(policy.MaxQueueDelayMicroseconds);
         _ordered = policy.PreserveOrdering ? new OrderedCompletion() : null;
+        _adaptiveWait = policy.Batching && policy.AdaptiveWait && _maxDelayTicks > 0;
         _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _threads = new Thread[instances.Count];
         for (var i = 0; i < instances.Count; i++)
@@ -110,6 +125,7 @@ public sealed class RequestScheduler : IScheduler
         }
 
         var now = _time.GetTimestamp();
+        NoteArrival(request.BatchSize, now);
         var timeout = levelPolicy.TimeoutMicroseconds(request.TimeoutMicroseconds);
         ref var entry = ref request.Queue;
         entry.Level = level;
@@ -131,13 +147,43 @@ public sealed class RequestScheduler : IScheduler
         return InferenceError.None;
     }
 
+    // Under the lock. A running average of the time between arrivals, per row.
+    private void NoteArrival(long rows, long now)
+    {
+        if (!_adaptiveWait)
+        {
+            return;
+        }
+
+        if (_lastArrival != 0)
+        {
+            var perRow = (double)(now - _lastArrival) / Math.Max(1, rows);
+            _arrivalTicksPerRow += (perRow - _arrivalTicksPerRow) / 8;
+        }
+
+        _lastArrival = now;
+    }
+
+    // Under the lock. The queued rows from which waiting for more costs more than it saves (long.MaxValue: wait out the delay).
+    private long EarlyRows()
+    {
+        var fixedTicks = _costs.FixedTicks;
+        if (!_adaptiveWait || fixedTicks <= 0 || _arrivalTicksPerRow <= 0)
+        {
+            return long.MaxValue;
+        }
+
+        var rows = Math.Ceiling(fixedTicks / _arrivalTicksPerRow);
+        return rows >= long.MaxValue ? long.MaxValue : Math.Max(1, (long)rows);
+    }
+
     // Under the lock. Whether this arrival can change an idle instance's decision to wait. An instance
     // that waits for a fuller batch only needs waking when the batch can now be full or preferred, or
     // cannot grow (the arrival does not fit with the first request); otherwise its deadline timer wakes it.
     // Skipping the rest saves a context switch per request while a batch fills.
     private bool MayCompleteBatch(InferenceRequest arrival)
     {
-        if (!_policy.Batching || _maxDelayTicks == 0 || _queue.Count == 1 || _queuedRows >= _policy.MaxBatchRows)
+        if (!_policy.Batching || _maxDelayTicks == 0 || _queue.Count == 1 || _queuedRows >= _policy.MaxBatchRows || _queuedRows >= EarlyRows())
         {
             return true;
         }
@@ -156,16 +202,22 @@ public sealed class RequestScheduler : IScheduler
     private void Run(IModelInstance instance)
     {
         var batch = new InferenceRequest[_policy.Batching ? _policy.MaxBatchRows : 1];
+        (long Rows, long Ticks) executed = default;
         while (true)
         {
             int count;
             lock (_gate)
             {
+                if (executed.Rows > 0)
+                {
+                    _costs.Record(executed.Rows, executed.Ticks);
+                }
+
                 while (true)
                 {
                     var now = _time.GetTimestamp();
                     ExpireTimeouts(now);
-                    var plan = BatchPlanner.Plan(_queue, _policy, now, _maxDelayTicks, flush: _stopping);
+                    var plan = BatchPlanner.Plan(_queue, _policy, now, _maxDelayTicks, flush: _stopping, EarlyRows());
                     if (plan.RequestCount > 0)
                     {
                         count = Take(plan.RequestCount, batch);
@@ -191,7 +243,7 @@ public sealed class RequestScheduler : IScheduler
                 }
             }
 
-            Execute(instance, batch.AsSpan(0, count));
+            executed = Execute(instance, batch.AsSpan(0, count));
             Array.Clear(batch, 0, count);
         }
     }
@@ -211,8 +263,10 @@ public sealed class RequestScheduler : IScheduler
         return count;
     }
 
-    private void Execute(IModelInstance instance, Span<InferenceRequest> batch)
+    // Returns the batch's rows and its run time on the scheduler's clock, for the cost model.
+    private (long Rows, long Ticks) Execute(IModelInstance instance, Span<InferenceRequest> batch)
     {
+        var clockStart = _time.GetTimestamp();
         var start = Stopwatch.GetTimestamp();
         ExecutionTimings timings = default;
         try
@@ -228,6 +282,7 @@ public sealed class RequestScheduler : IScheduler
         }
 
         var end = Stopwatch.GetTimestamp();
+        var ticks = _time.GetTimestamp() - clockStart;
         long rows = 0;
         long successfulRows = 0;
         var successes = 0;
@@ -256,6 +311,8 @@ public sealed class RequestScheduler : IScheduler
         {
             Finish(request);
         }
+
+        return (rows, ticks);
     }
 
     private void Finish(InferenceRequest request)

@@ -15,9 +15,13 @@ public sealed class SchedulerPolicy
 
     private readonly QueuePolicy[] _levels;
 
+    /// <summary>The config parameter that turns the adaptive wait off ("false": always wait out the delay, as Triton).</summary>
+    public const string AdaptiveWaitParameter = "adaptive_batching_wait";
+
     private SchedulerPolicy(bool batching, int maxBatchRows, int[] preferredBatchSizes, long maxQueueDelayMicroseconds,
-        bool preserveOrdering, int defaultLevel, QueuePolicy[] levels)
+        bool preserveOrdering, int defaultLevel, QueuePolicy[] levels, bool adaptiveWait = false)
     {
+        AdaptiveWait = adaptiveWait;
         Batching = batching;
         MaxBatchRows = maxBatchRows;
         PreferredBatchSizes = preferredBatchSizes;
@@ -39,6 +43,12 @@ public sealed class SchedulerPolicy
     public long MaxQueueDelayMicroseconds { get; }
 
     public bool PreserveOrdering { get; }
+
+    /// <summary>
+    /// An idle instance stops waiting for a fuller batch once the wait costs more than the batch would save
+    /// (<see cref="RequestScheduler"/>); <c>max_queue_delay_microseconds</c> stays the longest wait either way.
+    /// </summary>
+    public bool AdaptiveWait { get; }
 
     /// <summary>Number of priority levels (1 when the config sets none); level 1 is served first.</summary>
     public int LevelCount => _levels.Length;
@@ -108,6 +118,18 @@ public sealed class SchedulerPolicy
 
         var preferred = dynamic.PreferredBatchSize.Distinct().Order().ToArray();
         var delay = (long)Math.Min(dynamic.MaxQueueDelayMicroseconds, (ulong)TimeSpan.FromHours(1).Ticks / 10);
-        return new SchedulerPolicy(true, config.MaxBatchSize, preferred, delay, dynamic.PreserveOrdering, defaultLevel, levels);
+        return new SchedulerPolicy(true, config.MaxBatchSize, preferred, delay, dynamic.PreserveOrdering, defaultLevel, levels, ReadAdaptiveWait(config));
+    }
+
+    private static bool ReadAdaptiveWait(ModelConfig config)
+    {
+        if (!config.Parameters.TryGetValue(AdaptiveWaitParameter, out var parameter))
+        {
+            return true;
+        }
+
+        return bool.TryParse(parameter.StringValue, out var on)
+            ? on
+            : throw new ModelLoadException($"model '{config.Name}': parameter '{AdaptiveWaitParameter}' must be \"true\" or \"false\", got '{parameter.StringValue}'");
     }
 }

@@ -1,0 +1,59 @@
+using System.Numerics;
+
+namespace InferenceServer.Core.Scheduling;
+
+/// <summary>
+/// A model version's execution time as a line, <c>run(rows) = fixed + perRow × rows</c>, fitted from the
+/// executions it has seen: one running average per power-of-two band of batch sizes, and the line through the
+/// smallest and the largest band seen. <see cref="FixedTicks"/> is what one execution costs whatever its size,
+/// the part a bigger batch saves. Bands keep their average until they see another execution, so a stream of
+/// full batches does not erase what smaller ones measured. Not thread-safe: the scheduler calls it under its lock.
+/// </summary>
+internal sealed class ExecutionCostModel
+{
+    // Weight of a new execution in its band's average: recent enough to follow a changing machine, smooth enough to ignore one slow run.
+    private const double NewWeight = 1.0 / 8;
+
+    private readonly double[] _rows = new double[64];
+    private readonly double[] _ticks = new double[64];
+    private ulong _seenBands;
+
+    /// <summary>The fixed cost of one execution in clock ticks; 0 while fewer than two bands were seen (unknown).</summary>
+    public double FixedTicks { get; private set; }
+
+    public void Record(long rows, long ticks)
+    {
+        if (rows < 1 || ticks < 0)
+        {
+            return;
+        }
+
+        var band = BitOperations.Log2((ulong)rows);
+        if ((_seenBands & (1UL << band)) == 0)
+        {
+            _seenBands |= 1UL << band;
+            _rows[band] = rows;
+            _ticks[band] = ticks;
+        }
+        else
+        {
+            _rows[band] += (rows - _rows[band]) * NewWeight;
+            _ticks[band] += (ticks - _ticks[band]) * NewWeight;
+        }
+
+        FixedTicks = Fit();
+    }
+
+    private double Fit()
+    {
+        if (BitOperations.PopCount(_seenBands) < 2)
+        {
+            return 0;
+        }
+
+        var low = BitOperations.TrailingZeroCount(_seenBands);
+        var high = 63 - BitOperations.LeadingZeroCount(_seenBands);
+        var perRow = Math.Max(0, (_ticks[high] - _ticks[low]) / (_rows[high] - _rows[low]));
+        return Math.Clamp(_ticks[low] - (perRow * _rows[low]), 0, _ticks[low]);
+    }
+}

@@ -1,0 +1,66 @@
+using InferenceServer.Core.Scheduling;
+
+namespace InferenceServer.Core.Tests.Scheduling;
+
+/// <summary>
+/// The fitted line <c>run(rows) = fixed + perRow × rows</c>: unknown (0) from one batch size, exact from two on a
+/// true line, kept when later executions are all of one size, never negative nor above the smallest batch's time.
+/// </summary>
+public sealed class ExecutionCostModelTests
+{
+    [Fact]
+    public void OneSize_FixedCostUnknown()
+    {
+        var model = new ExecutionCostModel();
+        for (var i = 0; i < 10; i++)
+        {
+            model.Record(64, 2_000);
+        }
+
+        Assert.Equal(0, model.FixedTicks);
+    }
+
+    [Fact]
+    public void TwoSizesOnALine_GiveItsIntercept()
+    {
+        var model = new ExecutionCostModel();
+        model.Record(1, 1_100);
+        model.Record(64, 1_000 + (100 * 64));
+
+        Assert.Equal(1_000, model.FixedTicks, precision: 6);
+    }
+
+    [Fact]
+    public void ManyFullBatchesLater_TheSmallBandIsKept()
+    {
+        var model = new ExecutionCostModel();
+        model.Record(2, 1_200);
+        for (var i = 0; i < 1_000; i++)
+        {
+            model.Record(64, 1_000 + (100 * 64));
+        }
+
+        Assert.Equal(1_000, model.FixedTicks, precision: 6);
+    }
+
+    [Fact]
+    public void BiggerBatchesFaster_FixedCostClampedToTheSmallBatchTime()
+    {
+        var model = new ExecutionCostModel();
+        model.Record(1, 500);
+        model.Record(32, 400);
+
+        Assert.Equal(500, model.FixedTicks, precision: 6);
+    }
+
+    [Fact]
+    public void PerRowCostAboveTheSmallBatchTime_FixedCostIsZero()
+    {
+        // A line through (1, 100) and (8, 2,000) crosses zero rows below zero: no fixed cost to save.
+        var model = new ExecutionCostModel();
+        model.Record(1, 100);
+        model.Record(8, 2_000);
+
+        Assert.Equal(0, model.FixedTicks);
+    }
+}
