@@ -6,7 +6,8 @@ namespace InferenceServer.Core.Scheduling;
 /// A model version's execution time as a line, <c>run(rows) = fixed + perRow × rows</c>, fitted from the
 /// executions it has seen: one running average per power-of-two band of batch sizes, and the line through the
 /// smallest and the largest band seen. <see cref="FixedTicks"/> is what one execution costs whatever its size,
-/// the part a bigger batch saves. Bands keep their average until they see another execution, so a stream of
+/// the part a bigger batch saves; while only one band has been seen, its run time stands in for it (an upper
+/// bound: a batch cannot save more than a whole execution). Bands keep their average until they see another execution, so a stream of
 /// full batches does not erase what smaller ones measured. Not thread-safe: the scheduler calls it under its lock.
 /// </summary>
 internal sealed class ExecutionCostModel
@@ -18,7 +19,7 @@ internal sealed class ExecutionCostModel
     private readonly double[] _ticks = new double[64];
     private ulong _seenBands;
 
-    /// <summary>The fixed cost of one execution in clock ticks; 0 while fewer than two bands were seen (unknown).</summary>
+    /// <summary>The fixed cost of one execution in clock ticks; 0 before any execution (unknown).</summary>
     public double FixedTicks { get; private set; }
 
     public void Record(long rows, long ticks)
@@ -46,13 +47,13 @@ internal sealed class ExecutionCostModel
 
     private double Fit()
     {
-        if (BitOperations.PopCount(_seenBands) < 2)
-        {
-            return 0;
-        }
-
         var low = BitOperations.TrailingZeroCount(_seenBands);
         var high = 63 - BitOperations.LeadingZeroCount(_seenBands);
+        if (low == high)
+        {
+            return _ticks[low];
+        }
+
         var perRow = Math.Max(0, (_ticks[high] - _ticks[low]) / (_rows[high] - _rows[low]));
         return Math.Clamp(_ticks[low] - (perRow * _rows[low]), 0, _ticks[low]);
     }

@@ -23,8 +23,8 @@ namespace InferenceServer.Core.Scheduling;
 /// <c>gap</c> per row, waiting to grow q queued rows into a bigger batch lowers the time per row only while
 /// <c>q × gap &lt; fixed</c>; from there on the instance runs what is queued. Under load this keeps the instance
 /// busy with the batches that form while it runs (closed-loop clients split into cohorts instead of all waiting
-/// on one batch); at low rates it stops holding requests that cannot arrive in time. Until two batch sizes have
-/// been measured the fixed cost is unknown and the delay is waited out, as Triton does.
+/// on one batch); at low rates it stops holding requests that cannot arrive in time. Until an execution has been
+/// measured the fixed cost is unknown and the delay is waited out, as Triton does.
 /// </para>
 /// Invariants: every enqueued request is completed exactly once (answered, rejected, or failed), also
 /// across <see cref="Dispose"/>, which stops new requests, runs the queued ones, then stops the threads.
@@ -46,7 +46,7 @@ public sealed class RequestScheduler : IScheduler
     private readonly List<InferenceRequest> _expired = [];
     private readonly ExecutionCostModel _costs = new();
     private readonly bool _adaptiveWait;
-    private long _lastArrival;
+    private long _lastArrival = long.MinValue;
     private double _arrivalTicksPerRow;
     private long _timerDue = long.MaxValue;
     private long _queuedRows;
@@ -155,7 +155,7 @@ public sealed class RequestScheduler : IScheduler
             return;
         }
 
-        if (_lastArrival != 0)
+        if (_lastArrival != long.MinValue)
         {
             var perRow = (double)(now - _lastArrival) / Math.Max(1, rows);
             _arrivalTicksPerRow += (perRow - _arrivalTicksPerRow) / 8;

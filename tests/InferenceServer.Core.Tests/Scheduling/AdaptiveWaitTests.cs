@@ -8,9 +8,9 @@ namespace InferenceServer.Core.Tests.Scheduling;
 
 /// <summary>
 /// The adaptive wait of <see cref="RequestScheduler"/> on a fake clock, with an instance whose executions move the
-/// clock by <c>1,000 µs + 100 µs × rows</c> (a fixed cost of 1 ms). Invariants: until two batch sizes have been
-/// measured the delay is waited out (Triton's rule); once the fixed cost is known, a request arriving long after the
-/// previous one runs at once instead of waiting for rows that are not coming; a burst keeps the wait; with
+/// clock by <c>1,000 µs + 100 µs × rows</c> (a fixed cost of 1 ms). Invariants: until an execution has been measured
+/// the delay is waited out (Triton's rule); once a cost is known, a request arriving long after the previous one
+/// runs at once instead of waiting for rows that are not coming; a burst keeps the wait; with
 /// <c>adaptive_batching_wait: "false"</c> the delay is always waited out.
 /// </summary>
 public sealed class AdaptiveWaitTests
@@ -87,25 +87,62 @@ public sealed class AdaptiveWaitTests
     }
 
     [Fact]
-    public async Task BeforeTwoSizesMeasured_WaitsOutTheDelay()
+    public async Task BeforeAnyExecution_WaitsOutTheDelay_ThenOneSizeIsEnough()
     {
         var clock = new FakeClock();
         var recorder = TimedRecorder(clock);
         using var scheduler = Scheduler(BatchingConfig(), [recorder.Instance("m_0")], new ModelVersionStatistics(8), clock);
 
-        // Only one size (1) has run: the fixed cost is unknown, so the second lone request waits as the first did.
-        for (var i = 0; i < 2; i++)
+        // Nothing measured: the first request waits out the delay, as in Triton.
+        var first = Request("first");
+        scheduler.Enqueue(first);
+        await clock.TimerArmedAsync(Delay);
+        Assert.False(first.IsCompleted());
+        clock.Advance(Delay);
+        await AllCompleted([first]);
+
+        // Its run (1.1 ms) stands in for the fixed cost; the next request arrives 11.1 ms after the first.
+        var second = Request("second");
+        var before = clock.Elapsed;
+        scheduler.Enqueue(second);
+        await AllCompleted([second]);
+
+        Assert.Equal(TimeSpan.FromMicroseconds(1_100), clock.Elapsed - before);
+        Assert.Equal([1L, 1L], recorder.Batches.Select(b => b.Rows));
+    }
+
+    [Fact]
+    public async Task ABurst_KeepsWaitingForAFullerBatch()
+    {
+        var clock = new FakeClock();
+        var recorder = TimedRecorder(clock);
+        using var scheduler = Scheduler(BatchingConfig(), [recorder.Instance("m_0")], new ModelVersionStatistics(8), clock);
+        await MeasureTwoBatchSizes(scheduler, clock);
+
+        // b0 follows a quiet spell and runs at once (at 12.9 ms; its run ends at 14.0 ms). While it runs, 23 requests
+        // arrive at one instant: the average gap per row falls to ~81 µs, so waiting pays until 13 rows are queued.
+        var burst = Enumerable.Range(0, 24).Select(i => Request($"b{i}")).ToArray();
+        using (var hold = recorder.Hold(burst[0]))
         {
-            var request = Request($"r{i}");
-            var deadline = clock.Elapsed + Delay;
-            scheduler.Enqueue(request);
-            await clock.TimerArmedAsync(deadline);
-            Assert.False(request.IsCompleted());
-            clock.Advance(Delay);
-            await AllCompleted([request]);
+            scheduler.Enqueue(burst[0]);
+            await hold.Started;
+            foreach (var request in burst[1..])
+            {
+                scheduler.Enqueue(request);
+            }
+
+            hold.Release();
         }
 
-        Assert.Equal([1L, 1L], recorder.Batches.Select(b => b.Rows));
+        // Two full batches run (to 17.6 ms); the last 7 rows wait for the oldest one's deadline, 14.0 + 10 ms, which
+        // the timer rounds up to whole milliseconds from 17.6 ms: 24.6 ms.
+        await AllCompleted(burst[..17]);
+        await clock.TimerArmedAsync(TimeSpan.FromMicroseconds(24_600));
+        Assert.All(burst[17..], r => Assert.False(r.IsCompleted()));
+
+        clock.Advance(TimeSpan.FromMicroseconds(24_600) - clock.Elapsed);
+        await AllCompleted(burst[17..]);
+        Assert.Equal([8L, 1L, 1L, 8L, 8L, 7L], recorder.Batches.Select(b => b.Rows));
     }
 
     [Fact]
