@@ -575,6 +575,15 @@ public sealed partial class ModelManager : IDisposable
             : InferenceError.Unavailable($"Request for unknown model: '{name}' version {number} is not at ready state: {versionEntry.Reason}");
     }
 
+    /// <summary>
+    /// What a request about <paramref name="resolved"/> covers: the version it named or, when it named none, every
+    /// ready version of the model (a canary and its primary are reported apart). The table is read once, so a model
+    /// swapped out since <see cref="TryResolve(ReadOnlySpan{char}, ReadOnlySpan{char}, out ModelVersion?)"/> answers
+    /// with the version found rather than failing.
+    /// </summary>
+    public IEnumerable<ModelVersion> VersionsOf(string name, string version, ModelVersion resolved) =>
+        version.Length > 0 || !_table.Models.TryGetValue(name, out var entry) ? [resolved] : entry.ReadyVersions;
+
     public void Dispose()
     {
         ModelTable table;

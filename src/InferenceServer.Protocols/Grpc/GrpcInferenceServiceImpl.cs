@@ -49,8 +49,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
         var model = Resolve(request.Name, request.Version);
-        IEnumerable<ModelVersion> versions = request.Version.Length > 0 ? [model] : _server.Models.Table.Models[request.Name].ReadyVersions;
-        return Task.FromResult(GrpcResponses.Metadata(model, versions));
+        return Task.FromResult(GrpcResponses.Metadata(model, _server.Models.VersionsOf(request.Name, request.Version, model)));
     }
 
     public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context) =>
@@ -58,10 +57,9 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
     {
-        var table = _server.Models.Table;
         if (request.Name.Length == 0)
         {
-            return Task.FromResult(GrpcResponses.Statistics(table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e => e.ReadyVersions)));
+            return Task.FromResult(GrpcResponses.Statistics(_server.Models.Table.Models.Values.OrderBy(e => e.Name, StringComparer.Ordinal).SelectMany(e => e.ReadyVersions)));
         }
 
         var error = _server.Models.TryResolve(request.Name, request.Version, out var model);
@@ -70,8 +68,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"requested model '{request.Name}' is not available: {error.Message}"));
         }
 
-        IEnumerable<ModelVersion> versions = request.Version.Length > 0 ? [model!] : table.Models[request.Name].ReadyVersions;
-        return Task.FromResult(GrpcResponses.Statistics(versions));
+        return Task.FromResult(GrpcResponses.Statistics(_server.Models.VersionsOf(request.Name, request.Version, model!)));
     }
 
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>

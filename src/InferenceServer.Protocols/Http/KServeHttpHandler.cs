@@ -316,17 +316,15 @@ public sealed partial class KServeHttpHandler
 
     private async Task LoadModelAsync(HttpContext context, string name)
     {
-        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 16 << 20, context.RequestAborted).ConfigureAwait(false);
-        if (body.Error.IsError)
+        if (await ReadBodyAsync(context, 16 << 20).ConfigureAwait(false) is not { } body)
         {
-            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
             return;
         }
 
         global::Inference.ModelConfig? configOverride;
         using (body.Buffer)
         {
-            var parsed = RepositoryControlJson.ReadLoadParameters(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span, name, out configOverride);
+            var parsed = RepositoryControlJson.ReadLoadParameters(body.Bytes.Span, name, out configOverride);
             if (parsed.IsError)
             {
                 await HttpResponses.WriteError(context, parsed).ConfigureAwait(false);
@@ -340,16 +338,14 @@ public sealed partial class KServeHttpHandler
 
     private async Task UnloadModelAsync(HttpContext context, string name)
     {
-        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 1 << 20, context.RequestAborted).ConfigureAwait(false);
-        if (body.Error.IsError)
+        if (await ReadBodyAsync(context, 1 << 20).ConfigureAwait(false) is not { } body)
         {
-            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
             return;
         }
 
         using (body.Buffer)
         {
-            var parsed = RepositoryControlJson.ReadUnloadParameters(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span);
+            var parsed = RepositoryControlJson.ReadUnloadParameters(body.Bytes.Span);
             if (parsed.IsError)
             {
                 await HttpResponses.WriteError(context, parsed).ConfigureAwait(false);
@@ -381,6 +377,19 @@ public sealed partial class KServeHttpHandler
         return HttpResponses.WriteError(context, denied);
     }
 
+    // A control or index call's body; null once the reason it could not be read has been answered.
+    private async ValueTask<BodyReadResult?> ReadBodyAsync(HttpContext context, long limit)
+    {
+        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body.Error.IsError)
+        {
+            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
+            return null;
+        }
+
+        return body;
+    }
+
     private Task WriteTraffic(HttpContext context, string name)
     {
         if (!_server.Models.Table.Models.TryGetValue(name, out var entry))
@@ -403,10 +412,8 @@ public sealed partial class KServeHttpHandler
             return;
         }
 
-        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 1 << 20, context.RequestAborted).ConfigureAwait(false);
-        if (body.Error.IsError)
+        if (await ReadBodyAsync(context, 1 << 20).ConfigureAwait(false) is not { } body)
         {
-            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
             return;
         }
 
@@ -414,7 +421,7 @@ public sealed partial class KServeHttpHandler
         string parseError;
         using (body.Buffer)
         {
-            if (!TrafficPolicyJson.TryParse(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span, out policy, out parseError))
+            if (!TrafficPolicyJson.TryParse(body.Bytes.Span, out policy, out parseError))
             {
                 await HttpResponses.WriteError(context, InferenceError.InvalidArgument($"invalid traffic policy for '{name}': {parseError}")).ConfigureAwait(false);
                 return;
@@ -448,17 +455,15 @@ public sealed partial class KServeHttpHandler
             return;
         }
 
-        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 64 << 10, context.RequestAborted).ConfigureAwait(false);
-        if (body.Error.IsError)
+        if (await ReadBodyAsync(context, 64 << 10).ConfigureAwait(false) is not { } body)
         {
-            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
             return;
         }
 
         string? error;
         using (body.Buffer)
         {
-            error = LogSettingsJson.TryRead(body.Buffer is null ? default : body.Buffer.Memory[..body.Length].Span, out var changes, out var parseError)
+            error = LogSettingsJson.TryRead(body.Bytes.Span, out var changes, out var parseError)
                 ? _server.Logging.TryApply(changes)
                 : parseError;
         }
@@ -482,14 +487,9 @@ public sealed partial class KServeHttpHandler
         }
 
         var json = JsonResponseBuffer.Rent();
-        write(json.Writer, VersionsOf(name, version, model!));
+        write(json.Writer, _server.Models.VersionsOf(name, version, model!));
         return HttpResponses.WriteJson(context, json);
     }
-
-    // A request without a version covers every ready version of the model; the table is read once, so a model
-    // swapped out since the lookup answers with the version found rather than failing.
-    private IEnumerable<ModelVersion> VersionsOf(string name, string version, ModelVersion resolved) =>
-        version.Length > 0 || !_server.Models.Table.Models.TryGetValue(name, out var entry) ? [resolved] : entry.ReadyVersions;
 
     private Task WriteServerMetadata(HttpContext context)
     {
@@ -507,7 +507,7 @@ public sealed partial class KServeHttpHandler
         }
 
         var json = JsonResponseBuffer.Rent();
-        MetadataJson.WriteModelMetadata(json.Writer, model!, VersionsOf(name, version, model!));
+        MetadataJson.WriteModelMetadata(json.Writer, model!, _server.Models.VersionsOf(name, version, model!));
         return HttpResponses.WriteJson(context, json);
     }
 
@@ -551,7 +551,7 @@ public sealed partial class KServeHttpHandler
                 return HttpResponses.WriteError(context, 400, $"requested model '{name}' is not available: {error.Message}");
             }
 
-            versions = VersionsOf(name, version, model!);
+            versions = _server.Models.VersionsOf(name, version, model!);
         }
 
         var json = JsonResponseBuffer.Rent();
@@ -561,10 +561,8 @@ public sealed partial class KServeHttpHandler
 
     private async Task WriteRepositoryIndexAsync(HttpContext context)
     {
-        var body = await RequestBodyReader.ReadAsync(context.Request, _server.Buffers, 1 << 20, context.RequestAborted).ConfigureAwait(false);
-        if (body.Error.IsError)
+        if (await ReadBodyAsync(context, 1 << 20).ConfigureAwait(false) is not { } body)
         {
-            await HttpResponses.WriteError(context, body.Error).ConfigureAwait(false);
             return;
         }
 
@@ -575,7 +573,7 @@ public sealed partial class KServeHttpHandler
             {
                 try
                 {
-                    using var document = JsonDocument.Parse(body.Buffer!.Memory[..body.Length]);
+                    using var document = JsonDocument.Parse(body.Bytes);
                     if (document.RootElement.ValueKind != JsonValueKind.Object)
                     {
                         await HttpResponses.WriteError(context, 400, "the repository index request body must be a JSON object").ConfigureAwait(false);

@@ -114,5 +114,8 @@ internal static class RequestBodyReader
 /// <summary>The body (owned by the caller, who must dispose it) or why it could not be read.</summary>
 internal readonly record struct BodyReadResult(PinnedBuffer? Buffer, int Length, InferenceError Error)
 {
+    /// <summary>The bytes read (empty for an empty body); valid until <see cref="Buffer"/> is disposed.</summary>
+    public ReadOnlyMemory<byte> Bytes => Buffer is null ? default : Buffer.Memory[..Length];
+
     public static BodyReadResult Failed(InferenceError error) => new(null, 0, error);
 }

@@ -49,6 +49,7 @@ internal static class TelemetryJson
         0.999 => "p999"u8,
         _ => System.Text.Encoding.UTF8.GetBytes("p" + (quantile * 100).ToString(CultureInfo.InvariantCulture)),
     };
+
     /// <summary>The DDSketches themselves, per version, stage and window, mergeable by anyone with the same mapping.</summary>
     public static void WriteLatencySketches(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
     {

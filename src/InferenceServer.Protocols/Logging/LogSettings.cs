@@ -84,8 +84,24 @@ public sealed class LogSettings
         return null;
     }
 
-    private static bool IsFramework(string? category) =>
-        category is not null && Array.Exists(FrameworkCategories, prefix => category.StartsWith(prefix, StringComparison.Ordinal));
+    // Runs inside every enabled-check at Information, so a plain loop: a lambda over the category would allocate each time.
+    private static bool IsFramework(string? category)
+    {
+        if (category is null)
+        {
+            return false;
+        }
+
+        foreach (var prefix in FrameworkCategories)
+        {
+            if (category.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public sealed record Snapshot(bool Info, bool Warning, bool Error, uint VerboseLevel);
 }

@@ -158,9 +158,10 @@ internal static class ServerOptionsReader
             return null;
         }
 
-        if ((options.GrpcUseSsl && !options.GrpcTls.Enabled) || options.HttpTls.Check("http") is not null || options.GrpcTls.Check("grpc") is not null)
+        error = options.HttpTls.Check("http") ?? options.GrpcTls.Check("grpc")
+            ?? (options.GrpcUseSsl && !options.GrpcTls.Enabled ? "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key" : null);
+        if (error is not null)
         {
-            error = options.HttpTls.Check("http") ?? options.GrpcTls.Check("grpc") ?? "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key";
             return null;
         }
 
