@@ -6,7 +6,8 @@ namespace InferenceServer.FunctionalTests.Deployment;
 /// </summary>
 public sealed class DockerfileTests
 {
-    private static Findings CheckReal(Func<string, string>? change = null, string? ciRun = null) =>
+    /// <summary>The checks on the checkout's Dockerfile (after <paramref name="change"/>) and CI files (.ci/run replaced by <paramref name="ciRun"/>).</summary>
+    internal static Findings CheckReal(Func<string, string>? change = null, string? ciRun = null) =>
         DockerfileChecks.Check(
             DockerfileModel.Parse((change ?? (t => t))(DeployFiles.Read("Dockerfile"))),
             ciRun ?? DeployFiles.Read(".ci/run"),

@@ -12,9 +12,7 @@ public sealed class LiveServerTests
     private static Findings Everything(List<ManifestDocument> documents)
     {
         var findings = ManifestTests.CheckAll(documents);
-        var dockerfile = DockerfileChecks.Check(
-            DockerfileModel.Parse(DeployFiles.Read("Dockerfile")), DeployFiles.Read(".ci/run"), DeployFiles.Read(".ci/publish.sh"), DeployFiles.Read("Directory.Packages.props"));
-        findings.Endpoints.AddRange(dockerfile.Endpoints);
+        findings.Endpoints.AddRange(DockerfileTests.CheckReal().Endpoints);
         return findings;
     }
 
@@ -35,7 +33,7 @@ public sealed class LiveServerTests
     {
         var documents = DeployFiles.LoadAll();
         var deployment = documents.Single(d => d.File == "deploy/kubernetes/deployment.yaml").Root;
-        var container = YamlTree.Maps(deployment, "spec", "template", "spec", "containers").Single(ContainerChecks.RunsServer);
+        var container = ManifestTests.ServerContainer(deployment);
         YamlTree.Map(container, "startupProbe", "httpGet")!["path"] = "/v2/health/started";
         var adapter = documents.Single(d => d.File == "deploy/kubernetes/prometheus-adapter-values.yaml").Root;
         YamlTree.Map(adapter, "rules", "custom", 0)!["seriesQuery"] = "nv_inference_pending_requests{namespace!=\"\",pod!=\"\"}";

@@ -19,7 +19,7 @@ public sealed class ManifestTests
     private static Dictionary<string, object?> Document(List<ManifestDocument> documents, string file, int index = 0) =>
         documents.Single(d => d.File == file && d.Index == index).Root;
 
-    private static Dictionary<string, object?> ServerContainer(Dictionary<string, object?> deployment) =>
+    internal static Dictionary<string, object?> ServerContainer(Dictionary<string, object?> deployment) =>
         YamlTree.Maps(deployment, "spec", "template", "spec", "containers").Single(ContainerChecks.RunsServer);
 
     [Fact]

@@ -3,7 +3,6 @@ using Grpc.Core;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
-using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceServer.FunctionalTests.Lifecycle;
 
@@ -70,22 +69,14 @@ public sealed class FaultIsolationTests
     [Fact]
     public async Task RepositoryFolderVanishesDuringPolling_LoadedModelsServe_PollerResumesWhenItReturns()
     {
-        var time = new FakeTimeProvider();
-        var interval = TimeSpan.FromSeconds(5);
-        await using var server = await TestServer.StartAsync(
-            root => SampleRepositoryWriter.WriteModel(root, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n"),
-            options =>
-            {
-                options.ModelControlMode = "poll";
-                options.RepositoryPollInterval = interval;
-            },
-            time);
+        var (server, time) = await PollingServer.StartAsync();
+        await using var _ = server;
         var moved = server.RepositoryPath + ".moved";
 
         Directory.Move(server.RepositoryPath, moved);
         try
         {
-            await PollAsync(server, time, interval, times: 3);
+            await PollingServer.PollAsync(server, time, times: 3);
 
             using var whileGone = await HttpInfer.PostAsync(server.Http, "simple", SimpleRequests.Json(batch: 1));
             Assert.Equal(HttpStatusCode.OK, whileGone.StatusCode);
@@ -98,7 +89,7 @@ public sealed class FaultIsolationTests
 
         // Back, with a new version: the poller still works and picks it up once it has settled.
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n", version: 2);
-        await PollAsync(server, time, interval, times: 3);
+        await PollingServer.PollAsync(server, time, times: 3);
         using var after = await HttpInfer.PostAsync(server.Http, "simple", SimpleRequests.Json(batch: 1));
         var result = await HttpInfer.ReadAsync(after);
         Assert.Equal(HttpStatusCode.OK, result.Status);
@@ -112,22 +103,14 @@ public sealed class FaultIsolationTests
         try
         {
             SampleRepositoryWriter.WriteModel(outside, "evil", SimpleOnnx, "name: \"evil\"\nmax_batch_size: 8\n");
-            var time = new FakeTimeProvider();
-            var interval = TimeSpan.FromSeconds(5);
-            await using var server = await TestServer.StartAsync(
-                root => SampleRepositoryWriter.WriteModel(root, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n"),
-                options =>
-                {
-                    options.ModelControlMode = "poll";
-                    options.RepositoryPollInterval = interval;
-                },
-                time);
+            var (server, time) = await PollingServer.StartAsync();
+            await using var _ = server;
 
             Directory.CreateSymbolicLink(Path.Combine(server.RepositoryPath, "evil"), Path.Combine(outside, "evil"));
-            await PollAsync(server, time, interval, times: 3);
+            await PollingServer.PollAsync(server, time, times: 3);
 
             using var index = await server.Http.PostAsync("v2/repository/index", content: null).WithTimeout();
-            var rows = System.Text.Json.Nodes.JsonNode.Parse(await index.Content.ReadAsStringAsync())!.AsArray();
+            var rows = System.Text.Json.Nodes.JsonNode.Parse(await index.Content.ReadAsStringAsync().WithTimeout())!.AsArray();
             var evil = rows.Single(r => r!["name"]!.GetValue<string>() == "evil")!;
             Assert.Equal("UNAVAILABLE", evil["state"]!.GetValue<string>());
             Assert.Contains("outside", evil["reason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -137,16 +120,6 @@ public sealed class FaultIsolationTests
         finally
         {
             Directory.Delete(outside, recursive: true);
-        }
-    }
-
-    private static async Task PollAsync(TestServer server, FakeTimeProvider time, TimeSpan interval, int times)
-    {
-        for (var i = 0; i < times; i++)
-        {
-            var polled = server.Poller.NextPollAsync();
-            time.Advance(interval);
-            await polled.WaitAsync(TestTimeouts.Server);
         }
     }
 }

@@ -4,7 +4,6 @@ using Grpc.Core;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
-using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceServer.FunctionalTests.Lifecycle;
 
@@ -24,34 +23,8 @@ namespace InferenceServer.FunctionalTests.Lifecycle;
 public sealed class PollModeTests
 {
     private const string Simple = "simple";
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-
     private static readonly byte[] SimpleOnnx =
         SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
-
-    private static async Task<(TestServer Server, FakeTimeProvider Time)> StartAsync()
-    {
-        var time = new FakeTimeProvider();
-        var server = await TestServer.StartAsync(
-            root => SampleRepositoryWriter.WriteModel(root, Simple, SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n"),
-            options =>
-            {
-                options.ModelControlMode = "poll";
-                options.RepositoryPollInterval = Interval;
-            },
-            time);
-        return (server, time);
-    }
-
-    private static async Task PollAsync(TestServer server, FakeTimeProvider time, int times = 1)
-    {
-        for (var i = 0; i < times; i++)
-        {
-            var polled = server.Poller.NextPollAsync();
-            time.Advance(Interval);
-            await polled.WaitAsync(TestTimeouts.Server);
-        }
-    }
 
     private static async Task<string> ServedVersionAsync(TestServer server)
     {
@@ -73,7 +46,7 @@ public sealed class PollModeTests
     [Fact]
     public async Task TwentyRotationsUnderLoad_FailNoRequest_EveryAnswerFromALiveVersion()
     {
-        var (server, time) = await StartAsync();
+        var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
         var load = new SwapLoad(server, Simple, clients: 4, liveVersion: 1);
         await load.WaitForAnswerFromAsync(1);
@@ -83,7 +56,7 @@ public sealed class PollModeTests
             load.Requesting(version);
             SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SimpleOnnx, config: null, version);
             Directory.Delete(VersionFolder(server, version - 1), recursive: true);
-            await PollAsync(server, time, times: 2);
+            await PollingServer.PollAsync(server, time, times: 2);
             load.Published(version);
             await load.WaitForAnswerFromAsync(version);
         }
@@ -114,7 +87,7 @@ public sealed class PollModeTests
     [Fact]
     public async Task ModelFileWrittenInChunks_NotTriedUntilCompleteAndSettled()
     {
-        var (server, time) = await StartAsync();
+        var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
         Directory.CreateDirectory(VersionFolder(server, 2));
         var path = Path.Combine(VersionFolder(server, 2), "model.onnx");
@@ -128,13 +101,13 @@ public sealed class PollModeTests
             }
 
             // The writer pauses for longer than the poll interval: a poll sees the file mid-copy.
-            await PollAsync(server, time);
+            await PollingServer.PollAsync(server, time);
             Assert.Equal("1", await ServedVersionAsync(server));
             var row = Assert.Single(await IndexAsync(server))!.AsObject();
             Assert.False(row.ContainsKey("reason"), $"version 2 was tried while incomplete: {row.ToJsonString()}");
         }
 
-        await PollAsync(server, time);
+        await PollingServer.PollAsync(server, time);
 
         Assert.Equal("2", await ServedVersionAsync(server));
     }
@@ -142,11 +115,11 @@ public sealed class PollModeTests
     [Fact]
     public async Task CorruptNewVersion_OldServes_IndexGivesTheReason()
     {
-        var (server, time) = await StartAsync();
+        var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SampleModels.Corrupt(), config: null, version: 2);
 
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
 
         Assert.Equal("1", await ServedVersionAsync(server));
         var row = Assert.Single(await IndexAsync(server))!;
@@ -159,11 +132,11 @@ public sealed class PollModeTests
     [Fact]
     public async Task BrokenConfig_OldServes_IndexNamesTheFile()
     {
-        var (server, time) = await StartAsync();
+        var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
         await File.WriteAllTextAsync(Path.Combine(server.RepositoryPath, Simple, "config.pbtxt"), "name: \"simple\"\nmax_batch_size: [");
 
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
 
         Assert.Equal("1", await ServedVersionAsync(server));
         var reason = Assert.Single(await IndexAsync(server))!["reason"]!.GetValue<string>();
@@ -174,15 +147,15 @@ public sealed class PollModeTests
     [Fact]
     public async Task NewModelFolder_Loads_DeletedFolder_Leaves()
     {
-        var (server, time) = await StartAsync();
+        var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, "added", SimpleOnnx, "name: \"added\"\nmax_batch_size: 8\n");
 
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
         Assert.True((await server.Grpc.ModelReadyAsync("added")).Ready);
 
         Directory.Delete(Path.Combine(server.RepositoryPath, "added"), recursive: true);
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
 
         using var response = await HttpInfer.PostAsync(server.Http, "added", SimpleRequests.Json(batch: 1));
         await HttpInfer.AssertErrorAsync(response, HttpStatusCode.NotFound);
@@ -192,25 +165,25 @@ public sealed class PollModeTests
     [Fact]
     public async Task TrafficFile_AppliesWithoutReloadingVersions_BadFileKeepsThePolicy()
     {
-        var (server, time) = await StartAsync();
+        var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
         var config = "name: \"simple\"\nmax_batch_size: 8\nversion_policy: { all: {} }\n";
         await File.WriteAllTextAsync(Path.Combine(server.RepositoryPath, Simple, "config.pbtxt"), config);
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SimpleOnnx, config: null, version: 2);
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
         var loaded = server.Models.Table.Models[Simple].ReadyVersions.ToArray();
         Assert.Equal(2, loaded.Length);
         var trafficFile = Path.Combine(server.RepositoryPath, Simple, "traffic.json");
 
         await File.WriteAllTextAsync(trafficFile, """{"weights": {"1": 0, "2": 100}}""");
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
 
         Assert.Equal(loaded, server.Models.Table.Models[Simple].ReadyVersions);
         Assert.Equal("2", await ServedVersionAsync(server));
         Assert.Equal("file", server.Models.Table.Models[Simple].Traffic!.Source);
 
         await File.WriteAllTextAsync(trafficFile, """{"weights": {"7": 100}}""");
-        await PollAsync(server, time, times: 2);
+        await PollingServer.PollAsync(server, time, times: 2);
 
         Assert.Equal("2", await ServedVersionAsync(server));
         Assert.Equal(100, server.Models.Table.Models[Simple].Traffic!.Policy.WeightOf(2));
@@ -219,7 +192,7 @@ public sealed class PollModeTests
     [Fact]
     public async Task LoadAndUnloadApi_RefusedInPollMode()
     {
-        var (server, _) = await StartAsync();
+        var (server, _) = await PollingServer.StartAsync();
         await using var __ = server;
 
         using var load = await server.Http.PostAsync($"v2/repository/models/{Simple}/unload", content: null).WithTimeout();

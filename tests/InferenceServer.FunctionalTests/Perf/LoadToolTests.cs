@@ -26,29 +26,24 @@ public class LoadToolTests
     public async Task ClosedLoop_ConcurrencyTwoForTwoSeconds_CountsExactlyWhatTheServerCounted(Protocol protocol, TensorEncoding encoding)
     {
         await using var server = await TestServer.StartAsync(TestRepositories.WriteSimple);
-        var before = await SuccessCountAsync(server);
 
-        var report = await LoadSession.RunAsync(
-            new LoadOptions
-            {
-                Model = "simple",
-                Protocol = protocol,
-                Encoding = encoding,
-                Url = $"127.0.0.1:{(protocol == Protocol.Grpc ? server.GrpcPort : server.HttpPort)}",
-                ConcurrencyRange = new LoadRange(2, 2, 1),
-                Duration = TimeSpan.FromSeconds(2),
-                MeasurementInterval = TimeSpan.FromSeconds(1),
-                RequestTimeout = TestTimeouts.Request,
-            },
-            progress: null,
-            CancellationToken.None).WaitAsync(TestTimeouts.Load);
+        var (report, serverSuccesses) = await RunCountingAsync(server, new LoadOptions
+        {
+            Model = "simple",
+            Protocol = protocol,
+            Encoding = encoding,
+            Url = $"127.0.0.1:{(protocol == Protocol.Grpc ? server.GrpcPort : server.HttpPort)}",
+            ConcurrencyRange = new LoadRange(2, 2, 1),
+            Duration = TimeSpan.FromSeconds(2),
+            MeasurementInterval = TimeSpan.FromSeconds(1),
+            RequestTimeout = TestTimeouts.Request,
+        });
 
-        var after = await SuccessCountAsync(server);
         var step = Assert.Single(report.Steps);
         Assert.Equal(2, step.Concurrency);
         Assert.Empty(step.StepErrors);
         Assert.True(step.StepSuccesses > 0, "the step sent requests");
-        Assert.Equal(after - before, step.StepSuccesses);
+        Assert.Equal(serverSuccesses, step.StepSuccesses);
         Assert.Equal(step.StepSuccesses, step.Server.SuccessCount);
         Assert.Equal(0, step.Server.FailCount);
         AssertConsistent(step);
@@ -58,26 +53,21 @@ public class LoadToolTests
     public async Task OpenLoop_TwoHundredPerSecondForOneSecond_KeepsTheRateAndCountsWhatTheServerCounted()
     {
         await using var server = await TestServer.StartAsync(TestRepositories.WriteSimple);
-        var before = await SuccessCountAsync(server);
 
-        var report = await LoadSession.RunAsync(
-            new LoadOptions
-            {
-                Model = "simple",
-                Url = $"127.0.0.1:{server.HttpPort}",
-                RequestRateRange = new LoadRange(200, 200, 1),
-                Duration = TimeSpan.FromSeconds(1),
-                MeasurementInterval = TimeSpan.FromSeconds(1),
-                RequestTimeout = TestTimeouts.Request,
-            },
-            progress: null,
-            CancellationToken.None).WaitAsync(TestTimeouts.Load);
+        var (report, serverSuccesses) = await RunCountingAsync(server, new LoadOptions
+        {
+            Model = "simple",
+            Url = $"127.0.0.1:{server.HttpPort}",
+            RequestRateRange = new LoadRange(200, 200, 1),
+            Duration = TimeSpan.FromSeconds(1),
+            MeasurementInterval = TimeSpan.FromSeconds(1),
+            RequestTimeout = TestTimeouts.Request,
+        });
 
-        var after = await SuccessCountAsync(server);
         var step = Assert.Single(report.Steps);
         Assert.Equal(200, step.RequestRate);
         Assert.Empty(step.StepErrors);
-        Assert.Equal(after - before, step.StepSuccesses);
+        Assert.Equal(serverSuccesses, step.StepSuccesses);
         Assert.Equal(step.StepSuccesses, step.Server.SuccessCount);
 
         // Sends are due every 5 ms whatever the server does: about 200 in the second.
@@ -147,6 +137,14 @@ public class LoadToolTests
         // The server's time per request is part of the client's; its parts add up to it.
         Assert.InRange(step.Server.RequestUs, 1e-3, step.Latency.AvgUs);
         Assert.Equal(step.Server.RequestUs, step.Server.QueueUs + step.Server.ComputeInputUs + step.Server.ComputeInferUs + step.Server.ComputeOutputUs + step.Server.OverheadUs, 3);
+    }
+
+    /// <summary>Runs a load session; returns its report and how many successful requests the server counted for <c>simple</c> meanwhile.</summary>
+    private static async Task<(LoadReport Report, long ServerSuccesses)> RunCountingAsync(TestServer server, LoadOptions options)
+    {
+        var before = await SuccessCountAsync(server);
+        var report = await LoadSession.RunAsync(options, progress: null, CancellationToken.None).WaitAsync(TestTimeouts.Load);
+        return (report, await SuccessCountAsync(server) - before);
     }
 
     private static async Task<long> SuccessCountAsync(TestServer server)

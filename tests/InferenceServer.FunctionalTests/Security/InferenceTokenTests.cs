@@ -87,17 +87,13 @@ public sealed class InferenceTokenTests : IClassFixture<InferenceTokenTests.Fixt
         await _server.Grpc.RepositoryModelLoadAsync("simple").WithTimeout();
     }
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : TestServerFixture
     {
-        public TestServer Server { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Server = await TestServer.StartAsync(TestRepositories.WriteSimple, options =>
+        private protected override Task<TestServer> StartAsync() => TestServer.StartAsync(TestRepositories.WriteSimple, options =>
         {
             options.ModelControlMode = "explicit";
             options.LoadModels = ["*"];
             options.InferenceToken = Token;
         });
-
-        public async Task DisposeAsync() => await Server.DisposeAsync();
     }
 }

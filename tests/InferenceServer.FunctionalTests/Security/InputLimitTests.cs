@@ -134,16 +134,12 @@ public sealed class InputLimitTests : IClassFixture<InputLimitTests.Fixture>
         Assert.Equal(2, answer.RawOutputContents.Count);
     }
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : TestServerFixture
     {
-        public TestServer Server { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Server = await TestServer.StartAsync(root =>
+        private protected override Task<TestServer> StartAsync() => TestServer.StartAsync(root =>
         {
             TestRepositories.WriteSimple(root);
             SampleRepositoryWriter.WriteModel(root, Identity, SampleModels.Identity(OnnxType.Float), config: null);
         }, options => options.GrpcMaxMessageSize = GrpcLimit);
-
-        public async Task DisposeAsync() => await Server.DisposeAsync();
     }
 }

@@ -87,6 +87,6 @@ public sealed class LogSettingsTests
     {
         using var response = await http.GetAsync("v2/logging").WithTimeout();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync().WithTimeout())!.AsObject();
     }
 }

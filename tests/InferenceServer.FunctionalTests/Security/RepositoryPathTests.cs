@@ -46,7 +46,7 @@ public sealed class RepositoryPathTests : IDisposable
         using var response = await server.Http.PostAsync($"v2/repository/models/{encodedName}/load", content: null).WithTimeout();
 
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound,
-            $"{encodedName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            $"{encodedName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().WithTimeout()}");
         Assert.True((await server.Grpc.ModelReadyAsync("simple")).Ready);
     }
 

@@ -86,8 +86,8 @@ public sealed class TlsTests : IDisposable
         await using var server = await StartAsync();
         var url = $"https://127.0.0.1:{server.HttpPort}/v2/health/ready";
 
-        Assert.Equal(0, await HealthCheckCommand.RunAsync(["--url", url, "--insecure"]));
-        Assert.Equal(1, await HealthCheckCommand.RunAsync(["--url", url]));
+        Assert.Equal(0, await HealthCheckCommand.RunAsync(["--url", url, "--insecure"]).WithTimeout());
+        Assert.Equal(1, await HealthCheckCommand.RunAsync(["--url", url]).WithTimeout());
     }
 
     [Theory]

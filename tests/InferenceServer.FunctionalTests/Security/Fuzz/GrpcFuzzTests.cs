@@ -14,46 +14,22 @@ namespace InferenceServer.FunctionalTests.Security.Fuzz;
 [Collection(FuzzServerCollection.Name)]
 public sealed class GrpcFuzzTests(FuzzServerFixture fixture)
 {
-    /// <summary>Calls per property: a few seconds on two cores.</summary>
-    private const long Iterations = 2_000;
+    [Fact]
+    public Task EditedMessages_AnsweredWithSuccessOrAClientStatus() => SampleAsync(GrpcMutationGen.Mutated(GrpcSeeds.Messages));
 
     [Fact]
-    public async Task EditedMessages_AnsweredWithSuccessOrAClientStatus()
+    public Task MutatedMessageBytes_AnsweredWithSuccessOrAClientStatus() => SampleAsync(MutationGen.Mutated(GrpcSeeds.All));
+
+    private Task SampleAsync(Gen<MutatedInput> inputs)
     {
         var server = fixture.Server;
 
-        await GrpcMutationGen.Mutated(GrpcSeeds.Messages).SampleAsync(
-            async input =>
+        return FuzzProperty.SampleAsync(server, inputs, async input =>
+        {
+            if (await FuzzRequests.ModelInferAsync(server.Channel, input.Bytes) is { } error)
             {
-                if (await FuzzRequests.ModelInferAsync(server.Channel, input.Bytes) is { } error)
-                {
-                    FuzzAnswers.AssertGrpc(error, input.ToString());
-                }
-            },
-            iter: Iterations,
-            threads: 2,
-            print: input => input.ToString());
-
-        await FuzzAnswers.AssertGoodRequestsStillAnsweredAsync(server);
-    }
-
-    [Fact]
-    public async Task MutatedMessageBytes_AnsweredWithSuccessOrAClientStatus()
-    {
-        var server = fixture.Server;
-
-        await MutationGen.Mutated(GrpcSeeds.All).SampleAsync(
-            async input =>
-            {
-                if (await FuzzRequests.ModelInferAsync(server.Channel, input.Bytes) is { } error)
-                {
-                    FuzzAnswers.AssertGrpc(error, input.ToString());
-                }
-            },
-            iter: Iterations,
-            threads: 2,
-            print: input => input.ToString());
-
-        await FuzzAnswers.AssertGoodRequestsStillAnsweredAsync(server);
+                FuzzAnswers.AssertGrpc(error, input.ToString());
+            }
+        });
     }
 }

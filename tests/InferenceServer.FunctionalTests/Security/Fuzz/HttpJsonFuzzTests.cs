@@ -1,4 +1,3 @@
-using CsCheck;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.FuzzTargets.Mutations;
 using InferenceServer.FuzzTargets.Seeds;
@@ -14,9 +13,6 @@ namespace InferenceServer.FunctionalTests.Security.Fuzz;
 [Collection(FuzzServerCollection.Name)]
 public sealed class HttpJsonFuzzTests(FuzzServerFixture fixture)
 {
-    /// <summary>Requests per run: a few seconds on two cores.</summary>
-    private const long Iterations = 2_000;
-
     private static readonly Dictionary<string, HttpRequestSeed> Seeds = JsonSeeds.All.ToDictionary(s => s.Name);
 
     [Fact]
@@ -24,17 +20,11 @@ public sealed class HttpJsonFuzzTests(FuzzServerFixture fixture)
     {
         var server = fixture.Server;
 
-        await MutationGen.Mutated([.. Seeds.Values.Select(s => (s.Name, s.Body))]).SampleAsync(
-            async input =>
-            {
-                var model = Seeds[input.SeedName].Model;
-                var response = await HttpInfer.PostAsync(server.Http, model, FuzzRequests.Json(input.Bytes));
-                await FuzzAnswers.AssertHttpAsync(response, $"{model}: {input}");
-            },
-            iter: Iterations,
-            threads: 2,
-            print: input => input.ToString());
-
-        await FuzzAnswers.AssertGoodRequestsStillAnsweredAsync(server);
+        await FuzzProperty.SampleAsync(server, MutationGen.Mutated([.. Seeds.Values.Select(s => (s.Name, s.Body))]), async input =>
+        {
+            var model = Seeds[input.SeedName].Model;
+            var response = await HttpInfer.PostAsync(server.Http, model, FuzzRequests.Json(input.Bytes));
+            await FuzzAnswers.AssertHttpAsync(response, $"{model}: {input}");
+        });
     }
 }
