@@ -19,7 +19,7 @@ internal sealed class LoadConnections : IDisposable
     private readonly LoadOptions _options;
     private readonly Uri _server;
     private readonly HttpClient? _http;
-    private readonly HttpClient? _loadHttp;
+    private readonly HttpMessageInvoker? _loadHttp;
     private readonly SocketsHttpHandler? _httpHandler;
     private readonly GrpcChannel[] _channels = [];
 
@@ -35,8 +35,9 @@ internal sealed class LoadConnections : IDisposable
             _httpHandler = HttpInferSender.CreateHandler(slots + 1);
             _http = new HttpClient(_httpHandler, disposeHandler: false) { BaseAddress = _server, Timeout = options.RequestTimeout };
 
-            // Inference requests time out per request (the body is read after the headers), not by HttpClient.Timeout.
-            _loadHttp = new HttpClient(_httpHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+            // Inference requests time out per request (the body is read after the headers). A bare invoker, not an
+            // HttpClient: HttpClient would link a second cancellation source into every request for its own timeout.
+            _loadHttp = new HttpMessageInvoker(_httpHandler, disposeHandler: false);
             Server = new HttpServerClient(_http);
         }
         else

@@ -14,6 +14,7 @@ import json, math, os, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import h2load_report  # noqa: E402
+import ort_report  # noqa: E402
 
 LIMIT_SHARE = 0.85       # batched throughput >= 85 % of the combined limit
 SPEEDUP = 4.0            # batched >= 4x unbatched
@@ -51,14 +52,7 @@ def latencies(name):
 
 
 def ort():
-    results = {}
-    for line in open(path("ort.txt")):
-        if line.startswith("RESULT "):
-            kv = dict(item.split("=", 1) for item in line.split()[1:])
-            results[int(kv["batch"])] = {k: float(v) for k, v in kv.items()}
-    if 64 not in results:
-        sys.exit(f"no batch-64 RESULT line in {path('ort.txt')}")
-    return results
+    return ort_report.read(path("ort.txt"), 64)
 
 
 def stats(name):

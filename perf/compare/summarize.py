@@ -16,6 +16,7 @@ import datetime, json, math, os, platform, re, subprocess, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import h2load_report  # noqa: E402
+import ort_report  # noqa: E402
 
 work, cores, concurrency, models, command = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
 invalid = []
@@ -39,14 +40,7 @@ def h2load(name):
 
 
 def ort(model):
-    results = {}
-    for line in open(path(f"ort-{model}.txt")):
-        if line.startswith("RESULT "):
-            kv = dict(item.split("=", 1) for item in line.split()[1:])
-            results[int(kv["batch"])] = {k: float(v) for k, v in kv.items()}
-    if 1 not in results:
-        sys.exit(f"no batch-1 RESULT line in {path(f'ort-{model}.txt')}")
-    return results
+    return ort_report.read(path(f"ort-{model}.txt"), 1)
 
 
 def loadtool(name):

@@ -84,9 +84,10 @@ internal static class InputDataFile
         }
 
         var elementSize = DataTypes.ElementSize(input.DataType);
-        if (elementSize > 0 && row.Count != dims.Aggregate((long)elementSize, (c, d) => c * d))
+        var rowBytes = dims.Aggregate((long)elementSize, (c, d) => c * d);
+        if (elementSize > 0 && row.Count != rowBytes)
         {
-            throw new InvalidDataException($"input '{input.Name}' has {row.Count} bytes; shape [{string.Join(",", dims)}] of {input.DataType} needs {dims.Aggregate((long)elementSize, (c, d) => c * d)}");
+            throw new InvalidDataException($"input '{input.Name}' has {row.Count} bytes; shape [{string.Join(",", dims)}] of {input.DataType} needs {rowBytes}");
         }
 
         var batch = model.MaxBatchSize > 0 ? options.BatchSize : 1;

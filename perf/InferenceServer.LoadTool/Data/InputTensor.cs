@@ -4,7 +4,4 @@ namespace InferenceServer.LoadTool.Data;
 /// One input of one request, ready to send: its full shape (batch dim included) and its values in the
 /// protocol's raw form (little-endian elements; BYTES as 4-byte little-endian length + bytes per element).
 /// </summary>
-internal sealed record InputTensor(string Name, string DataType, long[] Shape, byte[] Raw)
-{
-    public long ElementCount => Shape.Aggregate(1L, (count, dim) => count * dim);
-}
+internal sealed record InputTensor(string Name, string DataType, long[] Shape, byte[] Raw);

@@ -17,10 +17,9 @@ internal static class ConsoleTable
         var rows = new List<string[]> { Headers };
         foreach (var step in report.Steps)
         {
-            var label = step.RequestRate is { } rate ? Invariant($"rate {rate:0.##}/s") : Invariant($"concurrency {step.Concurrency}");
             rows.Add(
             [
-                label,
+                Label(step),
                 Invariant($"{step.RequestsPerSecond:0.0}"),
                 Invariant($"{step.InferencesPerSecond:0.0}"),
                 Us(step.Latency.AvgUs), Us(step.Latency.P50Us), Us(step.Latency.P90Us), Us(step.Latency.P95Us), Us(step.Latency.P99Us),
@@ -40,10 +39,12 @@ internal static class ConsoleTable
 
         foreach (var step in report.Steps.Where(s => s.StepErrors.Count > 0))
         {
-            var label = step.RequestRate is { } rate ? Invariant($"rate {rate:0.##}/s") : Invariant($"concurrency {step.Concurrency}");
-            writer.WriteLine($"{label} errors: {string.Join(", ", step.StepErrors.Select(e => Invariant($"{e.Key} x{e.Value}")))}");
+            writer.WriteLine($"{Label(step)} errors: {string.Join(", ", step.StepErrors.Select(e => Invariant($"{e.Key} x{e.Value}")))}");
         }
     }
+
+    private static string Label(StepReport step) =>
+        step.RequestRate is { } rate ? Invariant($"rate {rate:0.##}/s") : Invariant($"concurrency {step.Concurrency}");
 
     private static string Us(double microseconds) => Invariant($"{microseconds:0}");
 

@@ -1,29 +1,31 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
+using InferenceServer.LoadTool.Server;
 
 namespace InferenceServer.LoadTool.Requests;
 
 /// <summary>
 /// POSTs prebuilt bodies to <c>/v2/models/{m}[/versions/{v}]/infer</c>, cycling through them, and reads each
 /// response to its end (so the connection is free again and the response was really received). Per request
-/// it allocates only the message objects HttpClient needs; the body bytes are shared.
+/// it allocates only the request and response messages and the timeout's cancellation source; the body bytes
+/// are shared.
 /// </summary>
 internal sealed class HttpInferSender : IRequestSender
 {
     private const string HeaderLengthName = "Inference-Header-Content-Length";
     private static readonly ConcurrentDictionary<int, string> StatusErrors = new();
 
-    private readonly HttpClient _client;
+    private readonly HttpMessageInvoker _invoker;
     private readonly Uri _inferUri;
     private readonly HttpRequestBody[] _bodies;
     private readonly TimeSpan _timeout;
     private int _next = -1;
 
-    public HttpInferSender(HttpClient client, Uri server, string model, string version, IReadOnlyList<HttpRequestBody> bodies, TimeSpan timeout)
+    public HttpInferSender(HttpMessageInvoker client, Uri server, string model, string version, IReadOnlyList<HttpRequestBody> bodies, TimeSpan timeout)
     {
-        _client = client;
-        _inferUri = new Uri(server, $"v2/models/{Uri.EscapeDataString(model)}{(version.Length > 0 ? "/versions/" + Uri.EscapeDataString(version) : "")}/infer");
+        _invoker = client;
+        _inferUri = new Uri(server, HttpServerClient.ModelPath(model, version, "/infer"));
         _bodies = [.. bodies];
         _timeout = timeout;
     }
@@ -43,7 +45,7 @@ internal sealed class HttpInferSender : IRequestSender
         timeout.CancelAfter(_timeout);
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var response = await _invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
             await DrainAsync(response.Content, timeout.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode
                 ? RequestOutcome.Success

@@ -18,27 +18,7 @@ internal static class HttpRequestBodies
 {
     public static HttpRequestBody Binary(IReadOnlyList<InputTensor> inputs)
     {
-        var header = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(header))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("inputs"u8);
-            foreach (var input in inputs)
-            {
-                WriteInputStart(writer, input);
-                writer.WriteStartObject("parameters"u8);
-                writer.WriteNumber("binary_data_size"u8, input.Raw.Length);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartObject("parameters"u8);
-            writer.WriteBoolean("binary_data_output"u8, true);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
+        var header = WriteJson(inputs, binary: true);
         var body = new byte[header.WrittenCount + inputs.Sum(i => i.Raw.Length)];
         header.WrittenSpan.CopyTo(body);
         var offset = header.WrittenCount;
@@ -51,41 +31,60 @@ internal static class HttpRequestBodies
         return new HttpRequestBody(body, header.WrittenCount);
     }
 
-    public static HttpRequestBody Json(IReadOnlyList<InputTensor> inputs)
+    public static HttpRequestBody Json(IReadOnlyList<InputTensor> inputs) =>
+        new(WriteJson(inputs, binary: false).WrittenSpan.ToArray(), null);
+
+    /// <summary>
+    /// The JSON object: each input's name, datatype and shape, then its <c>binary_data_size</c> (the binary
+    /// extension's header, which also asks for binary outputs) or its values in <c>"data"</c>.
+    /// </summary>
+    private static ArrayBufferWriter<byte> WriteJson(IReadOnlyList<InputTensor> inputs, bool binary)
     {
-        var body = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(body))
+        var json = new ArrayBufferWriter<byte>(binary ? 256 : 1024);
+        using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("inputs"u8);
             foreach (var input in inputs)
             {
-                WriteInputStart(writer, input);
-                writer.WriteStartArray("data"u8);
-                WriteValues(writer, input);
+                writer.WriteStartObject();
+                writer.WriteString("name"u8, input.Name);
+                writer.WriteString("datatype"u8, input.DataType);
+                writer.WriteStartArray("shape"u8);
+                foreach (var dim in input.Shape)
+                {
+                    writer.WriteNumberValue(dim);
+                }
+
                 writer.WriteEndArray();
+                if (binary)
+                {
+                    writer.WriteStartObject("parameters"u8);
+                    writer.WriteNumber("binary_data_size"u8, input.Raw.Length);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    writer.WriteStartArray("data"u8);
+                    WriteValues(writer, input);
+                    writer.WriteEndArray();
+                }
+
                 writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
+            if (binary)
+            {
+                writer.WriteStartObject("parameters"u8);
+                writer.WriteBoolean("binary_data_output"u8, true);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
-        return new HttpRequestBody(body.WrittenSpan.ToArray(), null);
-    }
-
-    private static void WriteInputStart(Utf8JsonWriter writer, InputTensor input)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("name"u8, input.Name);
-        writer.WriteString("datatype"u8, input.DataType);
-        writer.WriteStartArray("shape"u8);
-        foreach (var dim in input.Shape)
-        {
-            writer.WriteNumberValue(dim);
-        }
-
-        writer.WriteEndArray();
+        return json;
     }
 
     /// <summary>The raw elements as JSON values: numbers, booleans for BOOL, UTF-8 strings for BYTES.</summary>

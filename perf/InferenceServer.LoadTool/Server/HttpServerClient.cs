@@ -32,7 +32,8 @@ internal sealed class HttpServerClient(HttpClient http) : IServerClient
         return total;
     }
 
-    private static string ModelPath(string model, string version, string suffix) =>
+    /// <summary><c>v2/models/{m}[/versions/{v}]{suffix}</c>, relative to the server's address.</summary>
+    internal static string ModelPath(string model, string version, string suffix) =>
         $"v2/models/{Uri.EscapeDataString(model)}{(version.Length > 0 ? "/versions/" + Uri.EscapeDataString(version) : "")}{suffix}";
 
     private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
