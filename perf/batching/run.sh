@@ -63,6 +63,9 @@ source "$root/perf/lib.sh"
 
 step() { printf '\n== %s\n' "$*"; }
 
+# The server process's CPU time so far (user + system), in clock ticks.
+server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+
 # warm NAME URL: untimed requests, output in $work/NAME.warmup.h2load.
 warm() {
   if (( warmup >= connections )); then
@@ -145,7 +148,9 @@ for variant in batched unbatched; do
   stats="http://127.0.0.1:$http_port/v2/models/mlp/stats"
   warm "$variant" "$url"
   curl -sf "$stats" >"$work/$variant.stats-before.json"
+  cpu_before=$(server_cpu_ticks)
   measure "$variant" "$url"
+  echo "$cpu_before $(server_cpu_ticks) $(getconf CLK_TCK)" >"$work/$variant.cpu"
   curl -sf "$stats" >"$work/$variant.stats-after.json"
   stop
 done

@@ -66,6 +66,16 @@ def stats(name):
     return {"inference_count": i1, "execution_count": e1, "run_inferences": i1 - i0, "run_executions": e1 - e0, "ns": delta}
 
 
+def server_cpu(name):
+    """Seconds of CPU the server process used during the measured run (None when not recorded)."""
+    try:
+        with open(path(f"{name}.cpu")) as f:
+            before, after, ticks_per_second = (int(v) for v in f.read().split())
+    except FileNotFoundError:
+        return None
+    return (after - before) / ticks_per_second
+
+
 def n(x, digits=0):
     return f"{x:,.{digits}f}"
 
@@ -128,6 +138,9 @@ for name, s in (("batched", batched_stats), ("unbatched", unbatched_stats)):
         print(f"  {'':<10} measured run, server side: {s['ns']['success'] / s['run_inferences'] / 1e6:.3f} ms per request in the server,"
               f" {s['ns']['queue'] / s['run_inferences'] / 1e6:.3f} ms queued, {s['ns']['compute_infer'] / s['run_inferences'] / 1e6:.3f} ms per model run"
               " (each request is charged its batch's run, as in Triton)")
+    cpu = server_cpu(name)
+    if cpu is not None and s["run_inferences"]:
+        print(f"  {'':<10} measured run, server process CPU (user + system, /proc): {cpu / s['run_inferences'] * 1e6:.1f} µs per request")
 
 results = [share >= LIMIT_SHARE, speedup >= SPEEDUP, batched_lat["p99"] <= p99_target]
 print()
