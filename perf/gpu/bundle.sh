@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Packs what the GPU run (perf/gpu/run.sh) needs on a machine that has no .NET SDK: the native-AOT
+# server with ONNX Runtime, the load tool, the GPU checks and the model repositories, into one archive.
+# Usage: perf/gpu/bundle.sh [OUT_DIR]   (default .device/, ignored by git). Publishes unless
+# SERVER_DIR / LOADTOOL_DIR point at existing publish folders.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$root/.device}
+stage=$(mktemp -d); trap 'rm -rf "$stage"' EXIT
+mkdir -p "$out" "$stage/bundle"
+cd "$root"
+if [ -n "${SERVER_DIR:-}" ]; then cp -r "$SERVER_DIR" "$stage/bundle/server"; else .ci/publish.sh "$stage/bundle/server" >/dev/null; fi
+if [ -n "${LOADTOOL_DIR:-}" ]; then cp -r "$LOADTOOL_DIR" "$stage/bundle/loadtool"; else
+  dotnet publish perf/InferenceServer.LoadTool -c Release -r linux-x64 -o "$stage/bundle/loadtool" >/dev/null; fi
+dotnet publish tests/InferenceServer.GpuChecks -c Release -r linux-x64 -o "$stage/bundle/gpuchecks" >/dev/null
+rm -f "$stage"/bundle/*/*.pdb "$stage"/bundle/*/*.dbg
+dotnet run -c Release --project src/InferenceServer.ModelBuilder -- --shadow-demo "$stage/bundle/shadow-repo" >/dev/null
+dotnet run -c Release --project src/InferenceServer.ModelBuilder -- --gpu-demo "$stage/bundle/gpu-repo" >/dev/null 2>&1 || true
+tar -C "$stage" -czf "$out/bundle.tar.gz" bundle
+ls -la "$out/bundle.tar.gz"
