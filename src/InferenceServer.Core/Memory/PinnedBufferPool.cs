@@ -32,6 +32,11 @@ namespace InferenceServer.Core.Memory;
 /// counted in <see cref="DoubleReturnCount"/> and ignored.
 /// </para>
 /// <para>
+/// <b>Allocator.</b> Pooled and fallback buffers alike are allocated and freed through
+/// <see cref="Allocator"/>: pageable memory by default, page-locked memory from the GPU driver when
+/// the server runs models on a GPU (so copies to the device run at DMA speed).
+/// </para>
+/// <para>
 /// Rent and return are lock-free: one <see cref="ConcurrentQueue{T}"/> per size class and
 /// <see cref="Interlocked"/> counters. Counters read while other threads rent and return are a
 /// moment's view; once the pool is quiet, <c>AllocatedBytes == RentedBytes + IdleBytes</c>.
@@ -70,11 +75,13 @@ public sealed class PinnedBufferPool : IDisposable
     /// <param name="byteBudget">Most native bytes the pool holds in size-classed buffers, rented and idle together (0 or more).</param>
     /// <param name="debug">Record each lease's rent stack for <see cref="GetLeakReport"/> and throw on a double return (tests, leak hunting; slower).</param>
     /// <param name="timeProvider">Clock for the ages in <see cref="GetLeakReport"/>; <see cref="TimeProvider.System"/> when null.</param>
-    public PinnedBufferPool(long byteBudget = DefaultByteBudget, bool debug = false, TimeProvider? timeProvider = null)
+    /// <param name="allocator">Where every buffer's memory comes from and goes back to; <see cref="AlignedHostAllocator.Instance"/> when null.</param>
+    public PinnedBufferPool(long byteBudget = DefaultByteBudget, bool debug = false, TimeProvider? timeProvider = null, IHostMemoryAllocator? allocator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(byteBudget);
         ByteBudget = byteBudget;
         _time = timeProvider ?? TimeProvider.System;
+        Allocator = allocator ?? AlignedHostAllocator.Instance;
         _classes = new ConcurrentQueue<PinnedBuffer>[LargestClassLog2 - SmallestClassLog2 + 1];
         for (var i = 0; i < _classes.Length; i++)
         {
@@ -92,6 +99,9 @@ public sealed class PinnedBufferPool : IDisposable
 
     /// <summary>Most native bytes held in size-classed buffers, rented and idle together.</summary>
     public long ByteBudget { get; }
+
+    /// <summary>Allocates and frees the memory of every buffer, pooled and fallback.</summary>
+    public IHostMemoryAllocator Allocator { get; }
 
     /// <summary>Whether the pool records rent stacks and throws on double returns.</summary>
     public bool IsDebug => _leases is not null;
