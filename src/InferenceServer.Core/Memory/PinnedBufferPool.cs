@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Numerics;
-using System.Text;
 
 namespace InferenceServer.Core.Memory;
 
@@ -55,6 +53,10 @@ public sealed class PinnedBufferPool : IDisposable
 
     private const int SmallestClassLog2 = 12;
     private const int LargestClassLog2 = 26;
+    private const string PoolType = "InferenceServer.Core.Memory.PinnedBufferPool";
+    private const string LeaseType = "InferenceServer.Core.Memory.PinnedBuffer";
+
+    private static readonly PowerOfTwoSizeClasses SizeClasses = new(SmallestClassLog2, LargestClassLog2);
 
     private readonly ConcurrentQueue<PinnedBuffer>[] _classes;
     private readonly ConcurrentDictionary<PinnedBuffer, byte>? _leases;
@@ -82,7 +84,7 @@ public sealed class PinnedBufferPool : IDisposable
         ByteBudget = byteBudget;
         _time = timeProvider ?? TimeProvider.System;
         Allocator = allocator ?? AlignedHostAllocator.Instance;
-        _classes = new ConcurrentQueue<PinnedBuffer>[LargestClassLog2 - SmallestClassLog2 + 1];
+        _classes = new ConcurrentQueue<PinnedBuffer>[SizeClasses.Count];
         for (var i = 0; i < _classes.Length; i++)
         {
             _classes[i] = new ConcurrentQueue<PinnedBuffer>();
@@ -140,7 +142,7 @@ public sealed class PinnedBufferPool : IDisposable
     public PinnedBuffer Rent(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var sizeClass = SizeClassOf(length);
+        var sizeClass = SizeClasses.IndexOf(length);
         var buffer = sizeClass >= 0 ? TryRentPooled(sizeClass) : null;
         if (buffer is null)
         {
@@ -188,7 +190,7 @@ public sealed class PinnedBufferPool : IDisposable
                 buffer.IsFallback,
                 buffer.RentSequence,
                 _time.GetElapsedTime(buffer.RentTimestamp, now),
-                FormatStack(buffer.RentStack)));
+                LeaseStackText.Format(buffer.RentStack, PoolType, LeaseType)));
         }
 
         leaks.Sort(static (a, b) => a.RentSequence.CompareTo(b.RentSequence));
@@ -256,7 +258,7 @@ public sealed class PinnedBufferPool : IDisposable
 
     private PinnedBuffer? TryRentPooled(int sizeClass)
     {
-        var capacity = 1 << (sizeClass + SmallestClassLog2);
+        var capacity = SizeClasses.CapacityOf(sizeClass);
         var stack = _classes[sizeClass];
         while (true)
         {
@@ -372,42 +374,7 @@ public sealed class PinnedBufferPool : IDisposable
         }
     }
 
-    private static int SizeClassOf(int length)
-    {
-        var log2 = length <= 1 << SmallestClassLog2 ? SmallestClassLog2 : 32 - BitOperations.LeadingZeroCount((uint)length - 1);
-        return log2 > LargestClassLog2 ? -1 : log2 - SmallestClassLog2;
-    }
-
-    private static void ThrowDoubleReturn(PinnedBuffer buffer)
-    {
-        var first = buffer.ReturnStack is null ? "(not recorded yet: the first return is still running on another thread)" : FormatStack(buffer.ReturnStack);
+    private static void ThrowDoubleReturn(PinnedBuffer buffer) =>
         throw new InvalidOperationException(
-            $"Pinned buffer ({buffer.Capacity} bytes) returned twice. First return:{Environment.NewLine}{first}{Environment.NewLine}Rented at:{Environment.NewLine}{FormatStack(buffer.RentStack)}");
-    }
-
-    /// <summary>The stack as text, without the pool's own frames at the top.</summary>
-    private static string FormatStack(StackTrace? stack)
-    {
-        if (stack is null)
-        {
-            return "(no stack recorded)";
-        }
-
-        var lines = stack.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        var first = 0;
-        while (first < lines.Length - 1
-            && (lines[first].Contains(" InferenceServer.Core.Memory.PinnedBufferPool.", StringComparison.Ordinal)
-                || lines[first].Contains(" InferenceServer.Core.Memory.PinnedBuffer.", StringComparison.Ordinal)))
-        {
-            first++;
-        }
-
-        var text = new StringBuilder();
-        for (var i = first; i < lines.Length; i++)
-        {
-            text.AppendLine(lines[i]);
-        }
-
-        return text.ToString().TrimEnd();
-    }
+            LeaseStackText.DoubleReturn($"Pinned buffer ({buffer.Capacity} bytes)", buffer.ReturnStack, buffer.RentStack, PoolType, LeaseType));
 }
