@@ -44,8 +44,8 @@ public sealed class DeviceMemoryPool : IDisposable
 
     private const int SmallestClassLog2 = 12;
     private const int LargestClassLog2 = 28;
-    private const string PoolType = "InferenceServer.Core.Memory.DeviceMemoryPool";
-    private const string LeaseType = "InferenceServer.Core.Memory.DeviceBuffer";
+    private const string PoolType = $"InferenceServer.Core.Memory.{nameof(DeviceMemoryPool)}";
+    private const string LeaseType = $"InferenceServer.Core.Memory.{nameof(DeviceBuffer)}";
 
     private static readonly PowerOfTwoSizeClasses SizeClasses = new(SmallestClassLog2, LargestClassLog2);
 

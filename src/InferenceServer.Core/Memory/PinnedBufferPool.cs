@@ -53,8 +53,8 @@ public sealed class PinnedBufferPool : IDisposable
 
     private const int SmallestClassLog2 = 12;
     private const int LargestClassLog2 = 26;
-    private const string PoolType = "InferenceServer.Core.Memory.PinnedBufferPool";
-    private const string LeaseType = "InferenceServer.Core.Memory.PinnedBuffer";
+    private const string PoolType = $"InferenceServer.Core.Memory.{nameof(PinnedBufferPool)}";
+    private const string LeaseType = $"InferenceServer.Core.Memory.{nameof(PinnedBuffer)}";
 
     private static readonly PowerOfTwoSizeClasses SizeClasses = new(SmallestClassLog2, LargestClassLog2);
 

@@ -6,17 +6,18 @@ using InferenceServer.Core.Tests.Infrastructure;
 namespace InferenceServer.Core.Tests.Memory;
 
 /// <summary>
-/// N workers × many cycles rent and return device buffers of mixed sizes (host-backed, so their bytes
-/// can be written) against a small budget, so reuse, evictions, budget overflows and oversize overflows
-/// race with each other.
-/// Invariants checked:
+/// Eight workers rent and return device blocks thousands of times against a 256 KiB budget, in both
+/// modes. Lengths up to 40,000 bytes (and now and then one past the largest class) make blocks get
+/// reused, evicted for another class, and replaced by overflow blocks, all while other workers do the
+/// same. The blocks are host-backed, so each owner stamps its first and last 64 bytes.
+/// What must hold throughout and at the end:
 /// <list type="number">
-/// <item>A rented block has exactly one owner: no other worker holds its address, and the bytes its owner wrote stay intact until it is returned.</item>
-/// <item><see cref="DeviceMemoryPool.AllocatedBytes"/> never exceeds the budget, read after every rent and every return.</item>
-/// <item>Every lease is as long as asked; a size-classed block is a power of two of at least 4 KiB and at least that long, an overflow block exactly as long (at least 1 byte).</item>
-/// <item>The budget binds: there are overflows and evictions.</item>
-/// <item>When all workers are done: nothing is outstanding or rented, no return was a double return, the pool holds only idle bytes within the budget, and the allocator's live bytes are exactly those idle bytes.</item>
-/// <item>Disposing the pool then frees every block the allocator handed out.</item>
+/// <item>Single ownership: an address is held by one worker at a time, and its stamp survives until that worker returns it.</item>
+/// <item>The budget: <see cref="DeviceMemoryPool.AllocatedBytes"/> read after each rent and return is at most 256 KiB.</item>
+/// <item>Lease shape: the length asked for; a pooled capacity a power of two of 4 KiB or more covering it, an overflow capacity exactly max(length, 1).</item>
+/// <item>Pressure: overflow blocks and evictions both occurred, or the run proved nothing.</item>
+/// <item>Balance: nothing outstanding, rented or returned twice; allocated bytes are the idle bytes, within the budget, and the allocator holds exactly those.</item>
+/// <item>Cleanup: after Dispose the allocator has taken back every block it gave.</item>
 /// </list>
 /// </summary>
 public class DeviceMemoryPoolConcurrencyTests

@@ -250,33 +250,28 @@ public class DeviceMemoryPoolTests
 
         var report = pool.GetLeakReport();
 
-        Assert.True(report.IsTracked);
-        Assert.Equal(2, report.OutstandingCount);
-        Assert.Equal(2, report.Leaks.Count);
-        var (a, b) = (report.Leaks[0], report.Leaks[1]);
-        Assert.True(a.RentSequence < b.RentSequence);
-        Assert.Equal((100, Smallest, false), (a.Length, a.Capacity, a.IsOverflow));
-        Assert.Equal((2 * Smallest, 2 * Smallest, true), (b.Length, b.Capacity, b.IsOverflow));
-        Assert.Equal(TimeSpan.FromSeconds(7), a.Age);
-        Assert.Equal(TimeSpan.FromSeconds(2), b.Age);
-        Assert.Contains(nameof(GetLeakReport_Debug_ListsOutstandingLeasesOldestFirstWithTheirRentSites), a.RentStackTrace, StringComparison.Ordinal);
+        // Oldest first, numbered from the pool's first rent; records compared without their stacks, then the stacks.
+        Assert.Equal((true, 2), (report.IsTracked, report.OutstandingCount));
+        Assert.Collection(
+            report.Leaks,
+            a => Assert.Equal(new DeviceBufferLeak(100, Smallest, false, 1, TimeSpan.FromSeconds(7), ""), a with { RentStackTrace = "" }),
+            b => Assert.Equal(new DeviceBufferLeak(2 * Smallest, 2 * Smallest, true, 2, TimeSpan.FromSeconds(2), ""), b with { RentStackTrace = "" }));
 
-        // The pool's own frames are left out: the first line is the caller.
-        Assert.DoesNotContain("DeviceMemoryPool.Rent", a.RentStackTrace, StringComparison.Ordinal);
-        Assert.Contains(nameof(RentInHelper), b.RentStackTrace.Split('\n')[0], StringComparison.Ordinal);
+        // The pool's own frames are left out: each stack starts at the caller.
+        var (firstStack, secondStack) = (report.Leaks[0].RentStackTrace.Split('\n'), report.Leaks[1].RentStackTrace.Split('\n'));
+        Assert.Contains(nameof(GetLeakReport_Debug_ListsOutstandingLeasesOldestFirstWithTheirRentSites), firstStack[0], StringComparison.Ordinal);
+        Assert.Contains(nameof(RentInHelper), secondStack[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(firstStack.Concat(secondStack), line => line.Contains("Memory.DeviceMemoryPool.", StringComparison.Ordinal));
         var text = report.ToString();
-        Assert.Contains("GPU 1", text, StringComparison.Ordinal);
-        Assert.Contains($"{2 * Smallest} of {2 * Smallest} device bytes (overflow)", text, StringComparison.Ordinal);
-        Assert.Contains(nameof(RentInHelper), text, StringComparison.Ordinal);
+        Assert.StartsWith("2 device buffer(s) outstanding on GPU 1.", text, StringComparison.Ordinal);
+        Assert.Contains($"Lease #2: {2 * Smallest} of {2 * Smallest} device bytes (overflow), rented 00:00:02 ago at:", text, StringComparison.Ordinal);
 
+        // A returned lease leaves the report; the other stays.
         first.Dispose();
-        var after = pool.GetLeakReport();
-        Assert.Equal(1, after.OutstandingCount);
-        Assert.Equal(b.RentSequence, Assert.Single(after.Leaks).RentSequence);
-
+        Assert.Equal(2, Assert.Single(pool.GetLeakReport().Leaks).RentSequence);
         second.Dispose();
-        Assert.Empty(pool.GetLeakReport().Leaks);
-        Assert.Equal(0, pool.GetLeakReport().OutstandingCount);
+        var empty = pool.GetLeakReport();
+        Assert.Equal((0, 0), (empty.OutstandingCount, empty.Leaks.Count));
     }
 
     [Fact]
@@ -288,11 +283,10 @@ public class DeviceMemoryPoolTests
 
         var report = pool.GetLeakReport();
 
-        Assert.False(report.IsTracked);
-        Assert.Empty(report.Leaks);
-        Assert.Equal(2, report.OutstandingCount);
-        Assert.Contains("2 device buffer(s)", report.Note, StringComparison.Ordinal);
-        Assert.Contains("debug", report.Note, StringComparison.Ordinal);
+        Assert.Equal((false, 2, 0), (report.IsTracked, report.OutstandingCount, report.Leaks.Count));
+        Assert.StartsWith("2 device buffer(s) outstanding on GPU 0;", report.Note, StringComparison.Ordinal);
+        Assert.Contains("debug mode", report.Note, StringComparison.Ordinal);
+        Assert.Equal(report.Note, report.ToString());
     }
 
     [Fact]
