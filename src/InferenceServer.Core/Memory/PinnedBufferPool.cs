@@ -31,8 +31,8 @@ namespace InferenceServer.Core.Memory;
 /// </para>
 /// <para>
 /// <b>Allocator.</b> Pooled and fallback buffers alike are allocated and freed through
-/// <see cref="Allocator"/>: pageable memory by default, page-locked memory from the GPU driver when
-/// the server runs models on a GPU (so copies to the device run at DMA speed).
+/// <see cref="Allocator"/>: pageable memory by default; a GPU deployment passes one that returns
+/// page-locked memory from the driver, so copies to the device run at DMA speed.
 /// </para>
 /// <para>
 /// Rent and return are lock-free: one <see cref="ConcurrentQueue{T}"/> per size class and
