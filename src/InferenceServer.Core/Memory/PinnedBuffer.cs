@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace InferenceServer.Core.Memory;
 
@@ -34,7 +33,7 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     private int _state;
 
     internal PinnedBuffer(PinnedBufferPool pool, int sizeClass, int capacity)
-        : this(pool, sizeClass, capacity, (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(capacity, 1), PinnedBufferPool.Alignment))
+        : this(pool, sizeClass, capacity, Allocate(pool.Allocator, capacity))
     {
     }
 
@@ -153,7 +152,7 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     {
         if (_pointer != null)
         {
-            NativeMemory.AlignedFree(_pointer);
+            _pool.Allocator.Free(_pointer);
             _pointer = null;
         }
 
@@ -161,4 +160,30 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     }
 
     protected override void Dispose(bool disposing) => Dispose();
+
+    /// <summary>
+    /// Allocates through the pool's allocator and holds it to its contract: a null or misaligned block
+    /// (a broken allocator) fails the rent here instead of corrupting memory or crashing later in SIMD code.
+    /// </summary>
+    private static byte* Allocate(IHostMemoryAllocator allocator, int capacity)
+    {
+        var pointer = (byte*)allocator.Allocate((nuint)capacity);
+        if (pointer == null || (nuint)pointer % PinnedBufferPool.Alignment != 0)
+        {
+            ThrowBrokenAllocator(allocator, pointer);
+        }
+
+        return pointer;
+    }
+
+    private static void ThrowBrokenAllocator(IHostMemoryAllocator allocator, byte* pointer)
+    {
+        if (pointer != null)
+        {
+            allocator.Free(pointer);
+        }
+
+        throw new InvalidOperationException(
+            $"The host memory allocator ({allocator.Description}) returned {(pointer == null ? "null" : $"0x{(nuint)pointer:x}, not {PinnedBufferPool.Alignment}-byte aligned")}.");
+    }
 }

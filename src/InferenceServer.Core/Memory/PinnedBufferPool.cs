@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Numerics;
-using System.Text;
 
 namespace InferenceServer.Core.Memory;
 
@@ -32,6 +30,11 @@ namespace InferenceServer.Core.Memory;
 /// counted in <see cref="DoubleReturnCount"/> and ignored.
 /// </para>
 /// <para>
+/// <b>Allocator.</b> Pooled and fallback buffers alike are allocated and freed through
+/// <see cref="Allocator"/>: pageable memory by default; a GPU deployment passes one that returns
+/// page-locked memory from the driver, so copies to the device run at DMA speed.
+/// </para>
+/// <para>
 /// Rent and return are lock-free: one <see cref="ConcurrentQueue{T}"/> per size class and
 /// <see cref="Interlocked"/> counters. Counters read while other threads rent and return are a
 /// moment's view; once the pool is quiet, <c>AllocatedBytes == RentedBytes + IdleBytes</c>.
@@ -50,6 +53,10 @@ public sealed class PinnedBufferPool : IDisposable
 
     private const int SmallestClassLog2 = 12;
     private const int LargestClassLog2 = 26;
+    private const string PoolType = $"InferenceServer.Core.Memory.{nameof(PinnedBufferPool)}";
+    private const string LeaseType = $"InferenceServer.Core.Memory.{nameof(PinnedBuffer)}";
+
+    private static readonly PowerOfTwoSizeClasses SizeClasses = new(SmallestClassLog2, LargestClassLog2);
 
     private readonly ConcurrentQueue<PinnedBuffer>[] _classes;
     private readonly ConcurrentDictionary<PinnedBuffer, byte>? _leases;
@@ -70,12 +77,14 @@ public sealed class PinnedBufferPool : IDisposable
     /// <param name="byteBudget">Most native bytes the pool holds in size-classed buffers, rented and idle together (0 or more).</param>
     /// <param name="debug">Record each lease's rent stack for <see cref="GetLeakReport"/> and throw on a double return (tests, leak hunting; slower).</param>
     /// <param name="timeProvider">Clock for the ages in <see cref="GetLeakReport"/>; <see cref="TimeProvider.System"/> when null.</param>
-    public PinnedBufferPool(long byteBudget = DefaultByteBudget, bool debug = false, TimeProvider? timeProvider = null)
+    /// <param name="allocator">Where every buffer's memory comes from and goes back to; <see cref="AlignedHostAllocator.Instance"/> when null.</param>
+    public PinnedBufferPool(long byteBudget = DefaultByteBudget, bool debug = false, TimeProvider? timeProvider = null, IHostMemoryAllocator? allocator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(byteBudget);
         ByteBudget = byteBudget;
         _time = timeProvider ?? TimeProvider.System;
-        _classes = new ConcurrentQueue<PinnedBuffer>[LargestClassLog2 - SmallestClassLog2 + 1];
+        Allocator = allocator ?? AlignedHostAllocator.Instance;
+        _classes = new ConcurrentQueue<PinnedBuffer>[SizeClasses.Count];
         for (var i = 0; i < _classes.Length; i++)
         {
             _classes[i] = new ConcurrentQueue<PinnedBuffer>();
@@ -92,6 +101,9 @@ public sealed class PinnedBufferPool : IDisposable
 
     /// <summary>Most native bytes held in size-classed buffers, rented and idle together.</summary>
     public long ByteBudget { get; }
+
+    /// <summary>Allocates and frees the memory of every buffer, pooled and fallback.</summary>
+    public IHostMemoryAllocator Allocator { get; }
 
     /// <summary>Whether the pool records rent stacks and throws on double returns.</summary>
     public bool IsDebug => _leases is not null;
@@ -130,7 +142,7 @@ public sealed class PinnedBufferPool : IDisposable
     public PinnedBuffer Rent(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var sizeClass = SizeClassOf(length);
+        var sizeClass = SizeClasses.IndexOf(length);
         var buffer = sizeClass >= 0 ? TryRentPooled(sizeClass) : null;
         if (buffer is null)
         {
@@ -178,7 +190,7 @@ public sealed class PinnedBufferPool : IDisposable
                 buffer.IsFallback,
                 buffer.RentSequence,
                 _time.GetElapsedTime(buffer.RentTimestamp, now),
-                FormatStack(buffer.RentStack)));
+                LeaseStackText.Format(buffer.RentStack, PoolType, LeaseType)));
         }
 
         leaks.Sort(static (a, b) => a.RentSequence.CompareTo(b.RentSequence));
@@ -246,7 +258,7 @@ public sealed class PinnedBufferPool : IDisposable
 
     private PinnedBuffer? TryRentPooled(int sizeClass)
     {
-        var capacity = 1 << (sizeClass + SmallestClassLog2);
+        var capacity = SizeClasses.CapacityOf(sizeClass);
         var stack = _classes[sizeClass];
         while (true)
         {
@@ -362,42 +374,7 @@ public sealed class PinnedBufferPool : IDisposable
         }
     }
 
-    private static int SizeClassOf(int length)
-    {
-        var log2 = length <= 1 << SmallestClassLog2 ? SmallestClassLog2 : 32 - BitOperations.LeadingZeroCount((uint)length - 1);
-        return log2 > LargestClassLog2 ? -1 : log2 - SmallestClassLog2;
-    }
-
-    private static void ThrowDoubleReturn(PinnedBuffer buffer)
-    {
-        var first = buffer.ReturnStack is null ? "(not recorded yet: the first return is still running on another thread)" : FormatStack(buffer.ReturnStack);
+    private static void ThrowDoubleReturn(PinnedBuffer buffer) =>
         throw new InvalidOperationException(
-            $"Pinned buffer ({buffer.Capacity} bytes) returned twice. First return:{Environment.NewLine}{first}{Environment.NewLine}Rented at:{Environment.NewLine}{FormatStack(buffer.RentStack)}");
-    }
-
-    /// <summary>The stack as text, without the pool's own frames at the top.</summary>
-    private static string FormatStack(StackTrace? stack)
-    {
-        if (stack is null)
-        {
-            return "(no stack recorded)";
-        }
-
-        var lines = stack.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        var first = 0;
-        while (first < lines.Length - 1
-            && (lines[first].Contains(" InferenceServer.Core.Memory.PinnedBufferPool.", StringComparison.Ordinal)
-                || lines[first].Contains(" InferenceServer.Core.Memory.PinnedBuffer.", StringComparison.Ordinal)))
-        {
-            first++;
-        }
-
-        var text = new StringBuilder();
-        for (var i = first; i < lines.Length; i++)
-        {
-            text.AppendLine(lines[i]);
-        }
-
-        return text.ToString().TrimEnd();
-    }
+            LeaseStackText.DoubleReturn($"Pinned buffer ({buffer.Capacity} bytes)", buffer.ReturnStack, buffer.RentStack, PoolType, LeaseType));
 }
