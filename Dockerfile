@@ -49,9 +49,9 @@ FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS runtime-cpu
 COPY --from=build /app/inference-server /app/libonnxruntime.so /app/
 
 # GPU flavor: NVIDIA's CUDA runtime image with cuDNN (Ubuntu 24.04, like the build stage); the node's driver
-# and the NVIDIA container toolkit provide libcuda.so.1. The backend registers only ONNX Runtime's CPU
-# execution provider today (KIND_GPU instance groups are refused), so this is the image a CUDA-enabled
-# backend runs in; until then it serves on the CPU like the other.
+# and the NVIDIA container toolkit provide libcuda.so.1 (and libnvidia-ml.so.1 for the utilisation metric).
+# The same binary finds the driver at start-up and, with this ONNX Runtime's CUDA provider, runs KIND_GPU
+# instance groups, each instance on its own CUDA stream; the CPU flavor refuses them, naming this image.
 FROM ${CUDA_IMAGE} AS runtime-gpu
 ARG APP_UID
 RUN groupadd --gid ${APP_UID} app && useradd --uid ${APP_UID} --gid app --no-create-home --shell /usr/sbin/nologin app

@@ -5,6 +5,7 @@ using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Scheduling;
 using InferenceServer.Core.Tensors;
+using InferenceServer.OnnxRuntime.Gpu;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime;
@@ -17,6 +18,11 @@ namespace InferenceServer.OnnxRuntime;
 /// <item>Outputs: when every output's shape is known before the run (fixed dims in the config, no BYTES),
 /// ONNX Runtime writes straight into pooled pinned buffers; otherwise its outputs are copied once. Each
 /// request of a batch then answers from its slice of the batch's buffer (shared, reference-counted).</item>
+/// <item>On a GPU (<c>KIND_GPU</c>, an <see cref="IInstanceDevice"/>): each input's pinned bytes are copied
+/// asynchronously on the instance's stream into a device buffer from the GPU's pool, the session (whose
+/// CUDA provider runs on that same stream) reads and writes device buffers, and the outputs are copied back
+/// into pooled pinned buffers on the stream before the requests are answered from them. Stage times come
+/// from events on the stream. BYTES tensors stay on the host; ONNX Runtime moves them itself.</item>
 /// </list>
 /// All scratch state is per instance and reused, because an instance runs one batch at a time.
 /// </summary>
@@ -39,14 +45,28 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private readonly List<PinnedBuffer?> _outputBuffers = [];
     private readonly List<long[]> _outputShapes = [];
     private readonly ShapeArrays _shapes = new();
+    private readonly IInstanceDevice? _device;
+    private readonly SessionOptions? _ownOptions;
+    private readonly List<HostTensor> _hostInputs = [];
+    private readonly List<OrtValue> _hostValues = [];
+    private readonly List<DeviceBuffer> _deviceBuffers = [];
+    private readonly List<DeviceBuffer?> _deviceOutputs = [];
+    private bool _streamPassed;
 
-    public OnnxModelInstance(string name, InferenceSession session, ModelSignature signature, PinnedBufferPool pool)
+    /// <param name="device">The instance's GPU, stream and pool; null for a CPU instance.</param>
+    /// <param name="ownOptions">Session options made for this instance alone (a GPU instance's name its stream), disposed with it.</param>
+    public OnnxModelInstance(string name, InferenceSession session, ModelSignature signature, PinnedBufferPool pool, IInstanceDevice? device = null, SessionOptions? ownOptions = null)
     {
         Name = name;
         _session = session;
         _signature = signature;
         _pool = pool;
+        _device = device;
+        _ownOptions = ownOptions;
     }
+
+    /// <summary>The GPU this instance runs on, or -1 on the CPU.</summary>
+    public int DeviceOrdinal => _device?.Ordinal ?? -1;
 
     public string Name { get; }
 
@@ -62,6 +82,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
         try
         {
+            _device?.Mark(ExecutionStage.Start);
             var slot = 0;
             foreach (var input in first.Inputs)
             {
@@ -69,14 +90,26 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                 _inputValues.Add(batch.Length == 1 ? CreateInput(input, rows, slot++) : GatherInput(batch, input.Spec, rows, slot++));
             }
 
+            if (_device is not null)
+            {
+                MoveInputsToDevice(_device);
+            }
+
             SelectOutputs(first);
             var preallocated = TryPreallocateOutputs(rows);
+            _device?.Mark(ExecutionStage.InputsCopied);
             var inputsReady = Stopwatch.GetTimestamp();
             long inferred;
+            ExecutionTimings? deviceTimings = null;
             if (preallocated)
             {
                 _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
                 inferred = Stopwatch.GetTimestamp();
+                if (_device is not null)
+                {
+                    deviceTimings = CopyOutputsToHost(_device);
+                }
+
                 for (var i = 0; i < _outputSpecs.Count; i++)
                 {
                     var buffer = _outputBuffers[i]!;
@@ -86,8 +119,14 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             }
             else
             {
+                // Outputs whose size is known only after the run come back in host memory (ONNX Runtime copies them).
                 using var results = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
                 inferred = Stopwatch.GetTimestamp();
+                if (_device is not null)
+                {
+                    deviceTimings = CopyOutputsToHost(_device);
+                }
+
                 var index = 0;
                 foreach (var value in results)
                 {
@@ -96,7 +135,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             }
 
             var end = Stopwatch.GetTimestamp();
-            return new ExecutionTimings(
+            return deviceTimings ?? new ExecutionTimings(
                 ModelVersionStatistics.ElapsedNanoseconds(start, inputsReady),
                 ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
                 ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
@@ -125,6 +164,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         if (input.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+            _hostInputs.Add(HostTensor.HostOnly);
             var data = input.Data.Span;
             var count = (int)input.Shape.ElementCount;
             for (var i = 0; i < count; i++)
@@ -138,6 +178,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         var handle = input.Data.Pin();
         _pins.Add(handle);
         var address = input.Data.Length == 0 ? EmptyTensorAddress : (IntPtr)handle.Pointer;
+        _hostInputs.Add(new HostTensor(address, input.Data.Length, input.DataType, shape));
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(input.DataType), shape, address, input.Data.Length);
     }
 
@@ -149,6 +190,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         if (spec.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+            _hostInputs.Add(HostTensor.HostOnly);
             var index = 0;
             foreach (var request in batch)
             {
@@ -180,6 +222,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         }
 
         var address = total == 0 ? EmptyTensorAddress : buffer.Pointer;
+        _hostInputs.Add(new HostTensor(address, total, spec.DataType, shape));
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), shape, address, total);
     }
 
@@ -247,11 +290,59 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             var bytes = checked((int)(elements * spec.DataType.ElementSize()));
             var buffer = _pool.Rent(bytes);
             _outputBuffers.Add(buffer);
+            if (_device is not null && bytes > 0)
+            {
+                // ONNX Runtime writes the output on the GPU; CopyOutputsToHost brings it into the pinned buffer.
+                var deviceBuffer = _device.Rent(bytes);
+                _deviceBuffers.Add(deviceBuffer);
+                _deviceOutputs.Add(deviceBuffer);
+                _outputValues.Add(OrtValue.CreateTensorValueWithData(_device.MemoryInfo, OnnxTypes.ToOnnx(spec.DataType), dims, deviceBuffer.Address, bytes));
+                continue;
+            }
+
+            _deviceOutputs.Add(null);
             _outputValues.Add(OrtValue.CreateTensorValueWithData(
                 OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), dims, bytes == 0 ? EmptyTensorAddress : buffer.Pointer, bytes));
         }
 
         return true;
+    }
+
+    /// <summary>Replaces each host input (but BYTES and empty ones) by a device buffer filled by an asynchronous copy on the instance's stream.</summary>
+    private void MoveInputsToDevice(IInstanceDevice device)
+    {
+        for (var i = 0; i < _hostInputs.Count; i++)
+        {
+            var host = _hostInputs[i];
+            if (host.Bytes <= 0)
+            {
+                continue;
+            }
+
+            var deviceBuffer = device.Rent(checked((int)host.Bytes));
+            _deviceBuffers.Add(deviceBuffer);
+            device.CopyToDevice(deviceBuffer, host.Address, (int)host.Bytes);
+            _hostValues.Add(_inputValues[i]);
+            _inputValues[i] = OrtValue.CreateTensorValueWithData(device.MemoryInfo, OnnxTypes.ToOnnx(host.DataType), host.Shape, deviceBuffer.Address, host.Bytes);
+        }
+    }
+
+    /// <summary>Queues the copies of the device outputs into their pinned buffers, then waits for the stream and returns its stage times.</summary>
+    private ExecutionTimings CopyOutputsToHost(IInstanceDevice device)
+    {
+        device.Mark(ExecutionStage.Inferred);
+        for (var i = 0; i < _deviceOutputs.Count; i++)
+        {
+            if (_deviceOutputs[i] is { } source)
+            {
+                device.CopyToHost(_outputBuffers[i]!.Pointer, source, source.Length);
+            }
+        }
+
+        device.Mark(ExecutionStage.OutputsCopied);
+        var timings = device.Complete();
+        _streamPassed = true;
+        return timings;
     }
 
     private void AddOutputs(ReadOnlySpan<InferenceRequest> batch, long rows, TensorSpec spec, OrtValue value)
@@ -344,6 +435,25 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
     private void Cleanup()
     {
+        if (_device is not null && _deviceBuffers.Count > 0 && !_streamPassed)
+        {
+            // A failed run may leave copies queued that still read pinned buffers or write device ones:
+            // let the stream pass them before either goes back to its pool.
+            _device.WaitForStream();
+        }
+
+        _streamPassed = false;
+
+        foreach (var buffer in _deviceBuffers)
+        {
+            buffer.Dispose();
+        }
+
+        foreach (var value in _hostValues)
+        {
+            value.Dispose();
+        }
+
         foreach (var value in _inputValues)
         {
             value.Dispose();
@@ -370,6 +480,10 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             buffer?.Dispose();
         }
 
+        _deviceBuffers.Clear();
+        _deviceOutputs.Clear();
+        _hostValues.Clear();
+        _hostInputs.Clear();
         _inputValues.Clear();
         _outputValues.Clear();
         _outputBuffers.Clear();
@@ -385,5 +499,13 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     {
         _runOptions.Dispose();
         _session.Dispose();
+        _device?.Dispose();
+        _ownOptions?.Dispose();
+    }
+
+    /// <summary>Where one input's bytes are in host memory, for the copy to the GPU. <see cref="HostOnly"/>: a BYTES tensor, which stays on the host.</summary>
+    private readonly record struct HostTensor(nint Address, long Bytes, DataType DataType, long[] Shape)
+    {
+        public static HostTensor HostOnly => new(0, -1, DataType.Bytes, []);
     }
 }

@@ -3,15 +3,19 @@ using Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.OnnxRuntime.Gpu;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime;
 
 /// <summary>
-/// Loads ONNX models with ONNX Runtime on the CPU: one <see cref="InferenceSession"/> per instance.
-/// Session threads: <c>intra_op_thread_count</c> / <c>inter_op_thread_count</c> from the config's
-/// <c>parameters</c> (Triton's ONNX backend keys); by default each session gets an equal share of the
-/// cores, so instances × threads never oversubscribes the machine.
+/// Loads ONNX models with ONNX Runtime: one <see cref="InferenceSession"/> per instance, on the CPU or,
+/// for <c>KIND_GPU</c> groups, on a GPU of the <see cref="IGpuPlatform"/> with the instance's own CUDA
+/// stream (placement: <see cref="InstancePlacement"/>). Session threads: <c>intra_op_thread_count</c> /
+/// <c>inter_op_thread_count</c> from the config's <c>parameters</c> (Triton's ONNX backend keys); by
+/// default each session gets an equal share of the cores, so instances × threads never oversubscribes
+/// the machine. Without <c>instance_group</c> a model gets one instance per GPU where GPUs can serve it
+/// (Triton), else two CPU instances; <c>KIND_AUTO</c> means GPU where one can serve, else CPU.
 /// </summary>
 public sealed class OnnxRuntimeBackend : IModelBackend
 {
@@ -20,10 +24,13 @@ public sealed class OnnxRuntimeBackend : IModelBackend
     public const string DefaultModelFileName = "model.onnx";
 
     private readonly PinnedBufferPool _pool;
+    private readonly IGpuPlatform _gpus;
 
-    public OnnxRuntimeBackend(PinnedBufferPool pool)
+    /// <param name="gpus">Where <c>KIND_GPU</c> instances go; without one every such group fails to load saying so.</param>
+    public OnnxRuntimeBackend(PinnedBufferPool pool, IGpuPlatform? gpus = null)
     {
         _pool = pool;
+        _gpus = gpus ?? new UnavailableGpuPlatform("this server was started without GPU support");
     }
 
     public string Platform => PlatformName;
@@ -50,42 +57,93 @@ public sealed class OnnxRuntimeBackend : IModelBackend
             ModelRepository.EnsureUnder(path, request.RepositoryRoot, $"the model file '{fileName}'");
         }
 
-        var sessions = new List<InferenceSession>();
+        var gpuUsable = _gpus.UnavailableReason.Length == 0 && _gpus.DeviceCount > 0;
+        ResolveDefaultKinds(config, gpuUsable);
+        var instances = new List<IModelInstance>();
+        InferenceSession? first = null;
         SessionOptions? options = null;
         try
         {
-            var first = CreateSession(path, options = CreateOptions(config, EstimateInstanceCount(config)));
-            sessions.Add(first);
+            // The first session (CPU) reads the model's interface for auto-complete; it serves as the first CPU instance.
+            first = CreateSession(path, options = CreateOptions(config, EstimateInstanceCount(config)));
             OnnxAutoComplete.Complete(config, first, fileName);
-            RejectGpuGroups(config);
-            var instanceCount = config.InstanceGroup.Sum(g => g.Count);
-            for (var i = 1; i < instanceCount; i++)
-            {
-                sessions.Add(CreateSession(path, options));
-            }
-
             var signature = ModelSignatureFactory.FromConfig(config);
-            var instances = new List<IModelInstance>(instanceCount);
-            var next = 0;
-            foreach (var group in config.InstanceGroup)
+            foreach (var placement in InstancePlacement.Place(config, _gpus))
             {
-                for (var i = 0; i < group.Count; i++)
+                if (placement.DeviceOrdinal < 0)
                 {
-                    instances.Add(new OnnxModelInstance($"{group.Name}_{i}", sessions[next++], signature, _pool));
+                    var session = first ?? CreateSession(path, options);
+                    first = null;
+                    instances.Add(new OnnxModelInstance(placement.Name, session, signature, _pool));
+                }
+                else
+                {
+                    instances.Add(CreateGpuInstance(config, path, placement, signature));
                 }
             }
 
+            first?.Dispose();
             return new OnnxModelRuntime(config, instances, options);
         }
         catch
         {
-            foreach (var session in sessions)
+            foreach (var instance in instances)
             {
-                session.Dispose();
+                instance.Dispose();
             }
 
+            first?.Dispose();
             options?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A session of its own options (its CUDA provider runs on the instance's stream) on the placement's GPU.</summary>
+    private OnnxModelInstance CreateGpuInstance(ModelConfig config, string path, InstancePlacement.Instance placement, ModelSignature signature)
+    {
+        var device = _gpus.CreateInstanceDevice(placement.DeviceOrdinal);
+        SessionOptions? options = null;
+        try
+        {
+            options = CreateOptions(config, EstimateInstanceCount(config));
+            try
+            {
+                _gpus.AddExecutionProvider(options, device);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                throw new ModelLoadException($"model '{config.Name}': ONNX Runtime could not use GPU {placement.DeviceOrdinal} for instance '{placement.Name}': {ex.Message}", ex);
+            }
+
+            return new OnnxModelInstance(placement.Name, CreateSession(path, options), signature, _pool, device, options);
+        }
+        catch
+        {
+            options?.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Triton's defaults where the config leaves the kind open: GPU where one can serve the model, else CPU.</summary>
+    private static void ResolveDefaultKinds(ModelConfig config, bool gpuUsable)
+    {
+        if (!gpuUsable)
+        {
+            return;
+        }
+
+        if (config.InstanceGroup.Count == 0)
+        {
+            config.InstanceGroup.Add(new ModelInstanceGroup { Kind = ModelInstanceGroup.Types.Kind.Gpu, Count = 1 });
+        }
+
+        foreach (var group in config.InstanceGroup)
+        {
+            if (group.Kind == ModelInstanceGroup.Types.Kind.Auto)
+            {
+                group.Kind = ModelInstanceGroup.Types.Kind.Gpu;
+            }
         }
     }
 
@@ -147,17 +205,5 @@ public sealed class OnnxRuntimeBackend : IModelBackend
         }
 
         return value;
-    }
-
-    private static void RejectGpuGroups(ModelConfig config)
-    {
-        foreach (var group in config.InstanceGroup)
-        {
-            if (group.Kind != ModelInstanceGroup.Types.Kind.Cpu)
-            {
-                throw new ModelLoadException(
-                    $"model '{config.Name}': instance group '{group.Name}' asks for KIND_{group.Kind.ToString().ToUpperInvariant()}, but this server runs ONNX Runtime on the CPU only; use kind: KIND_CPU");
-            }
-        }
     }
 }

@@ -9,6 +9,13 @@ public sealed class ServerContextOptions
     /// <summary>The version in server metadata.</summary>
     public string ServerVersion { get; init; } = "0.1.0";
 
+    /// <summary>
+    /// The GPUs the server found, one line each ("0: NVIDIA H200 (cc 9.0, 139.8 GiB, 0000:00:06.0)"); HTTP
+    /// server metadata lists them under "gpus" (omitted when there are none; clients ignore fields they do
+    /// not know). gRPC's ServerMetadataResponse has no place for them.
+    /// </summary>
+    public IReadOnlyList<string> Gpus { get; init; } = [];
+
     /// <summary>Ready only when every model version is ready (tritonserver's --strict-readiness, default true).</summary>
     public bool StrictReadiness { get; init; } = true;
 

@@ -35,6 +35,7 @@ foreach (var streams in new[] { 1, 2, 4 })
     RoundTripCheck.Run(context, report, streams);
 }
 
+PoolCheck.Run(context, report);
 OverlapCheck.Run(context, report);
 Console.WriteLine(report.Failed ? "GPU checks: FAILED" : "GPU checks: all passed");
 return report.Failed ? 1 : 0;

@@ -4,6 +4,7 @@ using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.Core.Tensors;
 using InferenceServer.ModelBuilder.Samples;
+using InferenceServer.OnnxRuntime.Gpu;
 using InferenceServer.OnnxRuntime.Tests.Infrastructure;
 using OnnxType = InferenceServer.ModelBuilder.Onnx.TensorProto.Types.DataType;
 
@@ -11,9 +12,10 @@ namespace InferenceServer.OnnxRuntime.Tests;
 
 /// <summary>
 /// One repository of models loaded once for the execution tests: an Identity model per datatype (no
-/// config but an instance_group of one, so the rest is auto-completed), Triton's simple and simple_string.
+/// config but an instance_group of one, so the rest is auto-completed), Triton's simple and simple_string,
+/// and simple with dynamic batching (a batch closes only when full, so concurrent requests are gathered).
 /// </summary>
-public sealed class ExecutionRepositoryFixture : IDisposable
+public class ExecutionRepositoryFixture : IDisposable
 {
     public static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
@@ -39,8 +41,15 @@ public sealed class ExecutionRepositoryFixture : IDisposable
     private readonly Dictionary<string, ModelEntry> _entries = [];
 
     public ExecutionRepositoryFixture()
+        : this("KIND_CPU", gpus: null)
     {
-        const string OneInstance = "instance_group [ { count: 1, kind: KIND_CPU } ]";
+    }
+
+    /// <param name="kind">The kind of every model's one instance.</param>
+    /// <param name="gpus">Where KIND_GPU instances go.</param>
+    private protected ExecutionRepositoryFixture(string kind, IGpuPlatform? gpus)
+    {
+        var OneInstance = $"instance_group [ {{ count: 1, kind: {kind} }} ]";
         foreach (var (type, onnx) in IdentityTypes)
         {
             _repository.Add(IdentityName(type), SampleModels.Identity(onnx), OneInstance);
@@ -49,8 +58,9 @@ public sealed class ExecutionRepositoryFixture : IDisposable
         _repository.Add("simple", SampleModels.Simple(), OneInstance);
         _repository.Add("simple_string", SampleModels.SimpleString(), OneInstance);
         _repository.Add("fixed", SampleModels.FixedShape(), OneInstance);
+        _repository.Add("simple_batched", SampleModels.Simple(), $"{OneInstance}\nmax_batch_size: {BatchedRows}\ndynamic_batching {{ max_queue_delay_microseconds: 600000000 }}");
 
-        var loader = new ModelRepositoryLoader(new ModelRepository(_repository.Root), [new OnnxRuntimeBackend(Pool)], Time);
+        var loader = new ModelRepositoryLoader(new ModelRepository(_repository.Root), [new OnnxRuntimeBackend(Pool, gpus)], Time);
         foreach (var name in loader.Repository.ListModelNames())
         {
             _entries[name] = loader.Load(name);
@@ -62,6 +72,11 @@ public sealed class ExecutionRepositoryFixture : IDisposable
 
     internal ManualTimeProvider Time { get; } = new(Now);
 
+    public static TheoryData<DataType> AllTypes => new(IdentityTypes.Keys);
+
+    /// <summary>max_batch_size of simple_batched: that many concurrent one-row requests make one batch.</summary>
+    public const int BatchedRows = 4;
+
     public static string IdentityName(DataType type) => "identity_" + type.ToProtocolString().ToLowerInvariant();
 
     public ModelVersion Model(string name)
@@ -70,7 +85,7 @@ public sealed class ExecutionRepositoryFixture : IDisposable
         return entry.Latest ?? throw new InvalidOperationException($"model '{name}' did not load: {entry.UnavailableReason}");
     }
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         foreach (var entry in _entries.Values)
         {
@@ -82,20 +97,84 @@ public sealed class ExecutionRepositoryFixture : IDisposable
 
         Pool.Dispose();
         _repository.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 
-public sealed class OnnxModelExecutionTests : IClassFixture<ExecutionRepositoryFixture>, IDisposable
+/// <summary>
+/// The same repository with every instance KIND_GPU on a GPU made of host memory
+/// (<see cref="HostStandInGpuPlatform"/>): every execution test then runs through the GPU instance path —
+/// device leases, copies in and out, OrtValues over device buffers, stage timing.
+/// </summary>
+public sealed class StandInGpuExecutionRepositoryFixture : ExecutionRepositoryFixture
 {
-    private readonly ExecutionRepositoryFixture _fixture;
+    public StandInGpuExecutionRepositoryFixture()
+        : this(new HostStandInGpuPlatform(deviceCount: 1))
+    {
+    }
+
+    private StandInGpuExecutionRepositoryFixture(HostStandInGpuPlatform gpus)
+        : base("KIND_GPU", gpus)
+    {
+        Gpus = gpus;
+    }
+
+    internal HostStandInGpuPlatform Gpus { get; }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        Gpus.Dispose();
+    }
+}
+
+public sealed class OnnxModelExecutionTests(ExecutionRepositoryFixture fixture)
+    : ModelExecutionTests<ExecutionRepositoryFixture>(fixture)
+{
+    [Fact]
+    public void Instances_AreOnTheCpu() =>
+        Assert.All(Fixture.Model("simple").Instances, i => Assert.Equal(-1, Assert.IsType<OnnxModelInstance>(i).DeviceOrdinal));
+}
+
+/// <summary>Every execution test again, on KIND_GPU instances of a stand-in GPU, plus what only that path has.</summary>
+public sealed class GpuInstanceExecutionTests(StandInGpuExecutionRepositoryFixture fixture)
+    : ModelExecutionTests<StandInGpuExecutionRepositoryFixture>(fixture)
+{
+    [Fact]
+    public void Instances_AreOnGpuZero() =>
+        Assert.All(Fixture.Model("simple").Instances, i => Assert.Equal(0, Assert.IsType<OnnxModelInstance>(i).DeviceOrdinal));
+
+    [Fact]
+    public async Task InferAsync_OnGpu_StagesThroughDeviceBuffersAndReturnsThemAll()
+    {
+        var pool = Fixture.Gpus.Pool(0);
+        var before = pool.RentedBytes;
+
+        await InferAsync_SimpleAddSub_ComputesBothOutputs();
+
+        // Two inputs and two outputs of 2 × 16 int32 each went through device buffers (4 KiB class),
+        // and every lease came back.
+        Assert.True(pool.AllocatedBytes >= 4 * 4096, $"device pool holds {pool.AllocatedBytes} bytes");
+        Assert.Equal(before, pool.RentedBytes);
+        Assert.Equal(0, pool.OutstandingCount);
+        Assert.Equal(0, pool.GetLeakReport().OutstandingCount);
+    }
+}
+
+public abstract class ModelExecutionTests<TFixture> : IClassFixture<TFixture>, IDisposable
+    where TFixture : ExecutionRepositoryFixture
+{
+    private readonly TFixture _fixture;
 
     // Request inputs live in pinned buffers of their own, as the front ends hand them over.
     private readonly PinnedBufferPool _inputs = new(debug: true);
 
-    public OnnxModelExecutionTests(ExecutionRepositoryFixture fixture)
+    protected ModelExecutionTests(TFixture fixture)
     {
         _fixture = fixture;
     }
+
+    protected TFixture Fixture => _fixture;
 
     public void Dispose()
     {
@@ -103,9 +182,8 @@ public sealed class OnnxModelExecutionTests : IClassFixture<ExecutionRepositoryF
         Assert.Equal(0, _fixture.Pool.OutstandingCount);
         Assert.Equal(0, _inputs.OutstandingCount);
         _inputs.Dispose();
+        GC.SuppressFinalize(this);
     }
-
-    public static TheoryData<DataType> AllTypes => new(ExecutionRepositoryFixture.IdentityTypes.Keys);
 
     private void AddInput(InferenceRequest request, string name, DataType type, long[] shape, byte[] data)
     {
@@ -122,7 +200,7 @@ public sealed class OnnxModelExecutionTests : IClassFixture<ExecutionRepositoryF
     }
 
     [Theory]
-    [MemberData(nameof(AllTypes))]
+    [MemberData(nameof(ExecutionRepositoryFixture.AllTypes), MemberType = typeof(ExecutionRepositoryFixture))]
     public async Task InferAsync_IdentityOfEachDatatype_ReturnsInputBytesAndCountsStatistics(DataType type)
     {
         var model = _fixture.Model(ExecutionRepositoryFixture.IdentityName(type));
@@ -264,5 +342,35 @@ public sealed class OnnxModelExecutionTests : IClassFixture<ExecutionRepositoryF
         Assert.Equal(executions, model.Statistics.ExecutionCount);
         Assert.Equal(failures + 1, model.Statistics.Fail.Count);
         request.TryReset();
+    }
+
+    [Fact]
+    public async Task InferAsync_ConcurrentRequests_GatheredIntoOneBatchEachGetsItsOwnRows()
+    {
+        var model = _fixture.Model("simple_batched");
+        var executions = model.Statistics.ExecutionCount;
+        var requests = new InferenceRequest[ExecutionRepositoryFixture.BatchedRows];
+        var inputs = new int[requests.Length][];
+        for (var r = 0; r < requests.Length; r++)
+        {
+            inputs[r] = Enumerable.Range(r * 100, 16).ToArray();
+            requests[r] = new InferenceRequest();
+            AddInput(requests[r], "INPUT0", DataType.Int32, [1, 16], TensorData.Bytes(inputs[r]));
+            AddInput(requests[r], "INPUT1", DataType.Int32, [1, 16], TensorData.Bytes(Enumerable.Repeat(r, 16).ToArray()));
+        }
+
+        // The queue delay is ten minutes on a clock that does not move: only a full batch runs.
+        await Task.WhenAll(requests.Select(r => model.InferAsync(r).AsTask())).WithTimeout();
+
+        Assert.Equal(executions + 1, model.Statistics.ExecutionCount);
+        for (var r = 0; r < requests.Length; r++)
+        {
+            Assert.False(requests[r].Error.IsError, requests[r].Error.Message);
+            var outputs = requests[r].Outputs.ToArray();
+            Assert.Equal(TensorData.Bytes(inputs[r].Select(x => x + r).ToArray()), outputs[0].Data.ToArray());
+            Assert.Equal(TensorData.Bytes(inputs[r].Select(x => x - r).ToArray()), outputs[1].Data.ToArray());
+            Assert.Equal([1L, 16L], outputs[0].Shape.ToArray());
+            requests[r].TryReset();
+        }
     }
 }

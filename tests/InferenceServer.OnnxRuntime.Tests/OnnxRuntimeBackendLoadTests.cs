@@ -41,6 +41,15 @@ public sealed class OnnxRuntimeBackendLoadTests : IDisposable
         return _backend.Load(new ModelLoadRequest(name, 1, _repository.ModelDirectory(name), _repository.VersionDirectory(name), config));
     }
 
+    /// <summary>As <see cref="Load"/>, with another backend (e.g. one with GPUs).</summary>
+    private IModelRuntime LoadWith(OnnxRuntimeBackend backend, string name, byte[] onnx, string configText)
+    {
+        _repository.Add(name, onnx, configText);
+        var config = ProtoTextParser.ParseModelConfig(configText, "config.pbtxt");
+        config.Name = name;
+        return backend.Load(new ModelLoadRequest(name, 1, _repository.ModelDirectory(name), _repository.VersionDirectory(name), config));
+    }
+
     private ModelLoadException LoadFails(string name, byte[] onnx, string? configText = null) =>
         Assert.Throws<ModelLoadException>(() => Load(name, onnx, configText).Dispose());
 
@@ -253,16 +262,75 @@ public sealed class OnnxRuntimeBackendLoadTests : IDisposable
         Assert.Contains("'INPUT0'", ex.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("KIND_GPU")]
-    [InlineData("KIND_MODEL")]
-    public void Load_NonCpuInstanceGroup_ThrowsSayingCpuOnly(string kind)
+    [Fact]
+    public void Load_KindModel_ThrowsSayingWhichKindsTheBackendTakes()
     {
-        var ex = LoadFails("simple", SampleModels.Simple(), $"instance_group [ {{ kind: {kind}, count: 1 }} ]");
+        var ex = LoadFails("simple", SampleModels.Simple(), "instance_group [ { kind: KIND_MODEL, count: 1 } ]");
 
-        Assert.Contains(kind, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("KIND_CPU", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("'simple'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "model 'simple': instance group 'simple_0' asks for KIND_MODEL, which the onnxruntime backend does not support; use KIND_CPU or KIND_GPU",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Load_KindGpuWithoutGpu_ThrowsNamingTheReasonAndTheFallbackSwitch()
+    {
+        var ex = LoadFails("simple", SampleModels.Simple(), "instance_group [ { kind: KIND_GPU, count: 1 } ]");
+
+        Assert.Equal(
+            "model 'simple': instance group 'simple_0' asks for KIND_GPU, but no GPU is available: this server was started without GPU support; "
+            + "use kind: KIND_CPU, or set parameters { key: \"gpu_fallback_to_cpu\" value { string_value: \"true\" } } to run KIND_GPU groups on the CPU where no GPU can serve them",
+            ex.Message);
+        Assert.Equal(0, _pool.AllocatedBytes);
+    }
+
+    [Fact]
+    public void Load_KindGpuWithFallbackAndNoGpu_RunsTheGroupOnTheCpu()
+    {
+        using var runtime = Load("simple", SampleModels.Simple(), """
+            instance_group [ { kind: KIND_GPU, count: 2 } ]
+            parameters { key: "gpu_fallback_to_cpu" value { string_value: "true" } }
+            """);
+
+        Assert.Equal(2, runtime.Instances.Count);
+        Assert.All(runtime.Instances, i => Assert.Equal(-1, Assert.IsType<OnnxModelInstance>(i).DeviceOrdinal));
+    }
+
+    [Fact]
+    public void Load_BadFallbackValue_ThrowsNamingTheParameter()
+    {
+        var ex = LoadFails("simple", SampleModels.Simple(), """
+            instance_group [ { kind: KIND_GPU, count: 1 } ]
+            parameters { key: "gpu_fallback_to_cpu" value { string_value: "yes" } }
+            """);
+
+        Assert.Equal("model 'simple': parameter 'gpu_fallback_to_cpu' must be \"true\" or \"false\", got 'yes'", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("instance_group [ { kind: KIND_GPU, count: 2 } ]", "0,0,1,1")]
+    [InlineData("instance_group [ { kind: KIND_GPU, count: 1, gpus: [ 1 ] } ]", "1")]
+    [InlineData("instance_group [ { kind: KIND_GPU, count: 1, gpus: [ 1, 0 ] }, { kind: KIND_CPU, count: 1 } ]", "1,0,-1")]
+    [InlineData("instance_group [ { kind: KIND_AUTO } ]", "0,1")]
+    [InlineData("max_batch_size: 4", "0,1")]
+    public void Load_OnTwoGpus_PlacesInstancesAsTriton(string config, string expectedDevices)
+    {
+        using var gpus = new Gpu.HostStandInGpuPlatform(deviceCount: 2);
+        using var runtime = LoadWith(new OnnxRuntimeBackend(_pool, gpus), "simple", SampleModels.Simple(), config);
+
+        Assert.Equal(expectedDevices, string.Join(',', runtime.Instances.Select(i => ((OnnxModelInstance)i).DeviceOrdinal)));
+    }
+
+    [Fact]
+    public void Load_GpuOrdinalBeyondTheMachine_ThrowsNamingItAndTheRange()
+    {
+        using var gpus = new Gpu.HostStandInGpuPlatform(deviceCount: 2);
+
+        var ex = Assert.Throws<ModelLoadException>(() =>
+            LoadWith(new OnnxRuntimeBackend(_pool, gpus), "simple", SampleModels.Simple(), "instance_group [ { kind: KIND_GPU, count: 1, gpus: [ 0, 5 ] } ]").Dispose());
+
+        Assert.Equal("model 'simple': instance group 'simple_0' names GPU 5, but this machine has GPUs 0 to 1", ex.Message);
+        Assert.Equal(0, gpus.Pool(0).OutstandingCount);
     }
 
     [Fact]

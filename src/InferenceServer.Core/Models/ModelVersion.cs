@@ -53,6 +53,9 @@ public sealed class ModelVersion : IDisposable
 
     public ModelConfig Config { get; }
 
+    /// <summary>The version's model instances (tests look at where they run).</summary>
+    internal IReadOnlyList<IModelInstance> Instances => _runtime.Instances;
+
     public ModelSignature Signature { get; }
 
     public ModelVersionStatistics Statistics { get; }

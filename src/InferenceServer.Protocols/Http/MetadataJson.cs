@@ -20,6 +20,17 @@ internal static class MetadataJson
         }
 
         writer.WriteEndArray();
+        if (options.Gpus.Count > 0)
+        {
+            writer.WriteStartArray("gpus"u8);
+            foreach (var gpu in options.Gpus)
+            {
+                writer.WriteStringValue(gpu);
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     }
 

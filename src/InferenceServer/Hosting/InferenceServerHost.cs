@@ -4,6 +4,7 @@ using Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.Cuda;
 using InferenceServer.OnnxRuntime;
 using InferenceServer.Protocols;
 using InferenceServer.Protocols.Grpc;
@@ -70,12 +71,13 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         });
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ExitTimeout);
-        var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize, options.PinnedMemoryPoolDebug);
+        var gpus = GpuSetup.Discover(options);
+        var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize, options.PinnedMemoryPoolDebug, allocator: gpus.HostAllocator);
         builder.Services.AddSingleton(pool);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(new ModelRepository(options.ModelRepository));
-        builder.Services.AddSingleton<IModelBackend>(new OnnxRuntimeBackend(pool));
-        var serverMetrics = new ServerMetrics(pool);
+        builder.Services.AddSingleton<IModelBackend>(new OnnxRuntimeBackend(pool, gpus.Platform));
+        var serverMetrics = new ServerMetrics(pool, gpus);
         builder.Services.AddSingleton(serverMetrics);
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
@@ -99,6 +101,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             ControlToken = options.ControlToken,
             InferenceToken = options.InferenceToken,
             ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
+            Gpus = [.. gpus.Devices.Select(d => d.ToString())],
         });
         builder.Services.AddSingleton<ServerContext>();
         builder.Services.AddSingleton(options);
@@ -165,6 +168,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
         var models = app.Services.GetRequiredService<ModelManager>();
         serverMetrics.Bind(models);
+        LogGpus(logger, gpus, pool);
         LogLoading(logger, options.ModelRepository);
 
         // Models load while Kestrel starts; readiness turns true only once both are done.
@@ -205,7 +209,11 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             context.Stopping = true;
             poller?.DisposeAsync().AsTask().Wait();
         });
-        app.Lifetime.ApplicationStopped.Register(models.Dispose);
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            models.Dispose();
+            gpus.Dispose();
+        });
 
         try
         {
@@ -251,6 +259,33 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Once at start-up: the GPUs found (or why none), and what the pinned pool and KIND_GPU models get from that.</summary>
+    private static void LogGpus(ILogger logger, GpuSetup gpus, PinnedBufferPool pool)
+    {
+        if (gpus.Driver is null)
+        {
+            LogNoGpu(logger, gpus.Reason);
+            return;
+        }
+
+        foreach (var device in gpus.Devices)
+        {
+            LogGpu(logger, device, gpus.Driver.VersionText);
+        }
+
+        var kindGpu = gpus.Platform.UnavailableReason.Length == 0 ? "KIND_GPU instances run on them" : $"KIND_GPU instances cannot run: {gpus.Platform.UnavailableReason}";
+        LogGpuUse(logger, pool.Allocator.Description, kindGpu);
+    }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "No GPU: {Reason}; running on the CPU")]
+    private static partial void LogNoGpu(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "GPU {Device}, CUDA driver {DriverVersion}")]
+    private static partial void LogGpu(ILogger logger, CudaDeviceInfo device, string driverVersion);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Pinned tensor pool: {Memory}; {KindGpu}")]
+    private static partial void LogGpuUse(ILogger logger, string memory, string kindGpu);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Loading model repository {Path}")]
     private static partial void LogLoading(ILogger logger, string path);

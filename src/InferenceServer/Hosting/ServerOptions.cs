@@ -146,4 +146,17 @@ internal sealed class ServerOptions
     /// per rent and return, so it is for tests and leak hunting, not production.
     /// </summary>
     public bool PinnedMemoryPoolDebug { get; set; }
+
+    /// <summary>
+    /// Byte budget of each GPU's device-memory pool, by ordinal (Triton's --cuda-memory-pool-byte-size,
+    /// 64 MiB per GPU when not given). The pool caches that many bytes of size-classed device buffers for
+    /// batches' inputs and outputs; a rent beyond it allocates straight from the device (counted).
+    /// </summary>
+    public IReadOnlyDictionary<int, long> CudaMemoryPoolByteSize { get; set; } = new Dictionary<int, long>();
+
+    /// <summary>
+    /// Whether to use the machine's NVIDIA GPUs (default true). The CUDA driver is looked for at start-up;
+    /// without it, or with this false, the server runs on the CPU and says so once in its log.
+    /// </summary>
+    public bool UseGpus { get; set; } = true;
 }

@@ -52,6 +52,8 @@ internal static class ServerOptionsReader
         ("load-model", "(none)", "Explicit mode: a model to load at start-up; repeat the flag for more; * loads all"),
         ("pinned-memory-pool-byte-size", "268435456", "Byte budget of the pinned tensor pool; rents beyond it fall back to plain allocations (counted)"),
         ("pinned-memory-pool-debug", "false", "Record where each pinned buffer is rented (leak reports) and throw on a double return; slower"),
+        ("cuda-memory-pool-byte-size", "<gpu>:67108864", "<gpu>:<bytes>: byte budget of that GPU's device-memory pool (repeat per GPU; rents beyond it allocate from the device, counted)"),
+        ("gpus", "true", "Use the machine's NVIDIA GPUs when the CUDA driver is found; false runs everything on the CPU (KIND_GPU models then fail to load, or fall back per gpu_fallback_to_cpu)"),
     ];
 
     /// <summary>Parses; on a bad flag or value returns null and sets <paramref name="error"/>.</summary>
@@ -60,6 +62,7 @@ internal static class ServerOptionsReader
         error = null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var loadModels = new List<string>();
+        var cudaPools = new Dictionary<int, long>();
         foreach (var (name, _, _) in Flags)
         {
             var key = name.Replace("-", "", StringComparison.Ordinal);
@@ -117,7 +120,23 @@ internal static class ServerOptionsReader
                 continue;
             }
 
+            if (name == "cuda-memory-pool-byte-size")
+            {
+                if (!TryCudaPool(value, cudaPools, out error))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
             values[name] = value;
+        }
+
+        // From the environment or the settings file: one <gpu>:<bytes> value; flags on the command line win.
+        if (values.Remove("cuda-memory-pool-byte-size", out var configuredPool) && cudaPools.Count == 0 && !TryCudaPool(configuredPool, cudaPools, out error))
+        {
+            return null;
         }
 
         var options = new ServerOptions();
@@ -166,6 +185,7 @@ internal static class ServerOptionsReader
         }
 
         options.LoadModels = loadModels;
+        options.CudaMemoryPoolByteSize = cudaPools;
         options.ControlToken = ReadToken("control-token-file", options.ControlTokenFile, "CONTROL_TOKEN", out error);
         options.InferenceToken = error is null ? ReadToken("inference-token-file", options.InferenceTokenFile, "INFERENCE_TOKEN", out error) : null;
         if (error is not null)
@@ -174,6 +194,23 @@ internal static class ServerOptionsReader
         }
 
         return options;
+    }
+
+    /// <summary>Triton's form: <c>--cuda-memory-pool-byte-size=&lt;GPU ordinal&gt;:&lt;bytes&gt;</c>.</summary>
+    private static bool TryCudaPool(string value, Dictionary<int, long> pools, out string? error)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0
+            && int.TryParse(value.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var gpu)
+            && long.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+        {
+            pools[gpu] = bytes;
+            error = null;
+            return true;
+        }
+
+        error = $"--cuda-memory-pool-byte-size must be <gpu>:<bytes> (e.g. 0:67108864), got '{value}'";
+        return false;
     }
 
     // The file wins over the environment variable; its content is trimmed and must not be empty.
@@ -246,6 +283,7 @@ internal static class ServerOptionsReader
             case "repository-poll-marker": options.RepositoryPollMarker = value; break;
             case "pinned-memory-pool-byte-size": options.PinnedMemoryPoolByteSize = Number(name, value, 0, long.MaxValue); break;
             case "pinned-memory-pool-debug": options.PinnedMemoryPoolDebug = Bool(name, value); break;
+            case "gpus": options.UseGpus = Bool(name, value); break;
         }
     }
 

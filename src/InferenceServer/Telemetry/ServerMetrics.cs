@@ -5,6 +5,7 @@ using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Telemetry.Drift;
 using InferenceServer.Core.Telemetry.Latency;
 using InferenceServer.Core.Telemetry.Profiles;
+using InferenceServer.Hosting;
 using Prometheus;
 
 namespace InferenceServer.Telemetry;
@@ -40,12 +41,14 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _featureShare;
     private readonly Counter _shadowRequests;
     private readonly Gauge _shadowDivergence;
+    private readonly GpuMetrics? _gpus;
     private ModelManager? _models;
 
     // Label sets exported by the last scrape, so series of versions that are gone can be removed.
     private HashSet<(string Model, string Version)> _exported = [];
 
-    public ServerMetrics(PinnedBufferPool pool)
+    /// <param name="gpus">The GPUs found at start-up, for Triton's nv_gpu_* gauges; null exports none.</param>
+    public ServerMetrics(PinnedBufferPool pool, GpuSetup? gpus = null)
     {
         _pool = pool;
         Registry = Metrics.NewCustomRegistry();
@@ -84,6 +87,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
         BatchSize = factory.CreateHistogram("inference_server_batch_size", "Rows per model execution",
             new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.BatchSizes });
+        _gpus = gpus is null ? null : new GpuMetrics(factory, gpus);
         Registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -116,6 +120,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     {
         _poolTotal.Set(_pool.ByteBudget);
         _poolUsed.Set(_pool.RentedBytes);
+        _gpus?.Collect();
         if (_models is not { } models)
         {
             return;

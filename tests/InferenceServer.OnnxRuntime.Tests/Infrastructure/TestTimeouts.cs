@@ -6,4 +6,6 @@ internal static class TestTimeouts
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
     public static Task WithTimeout(this ValueTask task) => task.AsTask().WaitAsync(Default);
+
+    public static Task WithTimeout(this Task task) => task.WaitAsync(Default);
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+using InferenceServer.Core.Memory;
+using InferenceServer.Cuda;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceServer.OnnxRuntime.Gpu;
+
+/// <summary>
+/// The machine's CUDA GPUs: one <see cref="DeviceMemoryPool"/> per GPU (<c>--cuda-memory-pool-byte-size</c>),
+/// and per instance a stream that ONNX Runtime's CUDA execution provider runs on
+/// (<c>user_compute_stream</c>), as Triton gives each GPU instance its own stream.
+/// </summary>
+public sealed class CudaGpuPlatform : IGpuPlatform, IDisposable
+{
+    /// <summary>ONNX Runtime's name for its CUDA execution provider.</summary>
+    public const string CudaProviderName = "CUDAExecutionProvider";
+
+    private readonly CudaDriver _driver;
+    private readonly DeviceMemoryPool[] _pools;
+
+    /// <param name="poolByteSize">Byte budget of GPU <c>n</c>'s pool; GPUs missing from it get <see cref="DeviceMemoryPool.DefaultByteBudget"/>.</param>
+    /// <param name="availableProviders">ONNX Runtime's execution providers (<see cref="OrtEnv.GetAvailableProviders"/>).</param>
+    public CudaGpuPlatform(CudaDriver driver, IReadOnlyDictionary<int, long> poolByteSize, IReadOnlyList<string> availableProviders, bool debug = false)
+    {
+        _driver = driver;
+        _pools = new DeviceMemoryPool[driver.Devices.Count];
+        for (var ordinal = 0; ordinal < _pools.Length; ordinal++)
+        {
+            _pools[ordinal] = new DeviceMemoryPool(
+                new CudaDeviceAllocator(driver.PrimaryContext(ordinal)),
+                poolByteSize.TryGetValue(ordinal, out var bytes) ? bytes : DeviceMemoryPool.DefaultByteBudget,
+                debug);
+        }
+
+        UnavailableReason = availableProviders.Contains(CudaProviderName)
+            ? string.Empty
+            : $"this server's ONNX Runtime has no CUDA execution provider (it has {string.Join(", ", availableProviders)}); "
+              + "the GPU image (docker build --build-arg FLAVOR=gpu) carries one";
+    }
+
+    public string UnavailableReason { get; }
+
+    public int DeviceCount => _pools.Length;
+
+    /// <summary>GPU <paramref name="ordinal"/>'s device-memory pool.</summary>
+    public DeviceMemoryPool Pool(int ordinal) => _pools[ordinal];
+
+    public IInstanceDevice CreateInstanceDevice(int ordinal) => new CudaInstanceDevice(_driver.PrimaryContext(ordinal), _pools[ordinal]);
+
+    public void AddExecutionProvider(SessionOptions options, IInstanceDevice device)
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(new Dictionary<string, string>
+        {
+            ["device_id"] = device.Ordinal.ToString(CultureInfo.InvariantCulture),
+            // ONNX Runtime parses the stream's address from text and runs every kernel of the session on it,
+            // after our input copies and before our output copies, with no extra synchronisation.
+            ["user_compute_stream"] = device.StreamHandle.ToString(CultureInfo.InvariantCulture),
+        });
+        options.AppendExecutionProvider_CUDA(cuda);
+    }
+
+    public void Dispose()
+    {
+        foreach (var pool in _pools)
+        {
+            pool.Dispose();
+        }
+    }
+}
