@@ -19,8 +19,9 @@ namespace InferenceServer.OnnxRuntime;
 /// ONNX Runtime writes straight into pooled pinned buffers; otherwise its outputs are copied once. Each
 /// request of a batch then answers from its slice of the batch's buffer (shared, reference-counted).</item>
 /// <item>On a GPU (<c>KIND_GPU</c>, an <see cref="IInstanceDevice"/>): each input's pinned bytes are copied
-/// asynchronously on the instance's stream into a device buffer from the GPU's pool, the session (whose
-/// CUDA provider runs on that same stream) reads and writes device buffers, and the outputs are copied back
+/// asynchronously on the instance's stream into a device buffer from the GPU's pool, the buffers are bound
+/// to the session through an <see cref="OrtIoBinding"/> (whose CUDA provider runs on that same stream),
+/// ONNX Runtime writes the outputs into bound device buffers, and those are copied back
 /// into pooled pinned buffers on the stream before the requests are answered from them. Stage times come
 /// from events on the stream. BYTES tensors stay on the host; ONNX Runtime moves them itself.</item>
 /// </list>
@@ -46,6 +47,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private readonly List<long[]> _outputShapes = [];
     private readonly ShapeArrays _shapes = new();
     private readonly IInstanceDevice? _device;
+    private readonly OrtIoBinding? _binding;
     private readonly SessionOptions? _ownOptions;
     private readonly List<HostTensor> _hostInputs = [];
     private readonly List<OrtValue> _hostValues = [];
@@ -63,6 +65,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         _pool = pool;
         _device = device;
         _ownOptions = ownOptions;
+        _binding = device is null ? null : session.CreateIoBinding();
     }
 
     /// <summary>The GPU this instance runs on, or -1 on the CPU.</summary>
@@ -103,7 +106,15 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             ExecutionTimings? deviceTimings = null;
             if (preallocated)
             {
-                _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+                if (_binding is null)
+                {
+                    _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+                }
+                else
+                {
+                    RunBound(_binding, outputsBound: true);
+                }
+
                 inferred = Stopwatch.GetTimestamp();
                 if (_device is not null)
                 {
@@ -120,7 +131,9 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             else
             {
                 // Outputs whose size is known only after the run come back in host memory (ONNX Runtime copies them).
-                using var results = _session.Run(_runOptions, _inputNames, _inputValues, _outputNames);
+                using var results = _binding is null
+                    ? _session.Run(_runOptions, _inputNames, _inputValues, _outputNames)
+                    : RunBound(_binding, outputsBound: false)!;
                 inferred = Stopwatch.GetTimestamp();
                 if (_device is not null)
                 {
@@ -327,6 +340,34 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         }
     }
 
+    /// <summary>
+    /// Runs through the binding: the inputs (device buffers, or host memory for BYTES), and either the
+    /// preallocated outputs or, when their sizes are known only after the run, outputs ONNX Runtime
+    /// allocates in host memory (returned; the caller disposes them; null when the outputs were bound).
+    /// </summary>
+    private IDisposableReadOnlyCollection<OrtValue>? RunBound(OrtIoBinding binding, bool outputsBound)
+    {
+        for (var i = 0; i < _inputNames.Count; i++)
+        {
+            binding.BindInput(_inputNames[i], _inputValues[i]);
+        }
+
+        for (var i = 0; i < _outputNames.Count; i++)
+        {
+            if (outputsBound)
+            {
+                binding.BindOutput(_outputNames[i], _outputValues[i]);
+            }
+            else
+            {
+                binding.BindOutputToDevice(_outputNames[i], OrtMemoryInfo.DefaultInstance);
+            }
+        }
+
+        _session.RunWithBinding(_runOptions, binding);
+        return outputsBound ? null : binding.GetOutputValues();
+    }
+
     /// <summary>Queues the copies of the device outputs into their pinned buffers, then waits for the stream and returns its stage times.</summary>
     private ExecutionTimings CopyOutputsToHost(IInstanceDevice device)
     {
@@ -443,6 +484,8 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         }
 
         _streamPassed = false;
+        _binding?.ClearBoundInputs();
+        _binding?.ClearBoundOutputs();
 
         foreach (var buffer in _deviceBuffers)
         {
@@ -498,6 +541,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     public void Dispose()
     {
         _runOptions.Dispose();
+        _binding?.Dispose();
         _session.Dispose();
         _device?.Dispose();
         _ownOptions?.Dispose();
