@@ -14,6 +14,8 @@ if [ -n "${LOADTOOL_DIR:-}" ]; then cp -r "$LOADTOOL_DIR" "$stage/bundle/loadtoo
   dotnet publish perf/InferenceServer.LoadTool -c Release -r linux-x64 -o "$stage/bundle/loadtool" >/dev/null; fi
 dotnet publish tests/InferenceServer.GpuChecks -c Release -r linux-x64 -o "$stage/bundle/gpuchecks" >/dev/null
 rm -f "$stage"/bundle/*/*.pdb "$stage"/bundle/*/*.dbg
+# The checks load ONNX Runtime from the server's folder (run.sh sets LD_LIBRARY_PATH): one copy travels.
+rm -f "$stage"/bundle/gpuchecks/libonnxruntime*.so
 dotnet run -c Release --project src/InferenceServer.ModelBuilder -- --shadow-demo "$stage/bundle/shadow-repo" >/dev/null
 dotnet run -c Release --project src/InferenceServer.ModelBuilder -- --gpu-demo "$stage/bundle/gpu-repo" >/dev/null 2>&1 || true
 tar -C "$stage" -czf "$out/bundle.tar.gz" bundle

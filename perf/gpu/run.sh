@@ -21,7 +21,7 @@ fi
 
 if [[ " $steps " == *" checks "* ]]; then
   echo "::: CUDA checks"
-  "$b/gpuchecks/gpu-checks" 2>&1 | tee "$out/gpu-checks.txt"
+  LD_LIBRARY_PATH="$b/server" "$b/gpuchecks/gpu-checks" 2>&1 | tee "$out/gpu-checks.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 

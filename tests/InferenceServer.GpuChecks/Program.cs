@@ -36,6 +36,7 @@ foreach (var streams in new[] { 1, 2, 4 })
 }
 
 PoolCheck.Run(context, report);
+InstanceDeviceCheck.Run(driver, report);
 OverlapCheck.Run(context, report);
 Console.WriteLine(report.Failed ? "GPU checks: FAILED" : "GPU checks: all passed");
 return report.Failed ? 1 : 0;

@@ -1,3 +1,4 @@
+using InferenceServer.Cuda;
 using InferenceServer.Hosting;
 using Prometheus;
 
@@ -36,7 +37,17 @@ internal sealed class GpuMetrics
 
         foreach (var device in driver.Devices)
         {
-            var memory = driver.PrimaryContext(device.Ordinal).MemoryInfo();
+            CudaMemoryInfo memory;
+            try
+            {
+                memory = driver.PrimaryContext(device.Ordinal).MemoryInfo();
+            }
+            catch (CudaException)
+            {
+                // A GPU that stopped answering (Xid error, reset) must not break the scrape of everything else.
+                continue;
+            }
+
             _memoryTotal.WithLabels(device.Uuid).Set(memory.TotalBytes);
             _memoryUsed.WithLabels(device.Uuid).Set(memory.UsedBytes);
             if (_gpus.Nvml is { } nvml && nvml.TryGetUtilization(device.PciBusId, out var busy, out _))
