@@ -33,7 +33,7 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     private int _state;
 
     internal PinnedBuffer(PinnedBufferPool pool, int sizeClass, int capacity)
-        : this(pool, sizeClass, capacity, Allocate(pool.Allocator, capacity))
+        : this(pool, sizeClass, capacity, Allocate(AllocatorFor(pool, sizeClass), capacity))
     {
     }
 
@@ -152,7 +152,7 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     {
         if (_pointer != null)
         {
-            _pool.Allocator.Free(_pointer);
+            AllocatorFor(_pool, SizeClass).Free(_pointer);
             _pointer = null;
         }
 
@@ -162,7 +162,16 @@ public sealed unsafe class PinnedBuffer : MemoryManager<byte>, IDisposable
     protected override void Dispose(bool disposing) => Dispose();
 
     /// <summary>
-    /// Allocates through the pool's allocator and holds it to its contract: a null or misaligned block
+    /// Pooled buffers come from the pool's allocator; fallback buffers (budget exhausted, oversize) from
+    /// pageable memory, as Triton falls back when its pinned pool runs out: page-locking a block per
+    /// request (<c>cuMemHostAlloc</c> takes milliseconds for large blocks) would turn a full pool into a
+    /// stall on every request.
+    /// </summary>
+    private static IHostMemoryAllocator AllocatorFor(PinnedBufferPool pool, int sizeClass) =>
+        sizeClass < 0 ? AlignedHostAllocator.Instance : pool.Allocator;
+
+    /// <summary>
+    /// Allocates through the chosen allocator and holds it to its contract: a null or misaligned block
     /// (a broken allocator) fails the rent here instead of corrupting memory or crashing later in SIMD code.
     /// </summary>
     private static byte* Allocate(IHostMemoryAllocator allocator, int capacity)

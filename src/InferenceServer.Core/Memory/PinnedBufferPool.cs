@@ -30,9 +30,10 @@ namespace InferenceServer.Core.Memory;
 /// counted in <see cref="DoubleReturnCount"/> and ignored.
 /// </para>
 /// <para>
-/// <b>Allocator.</b> Pooled and fallback buffers alike are allocated and freed through
-/// <see cref="Allocator"/>: pageable memory by default; a GPU deployment passes one that returns
-/// page-locked memory from the driver, so copies to the device run at DMA speed.
+/// <b>Allocator.</b> Pooled buffers are allocated and freed through <see cref="Allocator"/>: pageable
+/// memory by default; a GPU deployment passes one that returns page-locked memory from the driver, so
+/// copies to the device run at DMA speed. Fallback buffers are always pageable memory
+/// (<see cref="AlignedHostAllocator"/>), as Triton falls back when its pinned pool is exhausted.
 /// </para>
 /// <para>
 /// Rent and return are lock-free: one <see cref="ConcurrentQueue{T}"/> per size class and
@@ -77,7 +78,7 @@ public sealed class PinnedBufferPool : IDisposable
     /// <param name="byteBudget">Most native bytes the pool holds in size-classed buffers, rented and idle together (0 or more).</param>
     /// <param name="debug">Record each lease's rent stack for <see cref="GetLeakReport"/> and throw on a double return (tests, leak hunting; slower).</param>
     /// <param name="timeProvider">Clock for the ages in <see cref="GetLeakReport"/>; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="allocator">Where every buffer's memory comes from and goes back to; <see cref="AlignedHostAllocator.Instance"/> when null.</param>
+    /// <param name="allocator">Where the pooled buffers' memory comes from and goes back to; <see cref="AlignedHostAllocator.Instance"/> when null.</param>
     public PinnedBufferPool(long byteBudget = DefaultByteBudget, bool debug = false, TimeProvider? timeProvider = null, IHostMemoryAllocator? allocator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(byteBudget);
