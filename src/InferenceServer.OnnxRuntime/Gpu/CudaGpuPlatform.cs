@@ -56,6 +56,7 @@ public sealed class CudaGpuPlatform : IGpuPlatform, IDisposable
             // ONNX Runtime parses the stream's address from text and runs every kernel of the session on it,
             // after our input copies and before our output copies, with no extra synchronisation.
             ["user_compute_stream"] = device.StreamHandle.ToString(CultureInfo.InvariantCulture),
+            ["has_user_compute_stream"] = "1",
         });
         options.AppendExecutionProvider_CUDA(cuda);
     }
