@@ -49,9 +49,19 @@ internal sealed class GpuSetup : IDisposable
             return new GpuSetup(null, reason, new UnavailableGpuPlatform(reason), AlignedHostAllocator.Instance, null);
         }
 
-        var platform = new CudaGpuPlatform(driver, options.CudaMemoryPoolByteSize, OrtEnv.Instance().GetAvailableProviders(), options.PinnedMemoryPoolDebug);
-        NvmlLibrary.TryLoad(out var nvml, out _);
-        return new GpuSetup(driver, string.Empty, platform, new PageLockedHostAllocator(driver.PrimaryContext(0)), nvml);
+        try
+        {
+            var platform = new CudaGpuPlatform(driver, options.CudaMemoryPoolByteSize, OrtEnv.Instance().GetAvailableProviders(), options.PinnedMemoryPoolDebug);
+            NvmlLibrary.TryLoad(out var nvml, out _);
+            return new GpuSetup(driver, string.Empty, platform, new PageLockedHostAllocator(driver.PrimaryContext(0)), nvml);
+        }
+        catch (CudaException ex)
+        {
+            // A GPU the driver lists but that cannot give this process a context (exclusive-process mode taken,
+            // out of memory, fallen off the bus) must not keep the server from serving on the CPU.
+            var unusable = $"the GPUs were found but could not be used: {ex.Message}";
+            return new GpuSetup(null, unusable, new UnavailableGpuPlatform(unusable), AlignedHostAllocator.Instance, null);
+        }
     }
 
     public void Dispose() => (Platform as IDisposable)?.Dispose();
