@@ -21,6 +21,7 @@
 #   INTRA_OP_THREADS=1    the model's intra_op_thread_count, and the thread count R is measured with
 #   QUEUE_DELAY_US=2000   max_queue_delay_microseconds of the batched repository
 #   ADAPTIVE_WAIT=true    false: the batched repository waits out the delay as Triton does (adaptive_batching_wait)
+#   PREFERRED_BATCH_SIZES=  e.g. "16": preferred_batch_size of the batched repository (none by default, as the config)
 #   ORT_SECONDS=5         timed seconds of the R measurement
 #   REUSE_BUILD=0         1: use the published server, plaintext app and OrtRate build as they are (build if missing)
 #   SERVER_DIR=artifacts/aot  folder of the published server (inference-server + libonnxruntime.so)
@@ -40,6 +41,7 @@ warmup=${WARMUP_REQUESTS:-5000}
 intra=${INTRA_OP_THREADS:-1}
 delay=${QUEUE_DELAY_US:-2000}
 adaptive=${ADAPTIVE_WAIT:-true}
+preferred=${PREFERRED_BATCH_SIZES:-}
 ort_seconds=${ORT_SECONDS:-5}
 http_port=${HTTP_PORT:-18000}
 grpc_port=${GRPC_PORT:-18001}
@@ -107,7 +109,7 @@ for variant in batched unbatched; do
     echo 'instance_group [ { count: 1 kind: KIND_CPU } ]'
     echo "parameters { key: \"intra_op_thread_count\" value { string_value: \"$intra\" } }"
     if [[ $variant == batched ]]; then
-      echo "dynamic_batching { max_queue_delay_microseconds: $delay }"
+      echo "dynamic_batching { max_queue_delay_microseconds: $delay${preferred:+ preferred_batch_size: [ $preferred ]} }"
       echo "parameters { key: \"adaptive_batching_wait\" value { string_value: \"$adaptive\" } }"
     fi
   } >"$repo/mlp/config.pbtxt"

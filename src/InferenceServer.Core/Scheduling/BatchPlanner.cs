@@ -10,11 +10,13 @@ namespace InferenceServer.Core.Scheduling;
 /// preferred size can be formed (the largest one is sent), when <c>max_queue_delay</c> is 0, or when the
 /// first request's delay is up, or, before that, once <c>earlyRows</c> rows are queued (the scheduler's
 /// judgement that waiting longer costs more than it saves). Its wait also ends at the earliest queued request's timeout, so a request
-/// that times out is answered at its timeout, not when the batching delay ends.
+/// that times out is answered at its timeout, not when the batching delay ends. A batch stops growing at
+/// <c>capRows</c> rows (the scheduler's pipelined batch size; the rest of the queue runs next) and runs then,
+/// as a full one does.
 /// </summary>
 internal static class BatchPlanner
 {
-    public static BatchPlan Plan(PriorityRequestQueue queue, SchedulerPolicy policy, long now, long maxDelayTicks, bool flush, long earlyRows = long.MaxValue)
+    public static BatchPlan Plan(PriorityRequestQueue queue, SchedulerPolicy policy, long now, long maxDelayTicks, bool flush, long earlyRows = long.MaxValue, long capRows = long.MaxValue)
     {
         var head = queue.First();
         if (head is null)
@@ -35,7 +37,7 @@ internal static class BatchPlanner
         var closed = false;
         for (var next = queue.Next(head); next is not null; next = queue.Next(next))
         {
-            if (rows + next.BatchSize > policy.MaxBatchRows || !CanShareExecution(head, next))
+            if (rows >= capRows || rows + next.BatchSize > policy.MaxBatchRows || !CanShareExecution(head, next))
             {
                 closed = true;
                 break;
@@ -50,7 +52,7 @@ internal static class BatchPlanner
             }
         }
 
-        if (closed || flush || rows >= policy.MaxBatchRows || maxDelayTicks == 0)
+        if (closed || flush || rows >= policy.MaxBatchRows || rows >= capRows || maxDelayTicks == 0)
         {
             return BatchPlan.Run(count);
         }

@@ -177,13 +177,37 @@ public sealed class RequestScheduler : IScheduler
         return rows >= long.MaxValue ? long.MaxValue : Math.Max(1, (long)rows);
     }
 
+    // Under the lock. The most rows a batch takes while no more than a full batch is queued (long.MaxValue: no
+    // limit). Past the size at which an execution's fixed cost is a quarter of its per-row work, a bigger batch
+    // saves little model time but holds every one of its answers until the last row is computed: with a
+    // bounded number of callers (a closed loop, a client pool), the next requests then arrive only after the
+    // whole cohort crossed the network, and the model idles meanwhile. Running the queue in batches of this
+    // size streams answers out while the rest is computed. More than a full batch queued means the server is
+    // behind: then full batches, for the model's best rate. Never below an eighth of max_batch_size, so a full
+    // queue drains in at most eight executions and per-execution costs the model's timing does not see
+    // (scheduling, wake-ups) stay small.
+    private long PipelineRows()
+    {
+        const double FixedShare = 4;
+        const int MostExecutionsPerFullQueue = 8;
+        var perRow = _costs.PerRowTicks;
+        if (!_adaptiveWait || perRow <= 0 || _queuedRows > _policy.MaxBatchRows)
+        {
+            return long.MaxValue;
+        }
+
+        var rows = Math.Ceiling(FixedShare * _costs.FixedTicks / perRow);
+        var fewest = Math.Max(1, _policy.MaxBatchRows / MostExecutionsPerFullQueue);
+        return rows >= long.MaxValue ? long.MaxValue : Math.Max(fewest, (long)rows);
+    }
+
     // Under the lock. Whether this arrival can change an idle instance's decision to wait. An instance
     // that waits for a fuller batch only needs waking when the batch can now be full or preferred, or
     // cannot grow (the arrival does not fit with the first request); otherwise its deadline timer wakes it.
     // Skipping the rest saves a context switch per request while a batch fills.
     private bool MayCompleteBatch(InferenceRequest arrival)
     {
-        if (!_policy.Batching || _maxDelayTicks == 0 || _queue.Count == 1 || _queuedRows >= _policy.MaxBatchRows || _queuedRows >= EarlyRows())
+        if (!_policy.Batching || _maxDelayTicks == 0 || _queue.Count == 1 || _queuedRows >= _policy.MaxBatchRows || _queuedRows >= EarlyRows() || _queuedRows >= PipelineRows())
         {
             return true;
         }
@@ -217,7 +241,7 @@ public sealed class RequestScheduler : IScheduler
                 {
                     var now = _time.GetTimestamp();
                     ExpireTimeouts(now);
-                    var plan = BatchPlanner.Plan(_queue, _policy, now, _maxDelayTicks, flush: _stopping, EarlyRows());
+                    var plan = BatchPlanner.Plan(_queue, _policy, now, _maxDelayTicks, flush: _stopping, EarlyRows(), PipelineRows());
                     if (plan.RequestCount > 0)
                     {
                         count = Take(plan.RequestCount, batch);

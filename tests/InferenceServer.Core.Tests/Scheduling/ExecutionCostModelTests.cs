@@ -5,7 +5,8 @@ namespace InferenceServer.Core.Tests.Scheduling;
 /// <summary>
 /// The fitted line <c>run(rows) = fixed + perRow × rows</c>: unknown (0) before any execution, the run time itself
 /// from one batch size (an upper bound), exact from two on a
-/// true line, kept when later executions are all of one size, never negative nor above the smallest batch's time.
+/// true line, kept when later executions are all of one size, never negative nor above the smallest batch's time,
+/// and read from the two largest sizes, so small batches run on cold caches do not count as fixed cost.
 /// </summary>
 public sealed class ExecutionCostModelTests
 {
@@ -24,6 +25,22 @@ public sealed class ExecutionCostModelTests
 
         // The band's running average moves towards the newer runs but remembers the first.
         Assert.InRange(model.FixedTicks, 2_500, 3_000);
+    }
+
+    [Fact]
+    public void NothingRecorded_PerRowCostUnknown() => Assert.Equal(0, new ExecutionCostModel().PerRowTicks);
+
+    [Fact]
+    public void ASlowSmallBand_DoesNotCountAsFixedCost()
+    {
+        // Batches of 16 and 64 lie on 100 + 30 × rows; single rows ran after idle spells, five times slower.
+        var model = new ExecutionCostModel();
+        model.Record(1, 650);
+        model.Record(16, 100 + (30 * 16));
+        model.Record(64, 100 + (30 * 64));
+
+        Assert.Equal(100, model.FixedTicks, precision: 6);
+        Assert.Equal(30, model.PerRowTicks, precision: 6);
     }
 
     [Fact]

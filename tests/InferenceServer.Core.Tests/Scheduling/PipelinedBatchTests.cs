@@ -1,0 +1,136 @@
+using Inference;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Scheduling;
+using InferenceServer.Core.Tests.Infrastructure;
+using static InferenceServer.Core.Tests.Infrastructure.BatchingModel;
+
+namespace InferenceServer.Core.Tests.Scheduling;
+
+/// <summary>
+/// Pipelined batches of <see cref="RequestScheduler"/> on a fake clock, with max_batch_size 64 and an instance whose
+/// executions move the clock by <c>100 µs + 100 µs × rows</c> (fixed cost a quarter of four rows' work, so the
+/// pipelined size is the floor: 64 / 8 = 8 rows). Invariants: once costs are measured, a queue of at most a full
+/// batch runs in batches of the pipelined size, the rest staying queued for the next run; more than a full batch
+/// queued (the server is behind) runs full batches; before any cost is known, and with
+/// <c>adaptive_batching_wait: "false"</c>, everything queued that fits runs together (Triton).
+/// </summary>
+public sealed class PipelinedBatchTests
+{
+    private const int MaxBatch = 64;
+
+    private static ModelConfig BatchingConfig(bool? adaptive = null)
+    {
+        var config = Config(maxBatchSize: MaxBatch, maxQueueDelayMicroseconds: 10_000);
+        if (adaptive is { } on)
+        {
+            config.Parameters[SchedulerPolicy.AdaptiveWaitParameter] = new ModelParameter { StringValue = on ? "true" : "false" };
+        }
+
+        return config;
+    }
+
+    private static BatchRecorder TimedRecorder(FakeClock clock) =>
+        new(batch => clock.Advance(TimeSpan.FromMicroseconds(100 + (100 * batch.Sum(r => r.BatchSize)))));
+
+    // A full batch of 64 (runs at once), then 32 at once that wait out the delay: bands of 64 and 32 rows measured,
+    // whose line is the instance's own 100 µs + 100 µs × rows.
+    private static async Task MeasureBatchSizes(RequestScheduler scheduler, FakeClock clock)
+    {
+        var full = Enumerable.Range(0, MaxBatch).Select(i => Request($"full{i}")).ToArray();
+        foreach (var request in full)
+        {
+            scheduler.Enqueue(request);
+        }
+
+        await AllCompleted(full);
+        var half = Enumerable.Range(0, MaxBatch / 2).Select(i => Request($"half{i}")).ToArray();
+        foreach (var request in half)
+        {
+            scheduler.Enqueue(request);
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        await AllCompleted(half);
+    }
+
+    // Enqueues the first request and, while its execution is held, the others; then releases it.
+    private static async Task QueueBehindAHeldRun(RequestScheduler scheduler, BatchRecorder recorder, InferenceRequest[] requests)
+    {
+        using var hold = recorder.Hold(requests[0]);
+        scheduler.Enqueue(requests[0]);
+        await hold.Started;
+        foreach (var request in requests[1..])
+        {
+            scheduler.Enqueue(request);
+        }
+
+        hold.Release();
+    }
+
+    [Fact]
+    public async Task CostsKnown_AQueueOfAtMostAFullBatch_RunsInPipelinedBatches()
+    {
+        var clock = new FakeClock();
+        var recorder = TimedRecorder(clock);
+        using var scheduler = Scheduler(BatchingConfig(), [recorder.Instance("m_0")], new ModelVersionStatistics(MaxBatch), clock);
+        await MeasureBatchSizes(scheduler, clock);
+        var measured = recorder.Batches.Length;
+
+        // 1 held + 40 queued behind it: the 40 go in batches of 8, each answered before the next runs.
+        var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
+        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        await AllCompleted(requests);
+
+        Assert.Equal([1L, 8L, 8L, 8L, 8L, 8L], recorder.Batches[measured..].Select(b => b.Rows));
+        Assert.Equal(requests, recorder.Batches[measured..].SelectMany(b => b.Requests));
+    }
+
+    [Fact]
+    public async Task CostsKnown_MoreThanAFullBatchQueued_RunsFullBatches()
+    {
+        var clock = new FakeClock();
+        var recorder = TimedRecorder(clock);
+        using var scheduler = Scheduler(BatchingConfig(), [recorder.Instance("m_0")], new ModelVersionStatistics(MaxBatch), clock);
+        await MeasureBatchSizes(scheduler, clock);
+        var measured = recorder.Batches.Length;
+
+        // 1 held + 72 queued: behind by more than a full batch, so the first run takes 64; the 8 left are at the floor.
+        var requests = Enumerable.Range(0, 73).Select(i => Request($"r{i}")).ToArray();
+        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        await AllCompleted(requests);
+
+        Assert.Equal([1L, 64L, 8L], recorder.Batches[measured..].Select(b => b.Rows));
+    }
+
+    [Fact]
+    public async Task TurnedOff_AQueueOfAtMostAFullBatch_RunsTogether()
+    {
+        var clock = new FakeClock();
+        var recorder = TimedRecorder(clock);
+        using var scheduler = Scheduler(BatchingConfig(adaptive: false), [recorder.Instance("m_0")], new ModelVersionStatistics(MaxBatch), clock);
+        await MeasureBatchSizes(scheduler, clock);
+        var measured = recorder.Batches.Length;
+
+        // With the wait turned off even the first request waits out the delay; the 40 queue behind its held run
+        // and wait out theirs, which passes (the clock is moved) only once all of them are queued.
+        var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
+        using (var hold = recorder.Hold(requests[0]))
+        {
+            scheduler.Enqueue(requests[0]);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+            await hold.Started;
+            foreach (var request in requests[1..])
+            {
+                scheduler.Enqueue(request);
+            }
+
+            hold.Release();
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        await AllCompleted(requests);
+
+        Assert.Equal([1L, 40L], recorder.Batches[measured..].Select(b => b.Rows));
+    }
+}
