@@ -191,7 +191,7 @@ public sealed class RequestScheduler : IScheduler
         const double FixedShare = 4;
         const int MostExecutionsPerFullQueue = 8;
         var perRow = _costs.PerRowTicks;
-        if (!_adaptiveWait || perRow <= 0 || _queuedRows > _policy.MaxBatchRows)
+        if (!_adaptiveWait || perRow <= 0 || _queuedRows > _policy.MaxBatchRows || _policy.PreferredBatchSizes.Count > 0)
         {
             return long.MaxValue;
         }

@@ -12,16 +12,16 @@ namespace InferenceServer.Core.Tests.Scheduling;
 /// executions move the clock by <c>100 µs + 100 µs × rows</c> (fixed cost a quarter of four rows' work, so the
 /// pipelined size is the floor: 64 / 8 = 8 rows). Invariants: once costs are measured, a queue of at most a full
 /// batch runs in batches of the pipelined size, the rest staying queued for the next run; more than a full batch
-/// queued (the server is behind) runs full batches; before any cost is known, and with
-/// <c>adaptive_batching_wait: "false"</c>, everything queued that fits runs together (Triton).
+/// queued (the server is behind) runs full batches; before any cost is known, with
+/// <c>adaptive_batching_wait: "false"</c>, and where the config names preferred sizes, Triton's rules decide.
 /// </summary>
 public sealed class PipelinedBatchTests
 {
     private const int MaxBatch = 64;
 
-    private static ModelConfig BatchingConfig(bool? adaptive = null)
+    private static ModelConfig BatchingConfig(bool? adaptive = null, params int[] preferred)
     {
-        var config = Config(maxBatchSize: MaxBatch, maxQueueDelayMicroseconds: 10_000);
+        var config = Config(maxBatchSize: MaxBatch, maxQueueDelayMicroseconds: 10_000, preferred);
         if (adaptive is { } on)
         {
             config.Parameters[SchedulerPolicy.AdaptiveWaitParameter] = new ModelParameter { StringValue = on ? "true" : "false" };
@@ -132,5 +132,37 @@ public sealed class PipelinedBatchTests
         await AllCompleted(requests);
 
         Assert.Equal([1L, 40L], recorder.Batches[measured..].Select(b => b.Rows));
+    }
+
+    [Fact]
+    public async Task PreferredSizesConfigured_TheyDecide()
+    {
+        var clock = new FakeClock();
+        var recorder = TimedRecorder(clock);
+        using var scheduler = Scheduler(BatchingConfig(adaptive: null, 24), [recorder.Instance("m_0")], new ModelVersionStatistics(MaxBatch), clock);
+
+        // Costs measured on batches of 24 and what is left of 64 and 32 requests (the delay flushes the rest).
+        foreach (var count in new[] { MaxBatch, MaxBatch / 2 })
+        {
+            var burst = Enumerable.Range(0, count).Select(i => Request($"m{count}_{i}")).ToArray();
+            foreach (var request in burst)
+            {
+                scheduler.Enqueue(request);
+            }
+
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+            await AllCompleted(burst);
+        }
+
+        var measured = recorder.Batches.Length;
+
+        // 1 held + 40 queued: the largest preferred size that can be formed (24) runs, not pipelined batches of 8.
+        var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
+        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        await recorder.BatchesStartedAsync(measured + 2);
+
+        Assert.Equal([1L, 24L], recorder.Batches[measured..(measured + 2)].Select(b => b.Rows));
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        await AllCompleted(requests);
     }
 }
