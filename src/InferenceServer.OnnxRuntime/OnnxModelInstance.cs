@@ -177,7 +177,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         if (input.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-            _hostInputs.Add(HostTensor.HostOnly);
+            NoteHostInput(HostTensor.HostOnly);
             var data = input.Data.Span;
             var count = (int)input.Shape.ElementCount;
             for (var i = 0; i < count; i++)
@@ -191,7 +191,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         var handle = input.Data.Pin();
         _pins.Add(handle);
         var address = input.Data.Length == 0 ? EmptyTensorAddress : (IntPtr)handle.Pointer;
-        _hostInputs.Add(new HostTensor(address, input.Data.Length, input.DataType, shape));
+        NoteHostInput(new HostTensor(address, input.Data.Length, input.DataType, shape));
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(input.DataType), shape, address, input.Data.Length);
     }
 
@@ -203,7 +203,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         if (spec.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-            _hostInputs.Add(HostTensor.HostOnly);
+            NoteHostInput(HostTensor.HostOnly);
             var index = 0;
             foreach (var request in batch)
             {
@@ -235,7 +235,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         }
 
         var address = total == 0 ? EmptyTensorAddress : buffer.Pointer;
-        _hostInputs.Add(new HostTensor(address, total, spec.DataType, shape));
+        NoteHostInput(new HostTensor(address, total, spec.DataType, shape));
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), shape, address, total);
     }
 
@@ -313,12 +313,25 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                 continue;
             }
 
-            _deviceOutputs.Add(null);
+            if (_device is not null)
+            {
+                _deviceOutputs.Add(null);
+            }
+
             _outputValues.Add(OrtValue.CreateTensorValueWithData(
                 OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), dims, bytes == 0 ? EmptyTensorAddress : buffer.Pointer, bytes));
         }
 
         return true;
+    }
+
+    /// <summary>Remembers where an input's bytes are, for the copy to the GPU (a CPU instance needs nothing).</summary>
+    private void NoteHostInput(HostTensor input)
+    {
+        if (_device is not null)
+        {
+            _hostInputs.Add(input);
+        }
     }
 
     /// <summary>Replaces each host input (but BYTES and empty ones) by a device buffer filled by an asynchronous copy on the instance's stream.</summary>

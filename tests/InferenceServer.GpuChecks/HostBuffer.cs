@@ -32,12 +32,7 @@ internal sealed unsafe class HostBuffer : IDisposable
     public static HostBuffer Pageable(long length)
     {
         var pointer = (byte*)NativeMemory.AlignedAlloc((nuint)length, 4096);
-        new Span<byte>(pointer, (int)Math.Min(length, int.MaxValue)).Clear();
-        for (var offset = (long)int.MaxValue; offset < length; offset += 4096)
-        {
-            pointer[offset] = 0;
-        }
-
+        new Span<byte>(pointer, checked((int)length)).Clear();
         return new HostBuffer(pointer, length, pageLockedOwner: null);
     }
 

@@ -121,15 +121,5 @@ public sealed class SchedulerPolicy
         return new SchedulerPolicy(true, config.MaxBatchSize, preferred, delay, dynamic.PreserveOrdering, defaultLevel, levels, ReadAdaptiveWait(config));
     }
 
-    private static bool ReadAdaptiveWait(ModelConfig config)
-    {
-        if (!config.Parameters.TryGetValue(AdaptiveWaitParameter, out var parameter))
-        {
-            return true;
-        }
-
-        return bool.TryParse(parameter.StringValue, out var on)
-            ? on
-            : throw new ModelLoadException($"model '{config.Name}': parameter '{AdaptiveWaitParameter}' must be \"true\" or \"false\", got '{parameter.StringValue}'");
-    }
+    private static bool ReadAdaptiveWait(ModelConfig config) => ModelConfigParameters.ReadBool(config, AdaptiveWaitParameter, absent: true);
 }

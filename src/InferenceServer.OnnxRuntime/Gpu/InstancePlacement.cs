@@ -84,18 +84,5 @@ internal static class InstancePlacement
         }
     }
 
-    private static bool FallsBackToCpu(ModelConfig config)
-    {
-        if (!config.Parameters.TryGetValue(FallbackParameter, out var parameter))
-        {
-            return false;
-        }
-
-        return parameter.StringValue switch
-        {
-            "true" => true,
-            "false" => false,
-            _ => throw new ModelLoadException($"model '{config.Name}': parameter '{FallbackParameter}' must be \"true\" or \"false\", got '{parameter.StringValue}'"),
-        };
-    }
+    private static bool FallsBackToCpu(ModelConfig config) => ModelConfigParameters.ReadBool(config, FallbackParameter, absent: false);
 }
