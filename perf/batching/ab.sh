@@ -17,8 +17,12 @@ url=http://127.0.0.1:18000/v2/models/mlp/infer
 # shellcheck disable=SC2086
 env "$@" "$bin" --model-repository="$repo" --http-port=18000 --grpc-port=18001 --metrics-port=18002 ${EXTRA:-} >/dev/null 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-until curl -sf localhost:18000/v2/health/ready >/dev/null; do sleep 0.1; done
+# Wait for the server to exit (it drains for --shutdown-grace-secs first) so the next sample finds the ports free.
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+until curl -sf localhost:18000/v2/health/ready >/dev/null; do
+  kill -0 $pid 2>/dev/null || { echo "$label: the server exited before it was ready" >&2; exit 1; }
+  sleep 0.1
+done
 h2load "${h2[@]}" -n 10000 "$url" >/dev/null
 before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 result=$(h2load "${h2[@]}" -n 60000 "$url" | grep -oE "finished in [0-9.]+s, [0-9.]+ req/s")

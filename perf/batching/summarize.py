@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reads what perf/batching/run.sh left in its work folder and prints the results table with a
-PASS/FAIL per target. Exits 1 when a measured run had failed requests or non-2xx answers (the
+PASS/FAIL per target, then the numbers as one `RESULT {json}` line. Exits 1 when a measured run had failed requests or non-2xx answers (the
 numbers then mean nothing), else 0 whatever the targets say.
 usage: summarize.py WORK_DIR CORES
 
@@ -145,6 +145,13 @@ for name, s in (("batched", batched_stats), ("unbatched", unbatched_stats)):
 results = [share >= LIMIT_SHARE, speedup >= SPEEDUP, batched_lat["p99"] <= p99_target]
 print()
 print(f"targets: {sum(results)}/3 PASS")
+# One machine-readable line for perf/batching/rounds.sh.
+batch = batched_stats["run_inferences"] / batched_stats["run_executions"] if batched_stats["run_executions"] else None
+cpu = server_cpu("batched")
+print("RESULT " + json.dumps({
+    "P": P, "R": R, "run64_ms": run64_ms, "limit": limit, "batched": batched["rps"], "share": share,
+    "unbatched": unbatched["rps"], "speedup": speedup, "p99_ms": batched_lat["p99"], "p99_target_ms": p99_target,
+    "batch": batch, "cpu_us": cpu / batched_stats["run_inferences"] * 1e6 if cpu is not None and batched_stats["run_inferences"] else None}))
 if invalid:
     print("INVALID RUN, requests failed:", *invalid, sep="\n  ")
     sys.exit(1)

@@ -5,10 +5,13 @@ namespace InferenceServer.Core.Scheduling;
 /// <summary>
 /// A model version's execution time as a line, <c>run(rows) = fixed + perRow × rows</c>, fitted from the
 /// executions it has seen: one running average per power-of-two band of batch sizes, and the line through the
-/// two largest bands seen. <see cref="FixedTicks"/> is what one execution costs whatever its size,
-/// the part a bigger batch saves; while only one band has been seen, its run time stands in for it (an upper
-/// bound: a batch cannot save more than a whole execution). Bands keep their average until they see another execution, so a stream of
-/// full batches does not erase what smaller ones measured. Not thread-safe: the scheduler calls it under its lock.
+/// two largest bands seen in the last <see cref="FreshExecutions"/> executions. <see cref="FixedTicks"/> is what
+/// one execution costs whatever its size, the part a bigger batch saves; while only one band has ever been seen,
+/// its run time stands in for it (an upper bound: a batch cannot save more than a whole execution). A band not
+/// seen for <see cref="FreshExecutions"/> executions no longer counts: the first batches after start-up run on
+/// cold caches and come in bursts, and a line read from them would stay wrong for as long as the server runs.
+/// While fewer than two bands are fresh (every batch the same size), the last line read from two fresh bands
+/// stays. Not thread-safe: the scheduler calls it under its lock.
 /// </summary>
 internal sealed class ExecutionCostModel
 {
@@ -17,7 +20,13 @@ internal sealed class ExecutionCostModel
 
     private readonly double[] _rows = new double[64];
     private readonly double[] _ticks = new double[64];
+    private readonly long[] _lastSeen = new long[64];
     private ulong _seenBands;
+    private long _executions;
+    private bool _fittedFromTwoBands;
+
+    /// <summary>How many executions a band's average counts for after its last execution.</summary>
+    public const int FreshExecutions = 256;
 
     /// <summary>The fixed cost of one execution in clock ticks; 0 before any execution (unknown).</summary>
     public double FixedTicks { get; private set; }
@@ -32,8 +41,11 @@ internal sealed class ExecutionCostModel
             return;
         }
 
+        _executions++;
         var band = BitOperations.Log2((ulong)rows);
-        if ((_seenBands & (1UL << band)) == 0)
+        var stale = (_seenBands & (1UL << band)) == 0 || _executions - _lastSeen[band] >= FreshExecutions;
+        _lastSeen[band] = _executions;
+        if (stale)
         {
             _seenBands |= 1UL << band;
             _rows[band] = rows;
@@ -45,20 +57,39 @@ internal sealed class ExecutionCostModel
             _ticks[band] += (ticks - _ticks[band]) * NewWeight;
         }
 
-        (FixedTicks, PerRowTicks) = Fit();
+        var fresh = FreshBands();
+        if (BitOperations.PopCount(fresh) >= 2)
+        {
+            (FixedTicks, PerRowTicks) = Fit(fresh);
+            _fittedFromTwoBands = true;
+        }
+        else if (!_fittedFromTwoBands)
+        {
+            FixedTicks = _ticks[band];
+        }
     }
 
-    private (double Fixed, double PerRow) Fit()
+    private ulong FreshBands()
     {
-        // The line through the two largest bands seen: under load those are the batches that run, and small
-        // batches mostly run after idle spells, on caches other work has cooled, which would read as fixed cost.
-        var high = 63 - BitOperations.LeadingZeroCount(_seenBands);
-        var below = _seenBands & ~(1UL << high);
-        if (below == 0)
+        var fresh = 0UL;
+        for (var bands = _seenBands; bands != 0; bands &= bands - 1)
         {
-            return (_ticks[high], 0);
+            var band = BitOperations.TrailingZeroCount(bands);
+            if (_executions - _lastSeen[band] < FreshExecutions)
+            {
+                fresh |= 1UL << band;
+            }
         }
 
+        return fresh;
+    }
+
+    private (double Fixed, double PerRow) Fit(ulong bands)
+    {
+        // The line through the two largest bands: under load those are the batches that run, and small
+        // batches mostly run after idle spells, on caches other work has cooled, which would read as fixed cost.
+        var high = 63 - BitOperations.LeadingZeroCount(bands);
+        var below = bands & ~(1UL << high);
         var low = 63 - BitOperations.LeadingZeroCount(below);
 
         var perRow = Math.Max(0, (_ticks[high] - _ticks[low]) / (_rows[high] - _rows[low]));

@@ -185,7 +185,7 @@ public sealed class RequestScheduler : IScheduler
     // size streams answers out while the rest is computed. More than a full batch queued means the server is
     // behind: then full batches, for the model's best rate. Never below an eighth of max_batch_size, so a full
     // queue drains in at most eight executions and per-execution costs the model's timing does not see
-    // (scheduling, wake-ups) stay small.
+    // (scheduling, wake-ups) stay small. (A quarter was tried: no better beyond the noise, perf/README.md.)
     private long PipelineRows()
     {
         const double FixedShare = 4;

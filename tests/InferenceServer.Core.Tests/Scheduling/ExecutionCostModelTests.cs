@@ -6,7 +6,8 @@ namespace InferenceServer.Core.Tests.Scheduling;
 /// The fitted line <c>run(rows) = fixed + perRow × rows</c>: unknown (0) before any execution, the run time itself
 /// from one batch size (an upper bound), exact from two on a
 /// true line, kept when later executions are all of one size, never negative nor above the smallest batch's time,
-/// and read from the two largest sizes, so small batches run on cold caches do not count as fixed cost.
+/// and read from the two largest sizes, so small batches run on cold caches do not count as fixed cost; sizes not
+/// seen for <see cref="ExecutionCostModel.FreshExecutions"/> executions no longer count.
 /// </summary>
 public sealed class ExecutionCostModelTests
 {
@@ -85,5 +86,51 @@ public sealed class ExecutionCostModelTests
         model.Record(8, 2_000);
 
         Assert.Equal(0, model.FixedTicks);
+    }
+
+    [Fact]
+    public void ABandNotSeenForLong_NoLongerCounts()
+    {
+        // Start-up: 41-row batches on cold caches, 60 per row. Then batches of 16 and 64 on 100 + 30 × rows; the
+        // 41-row band, the second largest, would otherwise read as a fixed cost of 41 × 60 − 41 × 31.3 ≈ 1,176.
+        var model = new ExecutionCostModel();
+        model.Record(41, 41 * 60);
+        for (var i = 0; i < ExecutionCostModel.FreshExecutions; i++)
+        {
+            model.Record(i % 2 == 0 ? 16 : 64, 100 + (30 * (i % 2 == 0 ? 16 : 64)));
+        }
+
+        Assert.Equal(100, model.FixedTicks, precision: 6);
+        Assert.Equal(30, model.PerRowTicks, precision: 6);
+    }
+
+    [Fact]
+    public void ABandSeenAgainAfterLong_StartsItsAverageAfresh()
+    {
+        var model = new ExecutionCostModel();
+        model.Record(32, 32 * 1_000);
+        for (var i = 0; i < ExecutionCostModel.FreshExecutions; i++)
+        {
+            model.Record(64, 100 + (30 * 64));
+        }
+
+        model.Record(32, 100 + (30 * 32));
+
+        Assert.Equal(100, model.FixedTicks, precision: 6);
+    }
+
+    [Fact]
+    public void OnlyOneSizeLately_TheLastLineStays()
+    {
+        var model = new ExecutionCostModel();
+        model.Record(16, 100 + (30 * 16));
+        model.Record(64, 100 + (30 * 64));
+        for (var i = 0; i < 2 * ExecutionCostModel.FreshExecutions; i++)
+        {
+            model.Record(16, 100 + (30 * 16));
+        }
+
+        Assert.Equal(100, model.FixedTicks, precision: 6);
+        Assert.Equal(30, model.PerRowTicks, precision: 6);
     }
 }

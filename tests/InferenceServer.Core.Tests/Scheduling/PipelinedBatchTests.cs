@@ -9,9 +9,9 @@ namespace InferenceServer.Core.Tests.Scheduling;
 
 /// <summary>
 /// Pipelined batches of <see cref="RequestScheduler"/> on a fake clock, with max_batch_size 64 and an instance whose
-/// executions move the clock by <c>100 µs + 100 µs × rows</c> (fixed cost a quarter of four rows' work, so the
-/// pipelined size is the floor: 64 / 8 = 8 rows). Invariants: once costs are measured, a queue of at most a full
-/// batch runs in batches of the pipelined size, the rest staying queued for the next run; more than a full batch
+/// executions move the clock by <c>fixed + 100 µs × rows</c>: with a fixed cost of 100 µs (a quarter of four rows'
+/// work) the pipelined size is the floor, 64 / 8 = 8 rows; with 600 µs it is 4 × 600 / 100 = 24 rows. Invariants:
+/// once costs are measured, a queue of at most a full batch runs in batches of the pipelined size, the rest staying queued for the next run; more than a full batch
 /// queued (the server is behind) runs full batches; before any cost is known, with
 /// <c>adaptive_batching_wait: "false"</c>, and where the config names preferred sizes, Triton's rules decide.
 /// </summary>
@@ -30,11 +30,11 @@ public sealed class PipelinedBatchTests
         return config;
     }
 
-    private static BatchRecorder TimedRecorder(FakeClock clock) =>
-        new(batch => clock.Advance(TimeSpan.FromMicroseconds(100 + (100 * batch.Sum(r => r.BatchSize)))));
+    private static BatchRecorder TimedRecorder(FakeClock clock, int fixedMicroseconds = 100) =>
+        new(batch => clock.Advance(TimeSpan.FromMicroseconds(fixedMicroseconds + (100 * batch.Sum(r => r.BatchSize)))));
 
     // A full batch of 64 (runs at once), then 32 at once that wait out the delay: bands of 64 and 32 rows measured,
-    // whose line is the instance's own 100 µs + 100 µs × rows.
+    // whose line is the instance's own fixed cost + 100 µs × rows.
     private static async Task MeasureBatchSizes(RequestScheduler scheduler, FakeClock clock)
     {
         var full = Enumerable.Range(0, MaxBatch).Select(i => Request($"full{i}")).ToArray();
@@ -77,13 +77,33 @@ public sealed class PipelinedBatchTests
         await MeasureBatchSizes(scheduler, clock);
         var measured = recorder.Batches.Length;
 
-        // 1 held + 40 queued behind it: the 40 go in batches of 8, each answered before the next runs.
+        // 1 held + 40 queued behind it: the 40 go in batches of 8 (the floor), each answered before the next runs.
         var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
         await QueueBehindAHeldRun(scheduler, recorder, requests);
         await AllCompleted(requests);
 
         Assert.Equal([1L, 8L, 8L, 8L, 8L, 8L], recorder.Batches[measured..].Select(b => b.Rows));
         Assert.Equal(requests, recorder.Batches[measured..].SelectMany(b => b.Requests));
+    }
+
+    [Fact]
+    public async Task CostsKnown_ALargerFixedCost_MakesThePipelinedBatchesBigger()
+    {
+        var clock = new FakeClock();
+        var recorder = TimedRecorder(clock, fixedMicroseconds: 600);
+        using var scheduler = Scheduler(BatchingConfig(), [recorder.Instance("m_0")], new ModelVersionStatistics(MaxBatch), clock);
+        await MeasureBatchSizes(scheduler, clock);
+        var measured = recorder.Batches.Length;
+
+        // The fixed cost is a quarter of 24 rows' work: the 40 go in a batch of 24 and, fewer than a pipelined
+        // batch and arrived all at once, the 16 left wait for more until the delay passes.
+        var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
+        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        await AllCompleted(requests[..25]);
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        await AllCompleted(requests[25..]);
+
+        Assert.Equal([1L, 24L, 16L], recorder.Batches[measured..].Select(b => b.Rows));
     }
 
     [Fact]
