@@ -5,6 +5,7 @@
 #
 #   P  Kestrel plaintext req/s, same h2load, body and connections (perf/InferenceServer.Perf.Plaintext, AOT)
 #   R  in-process ONNX Runtime rows/s at batch 64, same thread count (perf/InferenceServer.Perf.OrtRate)
+#   (each measured before and after the server runs; the limit uses the means)
 #   combined limit on C cores = C / (C/P + 1/R) req/s, since h2load and the server share the cores
 #   then the AOT server on a repository with dynamic_batching { max_queue_delay_microseconds: 2000 }
 #   and on the same repository without it.
@@ -120,17 +121,28 @@ echo "  body $(wc -c <"$work/mlp.bin") bytes, JSON header $header_length bytes"
 h2load_common=(--h1 -c "$connections" -t "$h2threads" -d "$work/mlp.bin"
   -H "Inference-Header-Content-Length: $header_length" -H "Content-Type: application/octet-stream")
 
-step "P: Kestrel plaintext (AOT), h2load --h1 -c $connections"
-port_free "$plain_port" PLAINTEXT_PORT
-"$plain/perf-plaintext" "$plain_port" >"$work/plaintext.out" 2>&1 &
-pid=$!
-wait_for "http://127.0.0.1:$plain_port/" 30
-warm plaintext "http://127.0.0.1:$plain_port/v2/models/mlp/infer"
-measure plaintext "http://127.0.0.1:$plain_port/v2/models/mlp/infer"
-stop
+# measure_p NAME: P, the Kestrel plaintext app under the same h2load command.
+measure_p() {
+  step "P: Kestrel plaintext (AOT), h2load --h1 -c $connections ($1)"
+  port_free "$plain_port" PLAINTEXT_PORT
+  "$plain/perf-plaintext" "$plain_port" >"$work/$1.out" 2>&1 &
+  pid=$!
+  wait_for "http://127.0.0.1:$plain_port/" 30
+  warm "$1" "http://127.0.0.1:$plain_port/v2/models/mlp/infer"
+  measure "$1" "http://127.0.0.1:$plain_port/v2/models/mlp/infer"
+  stop
+}
 
-step "R: ONNX Runtime in process, batch 64, intra-op threads $intra"
-dotnet "$ortrate_dll" --batch 64 --threads "$intra" --seconds "$ort_seconds" --batch1 | tee "$work/ort.txt" | grep -v '^RESULT' | sed 's/^/  /'
+# measure_r FILE: R, in-process ONNX Runtime rows/s at batch 64 (and batch 1 for reference).
+measure_r() {
+  step "R: ONNX Runtime in process, batch 64, intra-op threads $intra ($1)"
+  dotnet "$ortrate_dll" --batch 64 --threads "$intra" --seconds "$ort_seconds" --batch1 | tee "$work/$1" | grep -v '^RESULT' | sed 's/^/  /'
+}
+
+# P and R are measured before the server runs and again after them: the machine's speed drifts within minutes
+# on a shared VM, and the mean of the two brackets the runs they are set against.
+measure_p plaintext
+measure_r ort.txt
 
 for variant in batched unbatched; do
   step "server, $variant: h2load --h1 -c $connections"
@@ -156,6 +168,9 @@ for variant in batched unbatched; do
   curl -sf "$stats" >"$work/$variant.stats-after.json"
   stop
 done
+
+measure_p plaintext-after
+measure_r ort-after.txt
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 step "summary: $(date -u +%Y-%m-%dT%H:%MZ), $cores cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/{print $2}') GiB, $connections connections, h2load $(h2load --version | awk '{print $2}')"

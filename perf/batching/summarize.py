@@ -5,9 +5,9 @@ numbers then mean nothing), else 0 whatever the targets say.
 usage: summarize.py WORK_DIR CORES
 
 Inputs in WORK_DIR:
-  plaintext.h2load, batched.h2load, unbatched.h2load   h2load's report
+  plaintext.h2load, batched.h2load, unbatched.h2load   h2load's report (plaintext-after.h2load: P again after the server runs)
   plaintext.log, batched.log, unbatched.log            h2load --log-file: start (µs since epoch) TAB status TAB µs to end of response
-  ort.txt                                              perf-ort-rate output with RESULT lines
+  ort.txt, ort-after.txt                               perf-ort-rate output with RESULT lines, before and after the server runs
   batched.stats-{before,after}.json, unbatched...      GET /v2/models/mlp/stats around the measured run
 """
 import json, math, os, sys
@@ -51,8 +51,8 @@ def latencies(name):
     return {"n": n, "mean": sum(values) / n / 1000.0, "p50": q(0.50), "p90": q(0.90), "p99": q(0.99), "p999": q(0.999), "max": values[-1] / 1000.0}
 
 
-def ort():
-    return ort_report.read(path("ort.txt"), 64)
+def ort(name="ort.txt"):
+    return ort_report.read(path(name), 64)
 
 
 def stats(name):
@@ -91,9 +91,15 @@ batched_lat, unbatched_lat = latencies("batched"), latencies("unbatched")
 ort_results = ort()
 batched_stats, unbatched_stats = stats("batched"), stats("unbatched")
 
-P = plain["rps"]
-R = ort_results[64]["rows_per_s"]
-run64_ms = ort_results[64]["mean_run_us"] / 1000.0
+# P and R before and after the server runs (older work folders have only "before"): the limit uses the means.
+P_before = plain["rps"]
+P_after = h2load("plaintext-after")["rps"] if os.path.exists(path("plaintext-after.h2load")) else None
+P = P_before if P_after is None else (P_before + P_after) / 2
+ort_after = ort("ort-after.txt") if os.path.exists(path("ort-after.txt")) else None
+R_before = ort_results[64]["rows_per_s"]
+R_after = ort_after[64]["rows_per_s"] if ort_after else None
+R = R_before if R_after is None else (R_before + R_after) / 2
+run64_ms = ort_results[64]["mean_run_us"] / 1000.0 if ort_after is None else (ort_results[64]["mean_run_us"] + ort_after[64]["mean_run_us"]) / 2000.0
 threads = int(ort_results[64]["threads"])
 limit = cores / (cores / P + 1.0 / R)
 share = batched["rps"] / limit
@@ -101,8 +107,9 @@ speedup = batched["rps"] / unbatched["rps"]
 p99_target = P99_BASE_MS + P99_RUNS * run64_ms
 
 rows = [
-    ("P  Kestrel plaintext, same h2load and connections", f"{n(P)} req/s", "", ""),
-    (f"R  ONNX Runtime in process, batch 64, {threads} intra-op thread(s)", f"{n(R)} rows/s", f"run {run64_ms:.3f} ms", ""),
+    ("P  Kestrel plaintext, same h2load and connections", f"{n(P)} req/s", "" if P_after is None else f"before {n(P_before)}, after {n(P_after)}", ""),
+    (f"R  ONNX Runtime in process, batch 64, {threads} intra-op thread(s)", f"{n(R)} rows/s",
+     f"run {run64_ms:.3f} ms" + ("" if R_after is None else f"; before {n(R_before)}, after {n(R_after)}"), ""),
 ]
 if 1 in ort_results:
     rows.append(("   (batch 1, for reference)", f"{n(ort_results[1]['rows_per_s'])} rows/s", f"run {ort_results[1]['mean_run_us'] / 1000:.3f} ms", ""))
@@ -149,7 +156,7 @@ print(f"targets: {sum(results)}/3 PASS")
 batch = batched_stats["run_inferences"] / batched_stats["run_executions"] if batched_stats["run_executions"] else None
 cpu = server_cpu("batched")
 print("RESULT " + json.dumps({
-    "P": P, "R": R, "run64_ms": run64_ms, "limit": limit, "batched": batched["rps"], "share": share,
+    "P": P, "P_before": P_before, "P_after": P_after, "R": R, "R_before": R_before, "R_after": R_after, "run64_ms": run64_ms, "limit": limit, "batched": batched["rps"], "share": share,
     "unbatched": unbatched["rps"], "speedup": speedup, "p99_ms": batched_lat["p99"], "p99_target_ms": p99_target,
     "batch": batch, "cpu_us": cpu / batched_stats["run_inferences"] * 1e6 if cpu is not None and batched_stats["run_inferences"] else None}))
 if invalid:
