@@ -36,6 +36,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private readonly ModelSignature _signature;
     private readonly PinnedBufferPool _pool;
     private readonly RunOptions _runOptions = new();
+    private readonly OrtDirectRun _directRun;
     private readonly List<string> _inputNames = [];
     private readonly List<OrtValue> _inputValues = [];
     private readonly List<MemoryHandle> _pins = [];
@@ -66,6 +67,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         _device = device;
         _ownOptions = ownOptions;
         _binding = device is null ? null : session.CreateIoBinding();
+        _directRun = new OrtDirectRun(session);
     }
 
     /// <summary>The GPU this instance runs on, or -1 on the CPU.</summary>
@@ -108,7 +110,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             {
                 if (_binding is null)
                 {
-                    _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+                    _directRun.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
                 }
                 else
                 {
@@ -153,7 +155,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                 ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
                 ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
         }
-        catch (OnnxRuntimeException ex)
+        catch (Exception ex) when (ex is OnnxRuntimeException or OrtRunException)
         {
             // The requests passed the config's checks but the model itself refused them (e.g. a -1
             // dimension the graph cannot take): the callers' input is at fault, not the server.
@@ -554,6 +556,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     public void Dispose()
     {
         _runOptions.Dispose();
+        _directRun.Dispose();
         _binding?.Dispose();
         _session.Dispose();
         _device?.Dispose();

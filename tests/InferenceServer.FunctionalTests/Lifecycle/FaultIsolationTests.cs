@@ -47,6 +47,7 @@ public sealed class FaultIsolationTests
             var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.BadRequest);
             Assert.Contains(Failing, message, StringComparison.Ordinal);
             Assert.Contains("Reshape", message, StringComparison.Ordinal);
+            Assert.Contains("[ErrorCode:", message, StringComparison.Ordinal);
         }
 
         for (var i = 0; i < healthy.Length; i++)
