@@ -37,6 +37,9 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private readonly PinnedBufferPool _pool;
     private readonly RunOptions _runOptions = new();
     private readonly OrtDirectRun _directRun;
+    private readonly bool _native;
+    private readonly List<nint> _nativeInputs = [];
+    private readonly List<nint> _nativeOutputs = [];
     private readonly List<string> _inputNames = [];
     private readonly List<OrtValue> _inputValues = [];
     private readonly List<MemoryHandle> _pins = [];
@@ -68,6 +71,31 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         _ownOptions = ownOptions;
         _binding = device is null ? null : session.CreateIoBinding();
         _directRun = new OrtDirectRun(session);
+        _native = device is null && AllFixedSizeTensors(signature);
+    }
+
+    // A CPU instance whose tensors are all numeric, with outputs of known size, runs on native values alone
+    // (OrtDirectRun): no managed OrtValue per tensor and execution. BYTES tensors need the managed API's string
+    // tensors, outputs of unknown size ONNX Runtime's own allocation, a GPU instance its IoBinding.
+    private static bool AllFixedSizeTensors(ModelSignature signature)
+    {
+        foreach (var input in signature.Inputs)
+        {
+            if (input.DataType == DataType.Bytes)
+            {
+                return false;
+            }
+        }
+
+        foreach (var output in signature.Outputs)
+        {
+            if (output.DataType == DataType.Bytes || !Array.TrueForAll(output.Reshape ?? output.Dimensions, d => d >= 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The GPU this instance runs on, or -1 on the CPU.</summary>
@@ -87,6 +115,11 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
         try
         {
+            if (_native)
+            {
+                return ExecuteNative(batch, rows, start);
+            }
+
             _device?.Mark(ExecutionStage.Start);
             var slot = 0;
             foreach (var input in first.Inputs)
@@ -190,11 +223,18 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             return value;
         }
 
+        var tensor = PinInput(input, shape);
+        NoteHostInput(tensor);
+        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(input.DataType), shape, tensor.Address, tensor.Bytes);
+    }
+
+    /// <summary>A request's own input, read in place (pinned until the execution ends).</summary>
+    private HostTensor PinInput(InferenceInput input, long[] shape)
+    {
         var handle = input.Data.Pin();
         _pins.Add(handle);
         var address = input.Data.Length == 0 ? EmptyTensorAddress : (IntPtr)handle.Pointer;
-        NoteHostInput(new HostTensor(address, input.Data.Length, input.DataType, shape));
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(input.DataType), shape, address, input.Data.Length);
+        return new HostTensor(address, input.Data.Length, input.DataType, shape);
     }
 
     /// <summary>Concatenates one input of every request of the batch along the batch dimension.</summary>
@@ -220,6 +260,14 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             return value;
         }
 
+        var tensor = Gather(batch, spec, shape);
+        NoteHostInput(tensor);
+        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), shape, tensor.Address, tensor.Bytes);
+    }
+
+    /// <summary>One numeric input of every request of the batch, copied one after another into one pooled buffer.</summary>
+    private HostTensor Gather(ReadOnlySpan<InferenceRequest> batch, TensorSpec spec, long[] shape)
+    {
         long total = 0;
         foreach (var request in batch)
         {
@@ -236,9 +284,41 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             destination = destination[data.Length..];
         }
 
-        var address = total == 0 ? EmptyTensorAddress : buffer.Pointer;
-        NoteHostInput(new HostTensor(address, total, spec.DataType, shape));
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), shape, address, total);
+        return new HostTensor(total == 0 ? EmptyTensorAddress : buffer.Pointer, total, spec.DataType, shape);
+    }
+
+    // A CPU execution on native values (_native): the same inputs, outputs and scatter as Execute's, no OrtValue objects.
+    private ExecutionTimings ExecuteNative(ReadOnlySpan<InferenceRequest> batch, long rows, long start)
+    {
+        var slot = 0;
+        foreach (var input in batch[0].Inputs)
+        {
+            var spec = input.Spec!;
+            _inputNames.Add(spec.Name);
+            var tensor = batch.Length == 1
+                ? PinInput(input, spec.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions) : ReshapedShape(spec, rows, slot))
+                : Gather(batch, spec, spec.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions, rows) : ReshapedShape(spec, rows, slot));
+            slot++;
+            _nativeInputs.Add(OrtDirectRun.CreateTensor(tensor.Address, tensor.Bytes, tensor.Shape, OnnxTypes.ToOnnx(tensor.DataType)));
+        }
+
+        SelectOutputs(batch[0]);
+        TryPreallocateOutputs(rows);
+        var inputsReady = Stopwatch.GetTimestamp();
+        _directRun.Run(_runOptions, _inputNames, _nativeInputs, _outputNames, _nativeOutputs);
+        var inferred = Stopwatch.GetTimestamp();
+        for (var i = 0; i < _outputSpecs.Count; i++)
+        {
+            var buffer = _outputBuffers[i]!;
+            _outputBuffers[i] = null;
+            Scatter(batch, rows, _outputSpecs[i], _outputShapes[i], buffer);
+        }
+
+        var end = Stopwatch.GetTimestamp();
+        return new ExecutionTimings(
+            ModelVersionStatistics.ElapsedNanoseconds(start, inputsReady),
+            ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
+            ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
     }
 
     private static InferenceInput Find(InferenceRequest request, TensorSpec spec)
@@ -320,8 +400,14 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                 _deviceOutputs.Add(null);
             }
 
-            _outputValues.Add(OrtValue.CreateTensorValueWithData(
-                OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), dims, bytes == 0 ? EmptyTensorAddress : buffer.Pointer, bytes));
+            var address = bytes == 0 ? EmptyTensorAddress : buffer.Pointer;
+            if (_native)
+            {
+                _nativeOutputs.Add(OrtDirectRun.CreateTensor(address, bytes, dims, OnnxTypes.ToOnnx(spec.DataType)));
+                continue;
+            }
+
+            _outputValues.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToOnnx(spec.DataType), dims, address, bytes));
         }
 
         return true;
@@ -521,6 +607,19 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         {
             value.Dispose();
         }
+
+        foreach (var value in _nativeInputs)
+        {
+            OrtDirectRun.ReleaseValue(value);
+        }
+
+        foreach (var value in _nativeOutputs)
+        {
+            OrtDirectRun.ReleaseValue(value);
+        }
+
+        _nativeInputs.Clear();
+        _nativeOutputs.Clear();
 
         foreach (var pin in _pins)
         {

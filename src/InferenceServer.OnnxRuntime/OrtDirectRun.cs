@@ -2,16 +2,17 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.InteropServices.Marshalling;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InferenceServer.OnnxRuntime;
 
 /// <summary>
-/// Calls ONNX Runtime's C API <c>Run</c> directly for a session whose inputs and outputs are all preallocated
-/// <see cref="OrtValue"/>s. The managed <c>InferenceSession.Run</c> builds four arrays (UTF-8 name pointers and
+/// Calls ONNX Runtime's C API <c>Run</c> directly for a session whose outputs are all preallocated. The managed <c>InferenceSession.Run</c> builds four arrays (UTF-8 name pointers and
 /// value handles) and two LINQ iterators on every call, ~250 B per execution, which a request run alone pays in
 /// full; here the names are converted once per instance and the pointer arrays live on the stack, so a run
-/// allocates nothing. The function table is the C API's version-1 block (<c>OrtApi</c> members 1, 2, 9 and 93),
-/// which ONNX Runtime keeps fixed across releases. Errors come back as <see cref="OrtRunException"/> with the
+/// allocates nothing; <see cref="CreateTensor"/> makes input and output values without managed <see cref="OrtValue"/>
+/// objects (72 B each). The function table is the C API's version-1 block (<c>OrtApi</c> members 1, 2, 9, 49, 69,
+/// 93 and 96), which ONNX Runtime keeps fixed across releases. Errors come back as <see cref="OrtRunException"/> with the
 /// same "[ErrorCode:…] message" text the managed API gives.
 /// </summary>
 internal sealed unsafe partial class OrtDirectRun : IDisposable
@@ -20,9 +21,15 @@ internal sealed unsafe partial class OrtDirectRun : IDisposable
     private const int GetErrorCodeIndex = 1;
     private const int GetErrorMessageIndex = 2;
     private const int RunIndex = 9;
+    private const int CreateTensorWithDataIndex = 49;
+    private const int CreateCpuMemoryInfoIndex = 69;
     private const int ReleaseStatusIndex = 93;
+    private const int ReleaseValueIndex = 96;
 
     private static readonly nint* Api = LoadApi();
+
+    // Where CreateTensor's memory lives: the CPU (arena allocator, default memory type, as Ort::MemoryInfo::CreateCpu).
+    private static readonly nint CpuMemoryInfo = CreateCpuMemoryInfo();
 
     // OrtErrorCode's values, named as the managed API's ErrorCode names them in its messages.
     private static readonly string[] ErrorCodeNames =
@@ -39,27 +46,69 @@ internal sealed unsafe partial class OrtDirectRun : IDisposable
     /// <summary>Runs the session on <paramref name="inputs"/>, writing into the preallocated <paramref name="outputs"/>.</summary>
     public void Run(RunOptions options, List<string> inputNames, List<OrtValue> inputs, List<string> outputNames, List<OrtValue> outputs)
     {
-        var inputCount = inputs.Count;
-        var outputCount = outputs.Count;
+        var handles = stackalloc nint[inputs.Count + outputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            handles[i] = ValueHandle(inputs[i]);
+        }
+
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            handles[inputs.Count + i] = ValueHandle(outputs[i]);
+        }
+
+        Run(options, inputNames, outputNames, handles, inputs.Count, outputs.Count);
+        GC.KeepAlive(inputs);
+        GC.KeepAlive(outputs);
+    }
+
+    /// <summary>Runs the session on native values made by <see cref="CreateTensor"/>, writing into the preallocated <paramref name="outputs"/>.</summary>
+    public void Run(RunOptions options, List<string> inputNames, List<nint> inputs, List<string> outputNames, List<nint> outputs)
+    {
+        var handles = stackalloc nint[inputs.Count + outputs.Count];
+        CollectionsMarshal.AsSpan(inputs).CopyTo(new Span<nint>(handles, inputs.Count));
+        CollectionsMarshal.AsSpan(outputs).CopyTo(new Span<nint>(handles + inputs.Count, outputs.Count));
+        Run(options, inputNames, outputNames, handles, inputs.Count, outputs.Count);
+    }
+
+    /// <summary>
+    /// A native tensor over <paramref name="bytes"/> bytes at <paramref name="address"/> (not copied: the memory must
+    /// outlive the value), without a managed <see cref="OrtValue"/>; give it back with <see cref="ReleaseValue"/>.
+    /// </summary>
+    public static nint CreateTensor(nint address, long bytes, long[] shape, TensorElementType type)
+    {
+        nint value;
+        fixed (long* dims = shape)
+        {
+            var create = (delegate* unmanaged<nint, nint, nuint, long*, nuint, int, nint*, nint>)Api[CreateTensorWithDataIndex];
+            var status = create(CpuMemoryInfo, address, (nuint)bytes, dims, (nuint)shape.Length, (int)type, &value);
+            if (status != 0)
+            {
+                throw TakeError(status);
+            }
+        }
+
+        return value;
+    }
+
+    public static void ReleaseValue(nint value) => ((delegate* unmanaged<nint, void>)Api[ReleaseValueIndex])(value);
+
+    private void Run(RunOptions options, List<string> inputNames, List<string> outputNames, nint* values, int inputCount, int outputCount)
+    {
         var names = stackalloc nint[inputCount + outputCount];
-        var values = stackalloc nint[inputCount + outputCount];
         for (var i = 0; i < inputCount; i++)
         {
             names[i] = Utf8Name(inputNames[i]);
-            values[i] = ValueHandle(inputs[i]);
         }
 
         for (var i = 0; i < outputCount; i++)
         {
             names[inputCount + i] = Utf8Name(outputNames[i]);
-            values[inputCount + i] = ValueHandle(outputs[i]);
         }
 
         var run = (delegate* unmanaged<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint>)Api[RunIndex];
         var status = run(SessionHandle(_session), RunOptionsHandle(options), names, values, (nuint)inputCount, names + inputCount, (nuint)outputCount, values + inputCount);
         GC.KeepAlive(options);
-        GC.KeepAlive(inputs);
-        GC.KeepAlive(outputs);
         if (status != 0)
         {
             throw TakeError(status);
@@ -94,6 +143,15 @@ internal sealed unsafe partial class OrtDirectRun : IDisposable
         ((delegate* unmanaged<nint, void>)Api[ReleaseStatusIndex])(status);
         var name = code >= 0 && code < ErrorCodeNames.Length ? ErrorCodeNames[code] : code.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new OrtRunException($"[ErrorCode:{name}] {message}");
+    }
+
+    private static nint CreateCpuMemoryInfo()
+    {
+        const int ArenaAllocator = 1;
+        const int DefaultMemoryType = 0;
+        nint info;
+        var status = ((delegate* unmanaged<int, int, nint*, nint>)Api[CreateCpuMemoryInfoIndex])(ArenaAllocator, DefaultMemoryType, &info);
+        return status == 0 ? info : throw TakeError(status);
     }
 
     private static nint* LoadApi()
