@@ -89,7 +89,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
         foreach (var output in signature.Outputs)
         {
-            if (output.DataType == DataType.Bytes || !Array.TrueForAll(output.Reshape ?? output.Dimensions, d => d >= 0))
+            if (!HasKnownSize(output))
             {
                 return false;
             }
@@ -97,6 +97,11 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
         return true;
     }
+
+    // Whether an output's size is known before the run (numeric, every dimension fixed but the batch), so a pooled
+    // buffer can be handed to ONNX Runtime to write it.
+    private static bool HasKnownSize(TensorSpec output) =>
+        output.DataType != DataType.Bytes && Array.TrueForAll(output.Reshape ?? output.Dimensions, d => d >= 0);
 
     /// <summary>The GPU this instance runs on, or -1 on the CPU.</summary>
     public int DeviceOrdinal => _device?.Ordinal ?? -1;
@@ -156,12 +161,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                     deviceTimings = CopyOutputsToHost(_device);
                 }
 
-                for (var i = 0; i < _outputSpecs.Count; i++)
-                {
-                    var buffer = _outputBuffers[i]!;
-                    _outputBuffers[i] = null;
-                    Scatter(batch, rows, _outputSpecs[i], _outputShapes[i], buffer);
-                }
+                ScatterPreallocatedOutputs(batch, rows);
             }
             else
             {
@@ -182,11 +182,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
                 }
             }
 
-            var end = Stopwatch.GetTimestamp();
-            return deviceTimings ?? new ExecutionTimings(
-                ModelVersionStatistics.ElapsedNanoseconds(start, inputsReady),
-                ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
-                ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
+            return deviceTimings ?? HostTimings(start, inputsReady, inferred, Stopwatch.GetTimestamp());
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or OrtRunException)
         {
@@ -208,7 +204,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private OrtValue CreateInput(InferenceInput input, long rows, int slot)
     {
         var spec = input.Spec!;
-        var shape = spec.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions) : ReshapedShape(spec, rows, slot);
+        var shape = SingleInputShape(input, rows, slot);
         if (input.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
@@ -241,7 +237,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     private OrtValue GatherInput(ReadOnlySpan<InferenceRequest> batch, TensorSpec spec, long rows, int slot)
     {
         var firstInput = Find(batch[0], spec);
-        var shape = spec.Reshape is null ? _shapes.Get(slot, firstInput.Shape.Dimensions, rows) : ReshapedShape(spec, rows, slot);
+        var shape = GatheredInputShape(spec, firstInput, rows, slot);
         if (spec.DataType == DataType.Bytes)
         {
             var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
@@ -296,8 +292,8 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
             var spec = input.Spec!;
             _inputNames.Add(spec.Name);
             var tensor = batch.Length == 1
-                ? PinInput(input, spec.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions) : ReshapedShape(spec, rows, slot))
-                : Gather(batch, spec, spec.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions, rows) : ReshapedShape(spec, rows, slot));
+                ? PinInput(input, SingleInputShape(input, rows, slot))
+                : Gather(batch, spec, GatheredInputShape(spec, input, rows, slot));
             slot++;
             _nativeInputs.Add(OrtDirectRun.CreateTensor(tensor.Address, tensor.Bytes, tensor.Shape, OnnxTypes.ToOnnx(tensor.DataType)));
         }
@@ -307,19 +303,25 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
         var inputsReady = Stopwatch.GetTimestamp();
         _directRun.Run(_runOptions, _inputNames, _nativeInputs, _outputNames, _nativeOutputs);
         var inferred = Stopwatch.GetTimestamp();
+        ScatterPreallocatedOutputs(batch, rows);
+        return HostTimings(start, inputsReady, inferred, Stopwatch.GetTimestamp());
+    }
+
+    // Hands each preallocated output buffer, written by the run, to the batch's responses (each its slice).
+    private void ScatterPreallocatedOutputs(ReadOnlySpan<InferenceRequest> batch, long rows)
+    {
         for (var i = 0; i < _outputSpecs.Count; i++)
         {
             var buffer = _outputBuffers[i]!;
             _outputBuffers[i] = null;
             Scatter(batch, rows, _outputSpecs[i], _outputShapes[i], buffer);
         }
-
-        var end = Stopwatch.GetTimestamp();
-        return new ExecutionTimings(
-            ModelVersionStatistics.ElapsedNanoseconds(start, inputsReady),
-            ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
-            ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
     }
+
+    private static ExecutionTimings HostTimings(long start, long inputsReady, long inferred, long end) => new(
+        ModelVersionStatistics.ElapsedNanoseconds(start, inputsReady),
+        ModelVersionStatistics.ElapsedNanoseconds(inputsReady, inferred),
+        ModelVersionStatistics.ElapsedNanoseconds(inferred, end));
 
     private static InferenceInput Find(InferenceRequest request, TensorSpec spec)
     {
@@ -333,6 +335,13 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
 
         throw new InvalidOperationException($"a batched request lacks input '{spec.Name}'");
     }
+
+    // The shape ONNX Runtime sees for one request's input, and for a batch's gathered input (rows in the first dimension).
+    private long[] SingleInputShape(InferenceInput input, long rows, int slot) =>
+        input.Spec!.Reshape is null ? _shapes.Get(slot, input.Shape.Dimensions) : ReshapedShape(input.Spec, rows, slot);
+
+    private long[] GatheredInputShape(TensorSpec spec, InferenceInput firstInput, long rows, int slot) =>
+        spec.Reshape is null ? _shapes.Get(slot, firstInput.Shape.Dimensions, rows) : ReshapedShape(spec, rows, slot);
 
     private long[] ReshapedShape(TensorSpec spec, long rows, int slot) =>
         _signature.Batches ? _shapes.Get(slot, spec.Reshape!, rows, prependBatch: true) : spec.Reshape!;
@@ -364,7 +373,7 @@ internal sealed unsafe class OnnxModelInstance : IModelInstance
     {
         foreach (var spec in _outputSpecs)
         {
-            if (spec.DataType == DataType.Bytes || !Array.TrueForAll(spec.Reshape ?? spec.Dimensions, d => d >= 0))
+            if (!HasKnownSize(spec))
             {
                 return false;
             }

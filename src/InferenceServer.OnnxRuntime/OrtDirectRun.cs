@@ -7,13 +7,14 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace InferenceServer.OnnxRuntime;
 
 /// <summary>
-/// Calls ONNX Runtime's C API <c>Run</c> directly for a session whose outputs are all preallocated. The managed <c>InferenceSession.Run</c> builds four arrays (UTF-8 name pointers and
-/// value handles) and two LINQ iterators on every call, ~250 B per execution, which a request run alone pays in
-/// full; here the names are converted once per instance and the pointer arrays live on the stack, so a run
-/// allocates nothing; <see cref="CreateTensor"/> makes input and output values without managed <see cref="OrtValue"/>
-/// objects (72 B each). The function table is the C API's version-1 block (<c>OrtApi</c> members 1, 2, 9, 49, 69,
-/// 93 and 96), which ONNX Runtime keeps fixed across releases. Errors come back as <see cref="OrtRunException"/> with the
-/// same "[ErrorCode:…] message" text the managed API gives.
+/// Calls ONNX Runtime's C API <c>Run</c> directly for a session whose outputs are all preallocated. The managed
+/// <c>InferenceSession.Run</c> builds four arrays (UTF-8 name pointers and value handles) and two LINQ iterators on
+/// every call, ~250 B per execution, which a request run alone pays in full; here the names are converted once per
+/// instance and the pointer arrays live on the stack, so a run allocates nothing; <see cref="CreateTensor"/> makes
+/// input and output values without managed <see cref="OrtValue"/> objects (72 B each). The function table is the C
+/// API's version-1 block (<c>OrtApi</c> members 1, 2, 9, 49, 69, 93 and 96), which ONNX Runtime keeps fixed across
+/// releases. Errors come back as <see cref="OrtRunException"/> with the same "[ErrorCode:…] message" text the
+/// managed API gives.
 /// </summary>
 internal sealed unsafe partial class OrtDirectRun : IDisposable
 {
