@@ -65,10 +65,18 @@ public sealed class ModelTraffic : IAsyncDisposable
         return routingKey.IsEmpty ? _router.Route(Random.Shared.NextDouble()) : _router.Route(WeightedRendezvousRouter.HashKey(routingKey));
     }
 
-    /// <summary>After a request finished on <paramref name="version"/>: mirror it, and feed the rollback guard.</summary>
-    public void OnCompleted(ModelVersion version, InferenceRequest request)
+    /// <summary>
+    /// After a request finished on <paramref name="version"/> and its answer went out: mirror it, and feed the rollback
+    /// guard. Only server-side failures count against a version; a client error is not the version's doing.
+    /// </summary>
+    public void OnCompleted(ModelVersion version, InferenceRequest request, RequestOutcome outcome)
     {
-        var success = !request.Error.IsError;
+        if (outcome == RequestOutcome.ClientError)
+        {
+            return;
+        }
+
+        var success = outcome == RequestOutcome.Success;
         if (success)
         {
             foreach (var shadow in Shadows)

@@ -184,13 +184,13 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             await model!.InferAsync(request).ConfigureAwait(false);
             if (request.Error.IsError)
             {
-                traffic?.OnCompleted(model, request);
+                traffic?.OnCompleted(model, request, RequestOutcome.ServerError);
                 return (null, request.Error);
             }
 
             var response = GrpcResponses.Infer(request);
             model.Profile?.Observe(request);
-            traffic?.OnCompleted(model, request);
+            traffic?.OnCompleted(model, request, RequestOutcome.Success);
             return (response, InferenceError.None);
         }
         finally

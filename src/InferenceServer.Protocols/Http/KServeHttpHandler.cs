@@ -293,7 +293,7 @@ public sealed partial class KServeHttpHandler
                 if (request.Error.IsError)
                 {
                     await HttpResponses.WriteError(context, request.Error).ConfigureAwait(false);
-                    traffic?.OnCompleted(model, request);
+                    traffic?.OnCompleted(model, request, RequestOutcome.ServerError);
                     return;
                 }
 
@@ -301,7 +301,7 @@ public sealed partial class KServeHttpHandler
 
                 // After the answer went out: the caller does not wait for sketches, shadows or the rollback guard.
                 model.Profile?.Observe(request);
-                traffic?.OnCompleted(model, request);
+                traffic?.OnCompleted(model, request, RequestOutcome.Success);
             }
             finally
             {
