@@ -1,8 +1,10 @@
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
-
+using InferenceServer.Protocols.Authorization;
 using InferenceServer.Protocols.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Protocols;
 
@@ -20,15 +22,23 @@ public sealed class ServerContext
         "logging",
     ];
 
-    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null)
+    /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
+    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null,
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null)
     {
         Models = models;
         Buffers = buffers;
         Options = options;
-        ControlAuthorization = new RepositoryControlAuthorization(options);
-        InferenceAuthorization = new InferenceAuthorization(options.InferenceToken);
+        Authorizer = new RequestAuthorizer(options);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
+        Pipeline = new InferencePipeline(models, Requests, buffers, Admission, hooks, loggers?.CreateLogger<InferencePipeline>());
     }
+
+    /// <summary>The one request lifecycle both front ends run inference through.</summary>
+    public InferencePipeline Pipeline { get; }
+
+    /// <summary>Whether the server takes requests (start-up, shutdown's stages).</summary>
+    public ServerAdmission Admission { get; } = new();
 
     /// <summary>What the server logs; read and changed through the logging extension.</summary>
     public LogSettings Logging { get; }
@@ -41,26 +51,17 @@ public sealed class ServerContext
 
     public ServerContextOptions Options { get; }
 
-    /// <summary>Decides every repository load and unload, from either front end.</summary>
-    public RepositoryControlAuthorization ControlAuthorization { get; }
-
-    /// <summary>The optional token on inference and metadata calls.</summary>
-    public InferenceAuthorization InferenceAuthorization { get; }
+    /// <summary>Decides every call of either front end by <see cref="AuthorizationTable"/>.</summary>
+    public RequestAuthorizer Authorizer { get; }
 
     /// <summary>Set once the repository has been loaded at start-up.</summary>
-    public bool Started { get; set; }
-
-    /// <summary>What a request refused during shutdown is told (503 / UNAVAILABLE).</summary>
-    public const string RefusingMessage = "the server is shutting down: it takes no new inference requests; send to another replica";
+    public bool Started { get => Admission.Started; set => Admission.Started = value; }
 
     /// <summary>Set when shutdown begins: live stays true, ready turns false.</summary>
-    public bool Stopping { get; set; }
+    public bool Stopping { get => Admission.Stopping; set => Admission.Stopping = value; }
 
-    /// <summary>
-    /// Set once shutdown's grace period is over: new inference requests get 503 / UNAVAILABLE while those already
-    /// accepted finish. The grace period lets load balancers see readiness turn false before anything is refused.
-    /// </summary>
-    public bool Refusing { get; set; }
+    /// <summary>Set once shutdown's grace period is over (<see cref="ServerAdmission.Refusing"/>).</summary>
+    public bool Refusing { get => Admission.Refusing; set => Admission.Refusing = value; }
 
     public bool IsLive => Started;
 

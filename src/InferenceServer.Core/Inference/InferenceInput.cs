@@ -21,6 +21,15 @@ public sealed class InferenceInput
     /// <summary>The model tensor this input binds to (set by validation).</summary>
     public TensorSpec? Spec { get; internal set; }
 
+    /// <summary>
+    /// Set when a codec bound the input through <see cref="RequestValidator.BindInput"/>: its name, datatype and shape
+    /// were checked then, so the request's validation does not check them again.
+    /// </summary>
+    internal bool HeaderChecked { get; set; }
+
+    /// <summary>The byte size the data must have, known once the header is checked (-1 for BYTES, whose data states its own).</summary>
+    public long ExpectedByteSize { get; internal set; }
+
     internal void Reset()
     {
         Name = "";
@@ -28,5 +37,7 @@ public sealed class InferenceInput
         Shape = default;
         Data = default;
         Spec = null;
+        HeaderChecked = false;
+        ExpectedByteSize = 0;
     }
 }

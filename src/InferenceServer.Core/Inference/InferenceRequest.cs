@@ -10,7 +10,7 @@ namespace InferenceServer.Core.Inference;
 /// of requests allocates no request objects. Completion is a pooled <see cref="IValueTaskSource"/>:
 /// the front end awaits <see cref="WaitAsync"/>, the model thread calls <see cref="Complete"/>.
 /// </summary>
-public sealed class InferenceRequest : IValueTaskSource, IResettable
+public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoolWorkItem
 {
     private readonly List<InferenceInput> _inputs = [];
     private readonly List<RequestedOutput> _requestedOutputs = [];
@@ -44,6 +44,9 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable
 
     /// <summary>The request's <c>timeout</c> parameter in microseconds (0 = none); the queue policy decides whether it counts.</summary>
     public ulong TimeoutMicroseconds { get; set; }
+
+    /// <summary>Set between the answer and the end of the request's after-steps (<see cref="Pipeline.InferencePipeline"/>).</summary>
+    internal Pipeline.AnsweredRequest AfterAnswer;
 
     /// <summary>Scheduler state while queued: the request's place in its level's list and its clock readings.</summary>
     internal Scheduling.QueueEntry Queue;
@@ -185,6 +188,9 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable
 
         return slots[count++];
     }
+
+    // The after-steps of a request whose answer the transport writes after the front end returns (unary gRPC).
+    void IThreadPoolWorkItem.Execute() => AfterAnswer.Pipeline.RunAfterSteps(this);
 
     void IValueTaskSource.GetResult(short token) => _completion.GetResult(token);
 

@@ -63,6 +63,27 @@ public static class RequestValidator
         return InferenceError.None;
     }
 
+    /// <summary>
+    /// Checks one input's header (<see cref="ValidateInputHeader"/>) and, when it is valid, adds it to the request marked
+    /// as checked: codecs bind inputs through this, so sizes are known before any data buffer is allocated and the
+    /// request's validation (<see cref="Validate"/>) does not check the header a second time.
+    /// </summary>
+    public static InferenceError BindInput(ModelVersion model, InferenceRequest request, TensorSpec? spec, string name, DataType dataType, in TensorShape shape, out InferenceInput input)
+    {
+        // Unset on failure: the caller answers the error and never touches it.
+        input = null!;
+        var error = ValidateInputHeader(model, spec, name, dataType, shape, out var expectedBytes);
+        if (error.IsError)
+        {
+            return error;
+        }
+
+        input = request.AddInput(spec!.Name, dataType, shape, spec);
+        input.HeaderChecked = true;
+        input.ExpectedByteSize = expectedBytes;
+        return InferenceError.None;
+    }
+
     /// <summary>Validates the whole request (inputs complete and consistent, outputs known) and sets its batch size.</summary>
     public static InferenceError Validate(ModelVersion model, InferenceRequest request)
     {
@@ -74,11 +95,20 @@ public static class RequestValidator
         for (var i = 0; i < inputs.Length; i++)
         {
             var input = inputs[i];
-            input.Spec ??= signature.FindInput(input.Name);
-            var error = ValidateInputHeader(model, input.Spec, input.Name, input.DataType, input.Shape, out var expectedBytes);
-            if (error.IsError)
+            InferenceError error;
+            long expectedBytes;
+            if (input.HeaderChecked)
             {
-                return error;
+                expectedBytes = input.ExpectedByteSize;
+            }
+            else
+            {
+                input.Spec ??= signature.FindInput(input.Name);
+                error = ValidateInputHeader(model, input.Spec, input.Name, input.DataType, input.Shape, out expectedBytes);
+                if (error.IsError)
+                {
+                    return error;
+                }
             }
 
             for (var j = 0; j < i; j++)

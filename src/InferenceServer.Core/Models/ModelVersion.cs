@@ -82,15 +82,25 @@ public sealed class ModelVersion : IDisposable
     /// </summary>
     public ValueTask InferAsync(InferenceRequest request)
     {
-        request.Version = this;
         var error = RequestValidator.Validate(this, request);
         if (error.IsError)
         {
+            request.Version = this;
             request.SetError(error);
             Statistics.RecordFailure(FailureReason.Other, 0);
             return ValueTask.CompletedTask;
         }
 
+        return ScheduleAsync(request);
+    }
+
+    /// <summary>
+    /// Queues a request already validated against this version (<see cref="Inference.Pipeline.InferencePipeline"/> validates
+    /// once, before it schedules). Failures from here on are the version's: execution, queue full, timeouts.
+    /// </summary>
+    internal ValueTask ScheduleAsync(InferenceRequest request)
+    {
+        request.Version = this;
         _scheduler.Enqueue(request);
         return request.WaitAsync();
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Inference;
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Models;
 
 using InferenceServer.Protocols.Logging;
@@ -76,7 +76,12 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
     {
-        Authorize("load", request.ModelName, context);
+        var files = ModelLoadParameters.RefuseFiles(request.Parameters.Keys);
+        if (files.IsError)
+        {
+            throw ToRpc(files);
+        }
+
         global::Inference.ModelConfig? configOverride = null;
         if (request.Parameters.TryGetValue("config", out var config))
         {
@@ -97,7 +102,6 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-        Authorize("unload", request.ModelName, context);
 
         // No model depends on another here (no ensembles), so unload_dependents has nothing to add; its type is still checked.
         if (request.Parameters.TryGetValue("unload_dependents", out var dependents)
@@ -110,101 +114,23 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         return error.IsError ? throw ToRpc(error) : new RepositoryModelUnloadResponse();
     }
 
-    private void Authorize(string operation, string model, ServerCallContext context)
-    {
-        var error = _server.ControlAuthorization.Authorize(operation, model, context.RequestHeaders.GetValue("authorization") ?? "");
-        if (error.IsError)
-        {
-            throw ToRpc(error);
-        }
-    }
-
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var (response, error) = await InferAsync(request, context).ConfigureAwait(false);
-        return error.IsError ? throw ToRpc(error) : response!;
+        var head = new RequestHead(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
+        var answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(head, new GrpcInferCodec(request, context, null)).ConfigureAwait(false);
+        return answer.Error.IsError ? throw ToRpc(answer.Error) : answer.Response!;
     }
 
+    /// <summary>Each message goes through the pipeline in turn; an error is reported inside the stream, which goes on.</summary>
     public override async Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
     {
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
             var request = requestStream.Current;
-            var (response, error) = await InferAsync(request, context).ConfigureAwait(false);
-            var message = new ModelStreamInferResponse();
-            if (error.IsError)
-            {
-                message.ErrorMessage = error.Message;
-                message.InferResponse = new ModelInferResponse { Id = request.Id };
-            }
-            else
-            {
-                response!.Parameters["triton_final_response"] = new InferParameter { BoolParam = true };
-                message.InferResponse = response;
-            }
-
-            await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+            var head = new RequestHead(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
+            await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(head, new GrpcInferCodec(request, context, responseStream)).ConfigureAwait(false);
         }
     }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(ModelInferResponse? Response, InferenceError Error)> InferAsync(ModelInferRequest message, ServerCallContext context)
-    {
-        var received = Stopwatch.GetTimestamp();
-        if (_server.Refusing)
-        {
-            return (null, InferenceError.Unavailable(ServerContext.RefusingMessage));
-        }
-
-        var error = _server.Models.TryAcquire(message.ModelName, message.ModelVersion, [], out var model, out var traffic);
-        if (error.IsError)
-        {
-            return (null, error);
-        }
-
-        // Sticky routing: only a model with a canary looks for a key, so other requests pay nothing for it.
-        if (traffic?.Policy.HasCanary == true && message.ModelVersion.Length == 0 && RoutingKey(message, context) is { Length: > 0 } key
-            && !_server.Models.TryAcquire(message.ModelName, "", key, out var keyed, out var keyedTraffic).IsError)
-        {
-            model!.Release();
-            (model, traffic) = (keyed, keyedTraffic);
-        }
-
-        var request = _server.Requests.Rent();
-        try
-        {
-            request.ReceivedTimestamp = received;
-            error = GrpcRequestMapper.Map(model!, message, request, _server.Buffers);
-            if (error.IsError)
-            {
-                model!.Statistics.RecordFailure(Core.Telemetry.FailureReason.Other, 0);
-                return (null, error);
-            }
-
-            await model!.InferAsync(request).ConfigureAwait(false);
-            if (request.Error.IsError)
-            {
-                traffic?.OnCompleted(model, request, RequestOutcome.ServerError);
-                return (null, request.Error);
-            }
-
-            var response = GrpcResponses.Infer(request);
-            model.Profile?.Observe(request);
-            traffic?.OnCompleted(model, request, RequestOutcome.Success);
-            return (response, InferenceError.None);
-        }
-        finally
-        {
-            _server.Requests.Return(request);
-            model!.Release();
-        }
-    }
-
-    // Sticky routing: the request parameter routing_key, else the x-routing-key metadata; empty when neither.
-    private static string RoutingKey(ModelInferRequest message, ServerCallContext context) =>
-        message.Parameters.TryGetValue("routing_key", out var parameter) && parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam
-            ? parameter.StringParam
-            : context.RequestHeaders.GetValue("x-routing-key") ?? "";
 
     public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
 
@@ -226,12 +152,6 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     {
         if (request.Settings.Count > 0)
         {
-            var denied = _server.ControlAuthorization.AuthorizeSettings("change the log settings", context.RequestHeaders.GetValue("authorization") ?? "");
-            if (denied.IsError)
-            {
-                throw ToRpc(denied);
-            }
-
             var changes = request.Settings.Select(pair => pair.Value.ParameterChoiceCase switch
             {
                 LogSettingsRequest.Types.SettingValue.ParameterChoiceOneofCase.BoolParam => new LogSetting(pair.Key, Bool: pair.Value.BoolParam),

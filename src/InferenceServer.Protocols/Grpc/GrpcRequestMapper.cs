@@ -90,13 +90,13 @@ internal static class GrpcRequestMapper
             }
 
             var spec = model.Signature.FindInput(tensor.Name);
-            var error = RequestValidator.ValidateInputHeader(model, spec, tensor.Name, dataType, shape, out var expectedBytes);
+            var error = RequestValidator.BindInput(model, request, spec, tensor.Name, dataType, shape, out var input);
             if (error.IsError)
             {
                 return error;
             }
 
-            var input = request.AddInput(spec!.Name, dataType, shape, spec);
+            var expectedBytes = input.ExpectedByteSize;
             if (tensor.Contents is not null)
             {
                 error = PackContents(tensor.Name, dataType, shape.ElementCount, expectedBytes, tensor.Contents, pool, out var buffer);

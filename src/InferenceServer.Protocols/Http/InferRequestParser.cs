@@ -317,13 +317,13 @@ internal sealed class InferRequestParser
             return InferenceError.InvalidArgument($"input '{name}' must have exactly one of 'data' or 'parameters.binary_data_size'");
         }
 
-        var headerError = RequestValidator.ValidateInputHeader(_model, spec, name, dataType, shape, out var expectedBytes);
+        var headerError = RequestValidator.BindInput(_model, _request, spec, name, dataType, shape, out var input);
         if (headerError.IsError)
         {
             return headerError;
         }
 
-        var input = _request.AddInput(spec!.Name, dataType, shape, spec);
+        var expectedBytes = input.ExpectedByteSize;
         if (binarySize >= 0)
         {
             return TakeBinary(input, binarySize, expectedBytes);

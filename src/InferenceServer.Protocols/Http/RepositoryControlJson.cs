@@ -37,12 +37,10 @@ internal static class RepositoryControlJson
                 return InferenceError.InvalidArgument("load request 'parameters' must be an object");
             }
 
-            foreach (var parameter in parameters.EnumerateObject())
+            var files = ModelLoadParameters.RefuseFiles(parameters.EnumerateObject().Select(p => p.Name));
+            if (files.IsError)
             {
-                if (parameter.Name.StartsWith("file:", StringComparison.Ordinal))
-                {
-                    return InferenceError.Unsupported($"load parameter '{parameter.Name}': supplying model files through the load request is not supported");
-                }
+                return files;
             }
 
             if (!parameters.TryGetProperty("config", out var config))

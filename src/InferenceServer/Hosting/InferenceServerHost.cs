@@ -112,12 +112,11 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             grpc.MaxReceiveMessageSize = options.GrpcMaxMessageSize;
             grpc.MaxSendMessageSize = options.GrpcMaxMessageSize;
             grpc.EnableDetailedErrors = false;
-            if (!string.IsNullOrEmpty(options.InferenceToken))
-            {
-                grpc.Interceptors.Add<InferenceTokenInterceptor>();
-            }
+
+            // Every call is decided by the one authorization table, as on HTTP.
+            grpc.Interceptors.Add<AuthorizationInterceptor>();
         });
-        builder.Services.AddSingleton<InferenceTokenInterceptor>();
+        builder.Services.AddSingleton<AuthorizationInterceptor>();
 
         // Request bytes that are not the message answer INVALID_ARGUMENT, not UNKNOWN (StrictServiceMethodProvider);
         // it takes the place of grpc-dotnet's reflection-based binder for both services.

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace InferenceServer.Protocols;
+namespace InferenceServer.Protocols.Authorization;
 
 /// <summary>
 /// A configured bearer token and the check of an <c>Authorization</c> value against it: the scheme

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using InferenceServer.Core.Memory;
+using InferenceServer.Core.Models;
+using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Traffic;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InferenceServer.Core.Inference.Pipeline;
+
+/// <summary>
+/// One inference request's life, from admission to release, the same for every protocol (Triton's
+/// <c>InferenceServer::InferAsync</c> → <c>InferenceRequest::Run</c>): admit → choose and hold the version once (the head's
+/// routing key, or the message's when the model has a canary) → the codec binds the tensors → validate once →
+/// schedule → the codec writes the answer → after-steps (input profile, traffic outcome and shadow offer, hooks) →
+/// release. A protocol is a codec (<see cref="IInferenceCodec{TAnswer}"/>); a request feature is a step here.
+/// <para>
+/// Failures are counted once: refusals before scheduling here (client errors), everything after by the scheduler
+/// (execution, queue full, timeouts: server errors). Only server errors count against a canary.
+/// </para>
+/// </summary>
+public sealed partial class InferencePipeline
+{
+    private readonly ModelManager _models;
+    private readonly InferenceRequestPool _requests;
+    private readonly PinnedBufferPool _buffers;
+    private readonly IAnsweredRequestHook[] _hooks;
+    private readonly ILogger _logger;
+    private readonly Lock _settledLock = new();
+    private TaskCompletionSource? _settled;
+    private int _afterStepsPending;
+
+    public InferencePipeline(ModelManager models, InferenceRequestPool requests, PinnedBufferPool buffers, ServerAdmission admission,
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null)
+    {
+        _models = models;
+        _requests = requests;
+        _buffers = buffers;
+        Admission = admission;
+        _hooks = hooks?.ToArray() ?? [];
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    public ServerAdmission Admission { get; }
+
+    /// <summary>Answered requests whose after-steps have not finished yet.</summary>
+    public int AfterStepsPending => Volatile.Read(ref _afterStepsPending);
+
+    /// <summary>Runs one request; the codec has read its message and writes its answer.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TAnswer> RunAsync<TCodec, TAnswer>(RequestHead head, TCodec codec)
+        where TCodec : IInferenceCodec<TAnswer>
+    {
+        var request = _requests.Rent();
+        codec.Attach(request);
+        request.ReceivedTimestamp = head.ReceivedTimestamp;
+        if (Admission.Refusing)
+        {
+            _requests.Return(request);
+            return await codec.RefuseAsync(InferenceError.Unavailable(ServerAdmission.RefusingMessage), null).ConfigureAwait(false);
+        }
+
+        var error = Acquire<TCodec, TAnswer>(head, codec, out var model, out var traffic);
+        if (error.IsError)
+        {
+            _requests.Return(request);
+            return await codec.RefuseAsync(error, null).ConfigureAwait(false);
+        }
+
+        var outcome = RequestOutcome.ClientError;
+        try
+        {
+            error = codec.Bind(model!, request, _buffers);
+            if (!error.IsError)
+            {
+                error = RequestValidator.Validate(model!, request);
+            }
+
+            if (error.IsError)
+            {
+                model!.Statistics.RecordFailure(FailureReason.Other, 0);
+                return await codec.RefuseAsync(error, model).ConfigureAwait(false);
+            }
+
+            await model!.ScheduleAsync(request).ConfigureAwait(false);
+            if (request.Error.IsError)
+            {
+                outcome = RequestOutcome.ServerError;
+                return await codec.RefuseAsync(request.Error, model).ConfigureAwait(false);
+            }
+
+            outcome = RequestOutcome.Success;
+            return await codec.AnswerAsync(request).ConfigureAwait(false);
+        }
+        finally
+        {
+            AfterAnswer(model!, traffic, request, outcome, codec.AnswerIsOut);
+        }
+    }
+
+    // Resolve, route and hold the version once. The message's routing key is looked for only when the model has a
+    // canary and the head named neither a version nor a key: the only case in which it can change the version.
+    private InferenceError Acquire<TCodec, TAnswer>(in RequestHead head, TCodec codec, out ModelVersion? model, out ModelTraffic? traffic)
+        where TCodec : IInferenceCodec<TAnswer>
+    {
+        var key = head.RoutingKey;
+        if (key is null && head.Version.IsEmpty && RoutesByKey(head.Model.Span))
+        {
+            key = codec.FindRoutingKey();
+        }
+
+        return _models.TryAcquire(head.Model.Span, head.Version.Span, key, out model, out traffic);
+    }
+
+    private bool RoutesByKey(ReadOnlySpan<char> model) =>
+        _models.Table.Models.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model, out var entry) && entry.Traffic?.Policy.HasCanary == true;
+
+    // After-steps read the request's inputs and outputs, so the request goes back to its pool (and the version is
+    // released) only once they are done. With nothing to do, release now.
+    private void AfterAnswer(ModelVersion model, ModelTraffic? traffic, InferenceRequest request, RequestOutcome outcome, bool answerIsOut)
+    {
+        if (traffic is null && _hooks.Length == 0 && (model.Profile is null || outcome != RequestOutcome.Success))
+        {
+            _requests.Return(request);
+            model.Release();
+            return;
+        }
+
+        Interlocked.Increment(ref _afterStepsPending);
+        request.AfterAnswer = new AnsweredRequest(this, model, traffic, outcome);
+        if (answerIsOut)
+        {
+            RunAfterSteps(request);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
+        }
+    }
+
+    /// <summary>The after-steps of an answered request, then its release (called by the request as a thread-pool work item).</summary>
+    internal void RunAfterSteps(InferenceRequest request)
+    {
+        var answered = request.AfterAnswer;
+        request.AfterAnswer = default;
+        var model = answered.Version;
+        try
+        {
+            if (answered.Outcome == RequestOutcome.Success)
+            {
+                model.Profile?.Observe(request);
+            }
+
+            answered.Traffic?.OnCompleted(model, request, answered.Outcome);
+            foreach (var hook in _hooks)
+            {
+                hook.OnAnswered(model, request, answered.Outcome);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The caller has its answer; a failing observer must not take the process down or leak the request.
+            LogAfterStepFailed(model.Name, model.Version, ex);
+        }
+        finally
+        {
+            _requests.Return(request);
+            model.Release();
+            if (Interlocked.Decrement(ref _afterStepsPending) == 0)
+            {
+                lock (_settledLock)
+                {
+                    if (Volatile.Read(ref _afterStepsPending) == 0)
+                    {
+                        _settled?.TrySetResult();
+                        _settled = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once no answered request has after-steps left (tests and shutdown wait on it instead of polling).</summary>
+    public Task AfterStepsSettledAsync()
+    {
+        lock (_settledLock)
+        {
+            return Volatile.Read(ref _afterStepsPending) == 0
+                ? Task.CompletedTask
+                : (_settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "An after-step of a request answered by model '{Model}' version {Version} failed")]
+    private partial void LogAfterStepFailed(string model, long version, Exception exception);
+}

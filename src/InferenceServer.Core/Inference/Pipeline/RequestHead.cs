@@ -1,0 +1,9 @@
+namespace InferenceServer.Core.Inference.Pipeline;
+
+/// <summary>
+/// What a request says before its tensors: the model, the version ("" = let the traffic policy choose), the sticky-routing
+/// key its protocol carries outside the message (an HTTP header; null when none), and when it arrived. Read by the codec
+/// first, so the version is chosen and held once, before anything is bound.
+/// </summary>
+/// <param name="ReceivedTimestamp">Stopwatch timestamp of arrival (the statistics' request duration starts here).</param>
+public readonly record struct RequestHead(ReadOnlyMemory<char> Model, ReadOnlyMemory<char> Version, string? RoutingKey, long ReceivedTimestamp);
