@@ -9,16 +9,13 @@ namespace InferenceServer.Protocols.Grpc;
 
 /// <summary>
 /// gRPC's codec for the inference pipeline: grpc-dotnet has parsed the message; raw input contents are used in place and
-/// typed contents packed (<see cref="GrpcRequestMapper"/>). A unary call hands its answer back to the service method
-/// (grpc-dotnet writes it after the method returns, so the pipeline's after-steps run on the thread pool); a stream
-/// writes each answer itself, an error as the stream's <c>error_message</c> (the stream goes on).
+/// typed contents packed (<see cref="GrpcRequestMapper"/>). A unary call hands its answer back to the service method,
+/// which grpc-dotnet writes after the method returns; a stream writes each answer itself, an error as the stream's <c>error_message</c> (the stream goes on).
 /// </summary>
 internal readonly struct GrpcInferCodec(ModelInferRequest message, ServerCallContext? context, IServerStreamWriter<ModelStreamInferResponse>? stream) : IInferenceCodec<GrpcAnswer>
 {
     /// <summary>The metadata key carrying the sticky-routing key (the request parameter <c>routing_key</c> wins).</summary>
     public const string RoutingKeyMetadata = "x-routing-key";
-
-    public bool AnswerIsOut => stream is not null;
 
     public void Attach(InferenceRequest request)
     {

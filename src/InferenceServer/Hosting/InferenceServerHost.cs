@@ -55,7 +55,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
     /// <summary>Loads the models and starts listening. Returns null (after logging why) when a model failed and --exit-on-error is set.</summary>
     /// <param name="time">The clock the schedulers' batching delays and queue timeouts run on (tests drive a fake one).</param>
-    public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null, TimeProvider? time = null)
+    /// <param name="extensions">Request hooks and log sinks of a program that embeds the server.</param>
+    public static async Task<InferenceServerHost?> StartAsync(ServerOptions options, string[]? args = null, TimeProvider? time = null, ServerExtensions? extensions = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         // One filter decides every line from the settings the logging extension can change at run time.
@@ -69,6 +70,15 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             console.UseUtcTimestamp = true;
         });
+        foreach (var provider in extensions?.LoggerProviders ?? [])
+        {
+            builder.Logging.AddProvider(provider);
+        }
+
+        foreach (var hook in extensions?.AnsweredRequestHooks ?? [])
+        {
+            builder.Services.AddSingleton(hook);
+        }
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ExitTimeout);
         var gpus = GpuSetup.Discover(options);

@@ -15,14 +15,16 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly InferenceServerHost _host;
     private readonly string _repository;
+    private readonly ErrorLogRecorder _errors;
 
     /// <summary>The control token test servers start with unless a test sets another (or none).</summary>
     public const string ControlToken = "functional-tests-control-token";
 
-    private TestServer(InferenceServerHost host, string repository, string? controlToken)
+    private TestServer(InferenceServerHost host, string repository, string? controlToken, ErrorLogRecorder errors)
     {
         _host = host;
         _repository = repository;
+        _errors = errors;
         HttpPort = host.HttpPort;
         GrpcPort = host.GrpcPort;
         Http = CreateHttpClient(controlToken);
@@ -96,7 +98,9 @@ public sealed class TestServer : IAsyncDisposable
     /// start from what every test wants (loopback, free ports, keep serving when a model fails);
     /// <paramref name="configure"/> changes the rest.
     /// </summary>
-    internal static async Task<TestServer> StartAsync(Action<string> writeRepository, Action<ServerOptions>? configure = null, TimeProvider? time = null)
+    /// <param name="hooks">Steps the pipeline runs after every answered request.</param>
+    internal static async Task<TestServer> StartAsync(Action<string> writeRepository, Action<ServerOptions>? configure = null, TimeProvider? time = null,
+        IReadOnlyList<Core.Inference.Pipeline.IAnsweredRequestHook>? hooks = null)
     {
         var repository = Path.Combine(Path.GetTempPath(), "inference-server-functional-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(repository);
@@ -121,9 +125,11 @@ public sealed class TestServer : IAsyncDisposable
             };
             configure?.Invoke(options);
 
-            var host = await InferenceServerHost.StartAsync(options, [], time).WaitAsync(TestTimeouts.Server)
+            var errors = new ErrorLogRecorder();
+            var extensions = new ServerExtensions { AnsweredRequestHooks = hooks ?? [], LoggerProviders = [errors] };
+            var host = await InferenceServerHost.StartAsync(options, [], time, extensions).WaitAsync(TestTimeouts.Server)
                 ?? throw new InvalidOperationException("the server did not start (a model failed and ExitOnError is set)");
-            return new TestServer(host, repository, options.ControlToken);
+            return new TestServer(host, repository, options.ControlToken, errors);
         }
         catch
         {
@@ -132,12 +138,30 @@ public sealed class TestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Declares error-level log lines this test provokes on purpose (matched on category, message and exception text).</summary>
+    internal void ExpectErrorLogs(Func<string, bool> match) => _errors.Expect(match);
+
+    /// <summary>Answered requests whose after-steps are still running.</summary>
+    internal int AfterStepsPending => _host.Context.Pipeline.AfterStepsPending;
+
+    /// <summary>Completes once every answered request's after-steps (profile, traffic outcome, shadow offer) have run.</summary>
+    internal Task AfterStepsSettledAsync() => _host.Context.Pipeline.AfterStepsSettledAsync().WaitAsync(TestTimeouts.Request);
+
+    /// <summary>
+    /// Stops the server; then fails the test if the server logged an error it did not declare with
+    /// <see cref="ExpectErrorLogs"/> (grpc-dotnet's VerifyNoErrorsScope).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         Channel.Dispose();
         await _host.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Server);
         DeleteRepository(_repository);
+        var unexpected = _errors.Unexpected;
+        if (unexpected.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException($"the server logged {unexpected.Count} unexpected error(s):\n{string.Join("\n", unexpected.Take(5))}");
+        }
     }
 
     private static void DeleteRepository(string path)

@@ -12,13 +12,6 @@ namespace InferenceServer.Core.Inference.Pipeline;
 /// <typeparam name="TAnswer">What the front end gets back from the pipeline (a gRPC response to return, or nothing).</typeparam>
 public interface IInferenceCodec<TAnswer>
 {
-    /// <summary>
-    /// Whether the answer is on the wire once <see cref="AnswerAsync"/> or <see cref="RefuseAsync"/> completed. When it is
-    /// not (a unary gRPC response is written after the service method returns), the after-steps run on the thread pool so
-    /// they never sit inside the caller's latency.
-    /// </summary>
-    bool AnswerIsOut { get; }
-
     /// <summary>Hands what the codec holds for this message (a pooled body buffer) to the request, which frees it when reset.</summary>
     void Attach(InferenceRequest request);
 

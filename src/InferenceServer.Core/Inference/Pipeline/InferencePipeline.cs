@@ -94,7 +94,7 @@ public sealed partial class InferencePipeline
         }
         finally
         {
-            AfterAnswer(model!, traffic, request, outcome, codec.AnswerIsOut);
+            AfterAnswer(model!, traffic, request, outcome);
         }
     }
 
@@ -116,8 +116,11 @@ public sealed partial class InferencePipeline
         _models.Table.Models.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model, out var entry) && entry.Traffic?.Policy.HasCanary == true;
 
     // After-steps read the request's inputs and outputs, so the request goes back to its pool (and the version is
-    // released) only once they are done. With nothing to do, release now.
-    private void AfterAnswer(ModelVersion model, ModelTraffic? traffic, InferenceRequest request, RequestOutcome outcome, bool answerIsOut)
+    // released) only once they are done. With nothing to do, release now. Otherwise they run as a work item queued on
+    // this thread: after the front end has handed its answer to the transport and yielded, never before — running them
+    // inline would hold the answer of a unary gRPC call (written after the service method returns) and the next request
+    // of a kept-alive HTTP connection or a stream.
+    private void AfterAnswer(ModelVersion model, ModelTraffic? traffic, InferenceRequest request, RequestOutcome outcome)
     {
         if (traffic is null && _hooks.Length == 0 && (model.Profile is null || outcome != RequestOutcome.Success))
         {
@@ -128,14 +131,7 @@ public sealed partial class InferencePipeline
 
         Interlocked.Increment(ref _afterStepsPending);
         request.AfterAnswer = new AnsweredRequest(this, model, traffic, outcome);
-        if (answerIsOut)
-        {
-            RunAfterSteps(request);
-        }
-        else
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
-        }
+        ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: true);
     }
 
     /// <summary>The after-steps of an answered request, then its release (called by the request as a thread-pool work item).</summary>

@@ -9,14 +9,12 @@ namespace InferenceServer.Protocols.Http.Endpoints;
 /// <summary>
 /// HTTP's codec for the inference pipeline: the body was read into one pinned buffer; inputs are bound from its JSON
 /// header and binary blobs (<see cref="InferRequestParser"/>), the answer is written straight from the output buffers
-/// (<see cref="InferResponseWriter"/>) and flushed, so it is on the wire when the pipeline's after-steps start.
+/// (<see cref="InferResponseWriter"/>).
 /// </summary>
 internal readonly struct HttpInferCodec(HttpContext context, BodyReadResult body, long headerLength, int maxJsonDepth) : IInferenceCodec<bool>
 {
     /// <summary>Response header naming the version that answered.</summary>
     public const string ModelVersionHeader = "x-model-version";
-
-    public bool AnswerIsOut => true;
 
     public void Attach(InferenceRequest request)
     {
