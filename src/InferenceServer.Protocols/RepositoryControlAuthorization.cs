@@ -1,4 +1,5 @@
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models.Repository;
 
 namespace InferenceServer.Protocols;
 
@@ -26,10 +27,10 @@ public sealed class RepositoryControlAuthorization
     /// <param name="authorization">The request's Authorization value ("" when absent).</param>
     public InferenceError Authorize(string operation, string model, string authorization)
     {
-        if (_options.ModelControlMode != "explicit")
+        if (_options.ModelControlMode != ModelControlMode.Explicit)
         {
             return InferenceError.PermissionDenied(
-                $"cannot {operation} '{model}': explicit control is not allowed in model control mode '{_options.ModelControlMode}'; start the server with --model-control-mode=explicit");
+                $"cannot {operation} '{model}': explicit control is not allowed in model control mode '{_options.ModelControlMode.ToName()}'; start the server with --model-control-mode=explicit");
         }
 
         return CheckToken($"cannot {operation} '{model}'", authorization);

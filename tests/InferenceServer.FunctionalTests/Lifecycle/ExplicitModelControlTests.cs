@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -35,7 +36,7 @@ public sealed class ExplicitModelControlTests
 
     private static Task<TestServer> StartAsync(TimeProvider? time = null) => TestServer.StartAsync(WriteRepository, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = [Simple];
     }, time);
 

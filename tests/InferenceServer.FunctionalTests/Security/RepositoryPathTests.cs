@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -25,7 +26,7 @@ public sealed class RepositoryPathTests : IDisposable
         extra?.Invoke(root);
     }, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = ["simple"];
     });
 
