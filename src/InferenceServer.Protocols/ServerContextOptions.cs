@@ -1,3 +1,5 @@
+using InferenceServer.Core.Models.Repository;
+
 namespace InferenceServer.Protocols;
 
 /// <summary>Front-end settings the protocols need (bound from the command line by the host).</summary>
@@ -26,7 +28,7 @@ public sealed class ServerContextOptions
     public int MaxJsonDepth { get; init; } = 100;
 
     /// <summary>Model control mode: none, poll or explicit (load/unload only in explicit).</summary>
-    public string ModelControlMode { get; init; } = "none";
+    public ModelControlMode ModelControlMode { get; init; } = ModelControlMode.None;
 
     /// <summary>Bearer token control calls must carry; null or empty: control calls are refused.</summary>
     public string? ControlToken { get; init; }

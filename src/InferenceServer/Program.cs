@@ -1,5 +1,6 @@
 using InferenceServer.Cli;
 using InferenceServer.Hosting;
+using InferenceServer.Hosting.Flags;
 
 if (args.Length > 0 && args[0] == DriftReferenceCommand.Name)
 {
@@ -13,7 +14,7 @@ if (args.Length > 0 && args[0] == HealthCheckCommand.Name)
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
-    Console.WriteLine(ServerOptionsReader.Help());
+    Console.WriteLine(ServerFlagsHelp.Text());
     return 0;
 }
 

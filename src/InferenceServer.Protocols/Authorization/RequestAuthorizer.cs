@@ -1,4 +1,5 @@
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Models.Repository;
 
 namespace InferenceServer.Protocols.Authorization;
 
@@ -12,7 +13,7 @@ namespace InferenceServer.Protocols.Authorization;
 /// </summary>
 public sealed class RequestAuthorizer
 {
-    private readonly string _modelControlMode;
+    private readonly ModelControlMode _modelControlMode;
     private readonly BearerToken? _controlToken;
     private readonly BearerToken? _inferenceToken;
 
@@ -40,9 +41,9 @@ public sealed class RequestAuthorizer
     {
         AccessRule.Open => InferenceError.None,
         AccessRule.InferenceToken => CheckInferenceToken(authorization),
-        AccessRule.ModelControl => _modelControlMode != "explicit"
+        AccessRule.ModelControl => _modelControlMode != ModelControlMode.Explicit
             ? InferenceError.PermissionDenied(
-                $"cannot {AuthorizationTable.Verb(operation)} '{model}': explicit control is not allowed in model control mode '{_modelControlMode}'; start the server with --model-control-mode=explicit")
+                $"cannot {AuthorizationTable.Verb(operation)} '{model}': explicit control is not allowed in model control mode '{_modelControlMode.ToName()}'; start the server with --model-control-mode=explicit")
             : CheckControlToken($"cannot {AuthorizationTable.Verb(operation)} '{model}'", authorization),
         _ => CheckControlToken($"cannot {AuthorizationTable.Verb(operation)}", authorization),
     };

@@ -93,7 +93,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
             sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches));
         builder.Services.AddSingleton<ModelManager>();
-        if (options.ModelControlMode == "poll")
+        if (options.ModelControlMode == ModelControlMode.Poll)
         {
             builder.Services.AddSingleton(sp => new RepositoryPoller(
                 sp.GetRequiredService<ModelManager>(),
@@ -184,8 +184,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var poller = app.Services.GetService<RepositoryPoller>();
         var loading = options.ModelControlMode switch
         {
-            "explicit" => Task.Run(() => models.LoadOnly(options.LoadModels)),
-            "poll" => Task.Run(poller!.LoadAtStartUp),
+            ModelControlMode.Explicit => Task.Run(() => models.LoadOnly(options.LoadModels)),
+            ModelControlMode.Poll => Task.Run(poller!.LoadAtStartUp),
             _ => Task.Run(models.LoadAll),
         };
         var context = app.Services.GetRequiredService<ServerContext>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InferenceServer.Hosting;
+using InferenceServer.Hosting.Flags;
 
 namespace InferenceServer.FunctionalTests.Deployment;
 
@@ -65,9 +66,7 @@ internal static class ContainerChecks
         foreach (var variable in YamlTree.Maps(container, "env"))
         {
             var name = YamlTree.Text(variable, "name") ?? "";
-            if (name.StartsWith(ServerOptionsReader.EnvironmentPrefix, StringComparison.Ordinal)
-                && name != ServerOptionsReader.EnvironmentPrefix + "CONTROL_TOKEN"
-                && !Array.Exists(ServerOptionsReader.Flags, f => ServerOptionsReader.EnvironmentPrefix + f.Name.Replace('-', '_').ToUpperInvariant() == name))
+            if (name.StartsWith(FlagDefinition.EnvironmentPrefix, StringComparison.Ordinal) && !ServerFlags.IsEnvironmentVariable(name))
             {
                 findings.Problem(where, $"environment variable {name} names no flag of the server");
             }

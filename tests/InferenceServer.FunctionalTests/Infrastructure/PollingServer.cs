@@ -1,3 +1,4 @@
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +23,7 @@ internal static class PollingServer
             root => SampleRepositoryWriter.WriteModel(root, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n"),
             options =>
             {
-                options.ModelControlMode = "poll";
+                options.ModelControlMode = ModelControlMode.Poll;
                 options.RepositoryPollInterval = Interval;
             },
             time);

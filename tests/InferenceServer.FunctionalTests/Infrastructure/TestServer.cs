@@ -141,6 +141,11 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Declares error-level log lines this test provokes on purpose (matched on category, message and exception text).</summary>
     internal void ExpectErrorLogs(Func<string, bool> match) => _errors.Expect(match);
 
+    /// <summary>Declares that loading (or re-reading the traffic file of) each of <paramref name="models"/> fails on purpose in this test.</summary>
+    internal void ExpectLoadFailures(params string[] models) => ExpectErrorLogs(line =>
+        models.Any(model => line.Contains($"Model '{model}'", StringComparison.Ordinal))
+        && (line.Contains(" failed to load: ", StringComparison.Ordinal) || line.Contains(" rejected, the previous policy stays", StringComparison.Ordinal)));
+
     /// <summary>Answered requests whose after-steps are still running.</summary>
     internal int AfterStepsPending => _host.Context.Pipeline.AfterStepsPending;
 

@@ -13,7 +13,7 @@ public sealed class ConfiguredWarmUpTests
 {
     private static readonly byte[] SimpleOnnx = SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
 
-    private static async Task<JsonNode> IndexRowAsync(string warmup)
+    private static async Task<JsonNode> IndexRowAsync(string warmup, bool loadFails = false)
     {
         await using var server = await TestServer.StartAsync(root =>
         {
@@ -21,6 +21,11 @@ public sealed class ConfiguredWarmUpTests
             Directory.CreateDirectory(Path.Combine(root, "simple", "warmup"));
             File.WriteAllBytes(Path.Combine(root, "simple", "warmup", "ones.bin"), [.. Enumerable.Repeat(new byte[] { 1, 0, 0, 0 }, 2 * 16).SelectMany(b => b)]);
         });
+        if (loadFails)
+        {
+            server.ExpectLoadFailures("simple");
+        }
+
         using var response = await server.Http.PostAsync("v2/repository/index", content: null).WithTimeout();
         return Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync().WithTimeout())!.AsArray())!;
     }
@@ -45,7 +50,7 @@ public sealed class ConfiguredWarmUpTests
             model_warmup [ { name: "wrong_width" batch_size: 1
               inputs { key: "INPUT0" value { data_type: TYPE_INT32 dims: [ 15 ] zero_data: true } }
               inputs { key: "INPUT1" value { data_type: TYPE_INT32 dims: [ 15 ] zero_data: true } } } ]
-            """);
+            """, loadFails: true);
 
         Assert.Equal("UNAVAILABLE", row["state"]!.GetValue<string>());
         Assert.Contains("warm-up sample 'wrong_width'", row["reason"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -35,7 +36,7 @@ public sealed class ExplicitModelControlTests
 
     private static Task<TestServer> StartAsync(TimeProvider? time = null) => TestServer.StartAsync(WriteRepository, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = [Simple];
     }, time);
 
@@ -85,6 +86,7 @@ public sealed class ExplicitModelControlTests
     public async Task LoadOfCorruptVersion_FailsWithReason_AndTheServingVersionStays()
     {
         await using var server = await StartAsync();
+        server.ExpectLoadFailures("simple");
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SampleModels.Corrupt(), config: null, version: 2);
 
         using var load = await server.Http.PostAsync($"v2/repository/models/{Simple}/load", content: null).WithTimeout();

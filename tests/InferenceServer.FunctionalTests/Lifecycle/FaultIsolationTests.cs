@@ -106,6 +106,7 @@ public sealed class FaultIsolationTests
             SampleRepositoryWriter.WriteModel(outside, "evil", SimpleOnnx, "name: \"evil\"\nmax_batch_size: 8\n");
             var (server, time) = await PollingServer.StartAsync();
             await using var _ = server;
+            server.ExpectLoadFailures("evil");
 
             Directory.CreateSymbolicLink(Path.Combine(server.RepositoryPath, "evil"), Path.Combine(outside, "evil"));
             await PollingServer.PollAsync(server, time, times: 3);

@@ -117,6 +117,7 @@ public sealed class PollModeTests
     {
         var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
+        server.ExpectLoadFailures("simple");
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SampleModels.Corrupt(), config: null, version: 2);
 
         await PollingServer.PollAsync(server, time, times: 2);
@@ -134,6 +135,7 @@ public sealed class PollModeTests
     {
         var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
+        server.ExpectLoadFailures("simple");
         await File.WriteAllTextAsync(Path.Combine(server.RepositoryPath, Simple, "config.pbtxt"), "name: \"simple\"\nmax_batch_size: [");
 
         await PollingServer.PollAsync(server, time, times: 2);
@@ -167,6 +169,7 @@ public sealed class PollModeTests
     {
         var (server, time) = await PollingServer.StartAsync();
         await using var _ = server;
+        server.ExpectLoadFailures("simple");
         var config = "name: \"simple\"\nmax_batch_size: 8\nversion_policy: { all: {} }\n";
         await File.WriteAllTextAsync(Path.Combine(server.RepositoryPath, Simple, "config.pbtxt"), config);
         SampleRepositoryWriter.WriteModel(server.RepositoryPath, Simple, SimpleOnnx, config: null, version: 2);

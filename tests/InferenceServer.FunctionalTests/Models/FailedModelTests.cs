@@ -152,6 +152,7 @@ public sealed class FailedModelTests : IClassFixture<FailedModelTests.Fixture>
     public async Task HealthReady_LenientReadinessWithFailedModel_Returns200()
     {
         await using var lenient = await TestServer.StartAsync(TestRepositories.WriteWithFailures, o => o.StrictReadiness = false).WaitAsync(TestTimeouts.Server);
+        lenient.ExpectLoadFailures("bad_config", "corrupt_onnx");
 
         using var response = await lenient.Http.GetAsync("v2/health/ready").WithTimeout();
 

@@ -26,7 +26,7 @@ public sealed class ProtocolParityTests
         SampleRepositoryWriter.WriteModel(root, Simple, version2, config: null, version: 2);
     }, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = Core.Models.Repository.ModelControlMode.Explicit;
         options.LoadModels = ["*"];
     });
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Grpc.Core;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 
 namespace InferenceServer.FunctionalTests.Security;
@@ -17,7 +18,7 @@ public sealed class ControlTokenTests
 
     private static Task<TestServer> StartAsync() => TestServer.StartAsync(TestRepositories.WriteSimple, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = ["*"];
         options.ControlToken = Token;
     });
@@ -73,7 +74,7 @@ public sealed class ControlTokenTests
     {
         await using var server = await TestServer.StartAsync(TestRepositories.WriteSimple, options =>
         {
-            options.ModelControlMode = "explicit";
+            options.ModelControlMode = ModelControlMode.Explicit;
             options.LoadModels = ["*"];
             options.ControlToken = null;
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.Core;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 
 namespace InferenceServer.FunctionalTests.Security;
@@ -91,7 +92,7 @@ public sealed class InferenceTokenTests : IClassFixture<InferenceTokenTests.Fixt
     {
         private protected override Task<TestServer> StartAsync() => TestServer.StartAsync(TestRepositories.WriteSimple, options =>
         {
-            options.ModelControlMode = "explicit";
+            options.ModelControlMode = ModelControlMode.Explicit;
             options.LoadModels = ["*"];
             options.InferenceToken = Token;
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.Core;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 
 namespace InferenceServer.FunctionalTests.Security;
@@ -13,7 +14,7 @@ public sealed class ModelNameTests
 {
     private static Task<TestServer> StartAsync() => TestServer.StartAsync(TestRepositories.WriteSimple, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = ["*"];
     });
 

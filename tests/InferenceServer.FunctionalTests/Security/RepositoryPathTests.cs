@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -25,7 +26,7 @@ public sealed class RepositoryPathTests : IDisposable
         extra?.Invoke(root);
     }, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = ["simple"];
     });
 
@@ -55,6 +56,7 @@ public sealed class RepositoryPathTests : IDisposable
     {
         WriteIdentity(_outside, "evil");
         await using var server = await StartAsync(root => Directory.CreateSymbolicLink(Path.Combine(root, "evil"), Path.Combine(_outside, "evil")));
+        server.ExpectLoadFailures("evil");
 
         using var response = await server.Http.PostAsync("v2/repository/models/evil/load", content: null).WithTimeout();
 
@@ -74,6 +76,7 @@ public sealed class RepositoryPathTests : IDisposable
             Directory.CreateDirectory(Path.Combine(root, "linked_file", "1"));
             File.CreateSymbolicLink(Path.Combine(root, "linked_file", "1", "model.onnx"), Path.Combine(_outside, "evil", "1", "model.onnx"));
         });
+        server.ExpectLoadFailures("linked_file");
 
         using var response = await server.Http.PostAsync("v2/repository/models/linked_file/load", content: null).WithTimeout();
 
@@ -87,6 +90,7 @@ public sealed class RepositoryPathTests : IDisposable
     {
         WriteIdentity(_outside, "evil");
         await using var server = await StartAsync(root => WriteIdentity(root, "victim"));
+        server.ExpectLoadFailures("victim");
         var relative = Path.GetRelativePath(Path.Combine(server.RepositoryPath, "victim", "1"), Path.Combine(_outside, "evil", "1", "model.onnx"));
         var config = $$"""{"backend": "onnxruntime", "default_model_filename": "{{relative}}"}""";
 

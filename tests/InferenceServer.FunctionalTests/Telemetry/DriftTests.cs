@@ -129,6 +129,7 @@ public sealed class DriftTests
             SampleRepositoryWriter.WriteModel(root, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n");
             File.WriteAllText(Path.Combine(root, "simple", "1", "drift_reference.json"), "{\"format\": \"something-else\"}");
         });
+        server.ExpectLoadFailures("simple");
 
         using var response = await server.Http.PostAsync("v2/repository/index", content: null).WithTimeout();
         var row = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync().WithTimeout())!.AsArray())!;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -78,7 +79,8 @@ public sealed class MetricsEndpointTests
         var onnx = SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
         await using var server = await TestServer.StartAsync(
             root => SampleRepositoryWriter.WriteModel(root, "simple", onnx, "name: \"simple\"\nmax_batch_size: 8\n"),
-            options => options.ModelControlMode = "explicit");
+            options => options.ModelControlMode = ModelControlMode.Explicit);
+        server.ExpectLoadFailures("simple");
         using var http = new HttpClient();
         await server.Grpc.RepositoryModelLoadAsync("simple");
         await server.Grpc.ModelInferAsync(SimpleRequests.Grpc(batch: 1));

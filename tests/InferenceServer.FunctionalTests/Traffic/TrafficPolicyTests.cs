@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -26,7 +27,7 @@ public sealed class TrafficPolicyTests
         SampleRepositoryWriter.WriteModel(root, Simple, version2, config: null, version: 2);
     }, options =>
     {
-        options.ModelControlMode = "explicit";
+        options.ModelControlMode = ModelControlMode.Explicit;
         options.LoadModels = ["*"];
     });
 
