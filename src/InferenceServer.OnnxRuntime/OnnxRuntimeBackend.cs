@@ -108,7 +108,7 @@ public sealed class OnnxRuntimeBackend : IModelBackend
             options = CreateOptions(config, EstimateInstanceCount(config));
             try
             {
-                _gpus.AddExecutionProvider(options, device);
+                OrtInstanceDevice.AddExecutionProvider(options, device);
             }
             catch (OnnxRuntimeException ex)
             {

@@ -45,7 +45,7 @@ internal sealed unsafe partial class OrtDirectRun : IDisposable
     public OrtDirectRun(InferenceSession session) => _session = session;
 
     /// <summary>Runs the session on <paramref name="inputs"/>, writing into the preallocated <paramref name="outputs"/>.</summary>
-    public void Run(RunOptions options, List<string> inputNames, List<OrtValue> inputs, List<string> outputNames, List<OrtValue> outputs)
+    public void Run(RunOptions options, IReadOnlyList<string> inputNames, List<OrtValue> inputs, IReadOnlyList<string> outputNames, List<OrtValue> outputs)
     {
         var handles = stackalloc nint[inputs.Count + outputs.Count];
         for (var i = 0; i < inputs.Count; i++)
@@ -64,7 +64,7 @@ internal sealed unsafe partial class OrtDirectRun : IDisposable
     }
 
     /// <summary>Runs the session on native values made by <see cref="CreateTensor"/>, writing into the preallocated <paramref name="outputs"/>.</summary>
-    public void Run(RunOptions options, List<string> inputNames, List<nint> inputs, List<string> outputNames, List<nint> outputs)
+    public void Run(RunOptions options, IReadOnlyList<string> inputNames, List<nint> inputs, IReadOnlyList<string> outputNames, List<nint> outputs)
     {
         var handles = stackalloc nint[inputs.Count + outputs.Count];
         CollectionsMarshal.AsSpan(inputs).CopyTo(new Span<nint>(handles, inputs.Count));
@@ -94,7 +94,7 @@ internal sealed unsafe partial class OrtDirectRun : IDisposable
 
     public static void ReleaseValue(nint value) => ((delegate* unmanaged<nint, void>)Api[ReleaseValueIndex])(value);
 
-    private void Run(RunOptions options, List<string> inputNames, List<string> outputNames, nint* values, int inputCount, int outputCount)
+    private void Run(RunOptions options, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, nint* values, int inputCount, int outputCount)
     {
         var names = stackalloc nint[inputCount + outputCount];
         for (var i = 0; i < inputCount; i++)

@@ -57,7 +57,7 @@ internal static unsafe class InstanceDeviceCheck
             using var device = platform.CreateInstanceDevice(0);
             try
             {
-                platform.AddExecutionProvider(options, device);
+                OrtInstanceDevice.AddExecutionProvider(options, device);
                 report.Info("ONNX Runtime accepted the CUDA provider options although it does not list the provider");
             }
             catch (OnnxRuntimeException ex)

@@ -1,5 +1,6 @@
 using InferenceServer.Core.Memory;
 using InferenceServer.Cuda;
+using InferenceServer.OnnxRuntime.Gpu;
 
 namespace InferenceServer.GpuChecks;
 

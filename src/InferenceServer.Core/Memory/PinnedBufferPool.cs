@@ -97,9 +97,6 @@ public sealed class PinnedBufferPool : IDisposable
         }
     }
 
-    /// <summary>A process-wide pool for callers without their own.</summary>
-    public static PinnedBufferPool Shared { get; } = new();
-
     /// <summary>Most native bytes held in size-classed buffers, rented and idle together.</summary>
     public long ByteBudget { get; }
 

@@ -29,7 +29,7 @@ namespace InferenceServer.Core.Scheduling;
 /// Invariants: every enqueued request is completed exactly once (answered, rejected, or failed), also
 /// across <see cref="Dispose"/>, which stops new requests, runs the queued ones, then stops the threads.
 /// </summary>
-public sealed class RequestScheduler : IScheduler
+public sealed class RequestScheduler : IDisposable
 {
     private const double MaxTimerMilliseconds = 3_600_000;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using InferenceServer.Core.Memory;
 using InferenceServer.Cuda;
 using Microsoft.ML.OnnxRuntime;
@@ -8,7 +7,7 @@ namespace InferenceServer.OnnxRuntime.Gpu;
 /// <summary>
 /// The machine's CUDA GPUs: one <see cref="DeviceMemoryPool"/> per GPU (<c>--cuda-memory-pool-byte-size</c>),
 /// and per instance a stream that ONNX Runtime's CUDA execution provider runs on
-/// (<c>user_compute_stream</c>), as Triton gives each GPU instance its own stream.
+/// (<c>user_compute_stream</c>, set by <see cref="OrtInstanceDevice"/>), as Triton gives each GPU instance its own stream.
 /// </summary>
 public sealed class CudaGpuPlatform : IGpuPlatform, IDisposable
 {
@@ -46,20 +45,6 @@ public sealed class CudaGpuPlatform : IGpuPlatform, IDisposable
     public DeviceMemoryPool Pool(int ordinal) => _pools[ordinal];
 
     public IInstanceDevice CreateInstanceDevice(int ordinal) => new CudaInstanceDevice(_driver.PrimaryContext(ordinal), _pools[ordinal]);
-
-    public void AddExecutionProvider(SessionOptions options, IInstanceDevice device)
-    {
-        using var cuda = new OrtCUDAProviderOptions();
-        cuda.UpdateOptions(new Dictionary<string, string>
-        {
-            ["device_id"] = device.Ordinal.ToString(CultureInfo.InvariantCulture),
-            // ONNX Runtime parses the stream's address from text and runs every kernel of the session on it,
-            // after our input copies and before our output copies, with no extra synchronisation.
-            ["user_compute_stream"] = device.StreamHandle.ToString(CultureInfo.InvariantCulture),
-            ["has_user_compute_stream"] = "1",
-        });
-        options.AppendExecutionProvider_CUDA(cuda);
-    }
 
     public void Dispose()
     {

@@ -1,7 +1,6 @@
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Scheduling;
 using InferenceServer.Cuda;
-using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime.Gpu;
 
@@ -18,12 +17,11 @@ internal sealed unsafe class CudaInstanceDevice : IInstanceDevice
         Ordinal = context.DeviceOrdinal;
         _stream = context.CreateStream();
         _marks = [context.CreateEvent(), context.CreateEvent(), context.CreateEvent(), context.CreateEvent()];
-        MemoryInfo = new OrtMemoryInfo("Cuda", OrtAllocatorType.DeviceAllocator, Ordinal, OrtMemType.Default);
     }
 
     public int Ordinal { get; }
 
-    public OrtMemoryInfo MemoryInfo { get; }
+    public bool IsHostMemory => false;
 
     public nint StreamHandle => _stream.Handle;
 
@@ -56,7 +54,6 @@ internal sealed unsafe class CudaInstanceDevice : IInstanceDevice
         }
 
         _stream.Dispose();
-        MemoryInfo.Dispose();
     }
 
     private long Nanoseconds(ExecutionStage from, ExecutionStage to) =>

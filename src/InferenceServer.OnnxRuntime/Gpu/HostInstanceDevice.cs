@@ -2,7 +2,6 @@ using System.Diagnostics;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Scheduling;
-using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime.Gpu;
 
@@ -20,7 +19,7 @@ internal sealed unsafe class HostInstanceDevice : IInstanceDevice
 
     public int Ordinal { get; }
 
-    public OrtMemoryInfo MemoryInfo => OrtMemoryInfo.DefaultInstance;
+    public bool IsHostMemory => true;
 
     public nint StreamHandle => 0;
 

@@ -1,5 +1,4 @@
 using InferenceServer.Core.Memory;
-using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime.Gpu;
 
@@ -30,11 +29,6 @@ internal sealed class HostStandInGpuPlatform : IGpuPlatform, IDisposable
     public DeviceMemoryPool Pool(int ordinal) => _pools[ordinal];
 
     public IInstanceDevice CreateInstanceDevice(int ordinal) => new HostInstanceDevice(ordinal, _pools[ordinal]);
-
-    public void AddExecutionProvider(SessionOptions options, IInstanceDevice device)
-    {
-        // The CPU provider reads and writes the host memory behind the device buffers directly.
-    }
 
     public void Dispose()
     {

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace InferenceServer.OnnxRuntime.Gpu;
 
 /// <summary>
@@ -17,7 +15,4 @@ public interface IGpuPlatform
 
     /// <summary>An instance's own stream and timing on GPU <paramref name="ordinal"/>, with that GPU's memory pool.</summary>
     IInstanceDevice CreateInstanceDevice(int ordinal);
-
-    /// <summary>Makes sessions created with <paramref name="options"/> run on <paramref name="device"/>'s GPU and stream.</summary>
-    void AddExecutionProvider(SessionOptions options, IInstanceDevice device);
 }

@@ -1,6 +1,5 @@
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Scheduling;
-using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime.Gpu;
 
@@ -13,8 +12,11 @@ public interface IInstanceDevice : IDisposable
 {
     int Ordinal { get; }
 
-    /// <summary>Where the device buffers live, for the OrtValues bound over them.</summary>
-    OrtMemoryInfo MemoryInfo { get; }
+    /// <summary>
+    /// Whether the device buffers are ordinary host memory (<see cref="HostStandInGpuPlatform"/>): a runtime then
+    /// runs on the CPU over them, with no GPU provider and no stream.
+    /// </summary>
+    bool IsHostMemory { get; }
 
     /// <summary>A lease on device memory from the GPU's pool.</summary>
     DeviceBuffer Rent(int bytes);

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace InferenceServer.OnnxRuntime.Gpu;
 
 /// <summary>A machine without a usable GPU: every <c>KIND_GPU</c> instance group fails to load with <see cref="UnavailableReason"/>.</summary>
@@ -15,6 +13,4 @@ public sealed class UnavailableGpuPlatform : IGpuPlatform
     public int DeviceCount => 0;
 
     public IInstanceDevice CreateInstanceDevice(int ordinal) => throw new InvalidOperationException(UnavailableReason);
-
-    public void AddExecutionProvider(SessionOptions options, IInstanceDevice device) => throw new InvalidOperationException(UnavailableReason);
 }

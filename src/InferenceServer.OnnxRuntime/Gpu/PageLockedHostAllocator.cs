@@ -1,6 +1,7 @@
 using InferenceServer.Core.Memory;
+using InferenceServer.Cuda;
 
-namespace InferenceServer.Cuda;
+namespace InferenceServer.OnnxRuntime.Gpu;
 
 /// <summary>
 /// Host memory for the pinned tensor pool when a GPU is present: page-locked by the driver

@@ -1,6 +1,7 @@
 using InferenceServer.Core.Memory;
+using InferenceServer.Cuda;
 
-namespace InferenceServer.Cuda;
+namespace InferenceServer.OnnxRuntime.Gpu;
 
 /// <summary>Device memory of one GPU for its <see cref="DeviceMemoryPool"/> (<c>cuMemAlloc</c>: 256-byte aligned).</summary>
 public sealed class CudaDeviceAllocator : IDeviceMemoryAllocator

@@ -1,7 +1,7 @@
-namespace InferenceServer.OnnxRuntime;
+namespace InferenceServer.Core.Execution;
 
 /// <summary>
-/// Reusable <c>long[]</c> shapes for ONNX Runtime's API (which copies them when a tensor is created), one
+/// Reusable <c>long[]</c> shapes for a runtime's native API (which copies them when a tensor is created), one
 /// per tensor slot and rank, so a steady stream of executions allocates no shape arrays.
 /// </summary>
 internal sealed class ShapeArrays
