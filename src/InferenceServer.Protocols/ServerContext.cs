@@ -1,6 +1,7 @@
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 
 using InferenceServer.Protocols.Logging;
 
@@ -20,9 +21,11 @@ public sealed class ServerContext
         "logging",
     ];
 
-    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null)
+    public ServerContext(LoadedModels models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null)
     {
-        Models = models;
+        Models = models.Catalog;
+        Lifecycle = models.Lifecycle;
+        Traffic = models.Traffic;
         Buffers = buffers;
         Options = options;
         ControlAuthorization = new RepositoryControlAuthorization(options);
@@ -33,7 +36,14 @@ public sealed class ServerContext
     /// <summary>What the server logs; read and changed through the logging extension.</summary>
     public LogSettings Logging { get; }
 
-    public ModelManager Models { get; }
+    /// <summary>What requests resolve against: the published models, read lock-free.</summary>
+    public ModelCatalog Models { get; }
+
+    /// <summary>Loads and unloads (the repository extension).</summary>
+    public ModelLifecycle Lifecycle { get; }
+
+    /// <summary>Traffic policies (the traffic API).</summary>
+    public TrafficControl Traffic { get; }
 
     public PinnedBufferPool Buffers { get; }
 

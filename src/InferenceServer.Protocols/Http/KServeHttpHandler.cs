@@ -225,7 +225,7 @@ public sealed partial class KServeHttpHandler
         return NotFound(context);
     }
 
-    // The model arrives held (ModelManager.TryAcquire) so a swap cannot dispose it mid-request; released at the end.
+    // The model arrives held (ModelCatalog.TryAcquire) so a swap cannot dispose it mid-request; released at the end.
     /// <summary>The sticky-routing key of a request (<c>x-routing-key</c> header), or empty.</summary>
     private static ReadOnlySpan<char> RoutingKey(HttpContext context) =>
         context.Request.Headers.TryGetValue(RoutingKeyHeader, out var key) ? key.ToString() : [];
@@ -332,7 +332,7 @@ public sealed partial class KServeHttpHandler
             }
         }
 
-        var error = await _server.Models.LoadAsync(name, configOverride).ConfigureAwait(false);
+        var error = await _server.Lifecycle.LoadAsync(name, configOverride).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 
@@ -353,7 +353,7 @@ public sealed partial class KServeHttpHandler
             }
         }
 
-        var error = await _server.Models.UnloadAsync(name).ConfigureAwait(false);
+        var error = await _server.Lifecycle.UnloadAsync(name).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 
@@ -428,7 +428,7 @@ public sealed partial class KServeHttpHandler
             }
         }
 
-        var error = await _server.Models.SetTrafficAsync(name, policy).ConfigureAwait(false);
+        var error = await _server.Traffic.SetPolicyAsync(name, policy).ConfigureAwait(false);
         if (error.IsError)
         {
             await HttpResponses.WriteError(context, error).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Server.Model;
 using Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.Cuda;
 using InferenceServer.OnnxRuntime;
@@ -82,11 +83,12 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
             sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches));
-        builder.Services.AddSingleton<ModelManager>();
+        builder.Services.AddSingleton<LoadedModels>();
         if (options.ModelControlMode == "poll")
         {
             builder.Services.AddSingleton(sp => new RepositoryPoller(
-                sp.GetRequiredService<ModelManager>(),
+                sp.GetRequiredService<LoadedModels>().Lifecycle,
+                sp.GetRequiredService<LoadedModels>().Traffic,
                 new RepositoryScanner(sp.GetRequiredService<ModelRepository>(), options.RepositoryPollMarker),
                 options.RepositoryPollInterval,
                 sp.GetRequiredService<TimeProvider>(),
@@ -166,7 +168,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
-        var models = app.Services.GetRequiredService<ModelManager>();
+        var models = app.Services.GetRequiredService<LoadedModels>();
         serverMetrics.Bind(models);
         LogGpus(logger, gpus, pool);
         LogLoading(logger, options.ModelRepository);
@@ -175,9 +177,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var poller = app.Services.GetService<RepositoryPoller>();
         var loading = options.ModelControlMode switch
         {
-            "explicit" => Task.Run(() => models.LoadOnly(options.LoadModels)),
+            "explicit" => Task.Run(() => models.Lifecycle.LoadOnly(options.LoadModels)),
             "poll" => Task.Run(poller!.LoadAtStartUp),
-            _ => Task.Run(models.LoadAll),
+            _ => Task.Run(models.Lifecycle.LoadAll),
         };
         var context = app.Services.GetRequiredService<ServerContext>();
         var host = new InferenceServerHost(app, context, http, grpcListener, metrics) { Poller = poller };
@@ -240,7 +242,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             return null;
         }
 
-        if (options.ExitOnError && !models.Table.AllReady)
+        if (options.ExitOnError && !models.Catalog.Table.AllReady)
         {
             LogExitOnError(logger);
             await app.StopAsync().ConfigureAwait(false);
