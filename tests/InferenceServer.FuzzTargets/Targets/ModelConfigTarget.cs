@@ -7,7 +7,7 @@ namespace InferenceServer.FuzzTargets.Targets;
 
 /// <summary>
 /// The config.pbtxt parser, and what the repository loader builds from a parsed config before any backend
-/// sees it: the features it refuses (<see cref="ModelConfigSupport"/>), the signature (<see cref="ModelSignatureFactory"/>) and the version's scheduler and statistics
+/// sees it: the signature (<see cref="ModelSignatureFactory"/>) and the version's scheduler and statistics
 /// (<see cref="ModelVersion"/>). The documented outcomes are a <see cref="ConfigParseError"/> and a
 /// <see cref="ModelLoadException"/> naming the field.
 /// </summary>
@@ -36,7 +36,6 @@ internal sealed class ModelConfigTarget : IFuzzTarget
 
         try
         {
-            ModelConfigSupport.EnsureSupported(config);
             var signature = ModelSignatureFactory.FromConfig(config);
             using var version = new ModelVersion(config.Name, 1, config, signature, new NoInstanceRuntime(config), TimeProvider.System);
             return OutcomeLabel.Accepted;
