@@ -85,7 +85,7 @@ public class RoutingBenchmarks
     [Benchmark]
     public long AcquireNamedVersion()
     {
-        var error = _server.Models.TryAcquire(Model, "1", out var version);
+        var error = _server.Models.TryAcquire(Model, "1", [], out var version, out _);
         return Release(error, version);
     }
 

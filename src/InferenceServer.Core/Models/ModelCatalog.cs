@@ -29,16 +29,10 @@ public sealed class ModelCatalog : ILoadedVersions
     /// <summary>
     /// Resolves the version a request names and holds it (<see cref="ModelVersion.TryAcquire"/>) so it cannot be
     /// disposed while the request uses it; the caller releases it. A version retired between the lookup and the
-    /// hold is looked up again, which finds its successor: a swap never fails a request.
-    /// </summary>
-    public InferenceError TryAcquire(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? acquired) =>
-        TryAcquire(name, version, [], out acquired, out _);
-
-    /// <summary>
-    /// As <see cref="TryAcquire(ReadOnlySpan{char}, ReadOnlySpan{char}, out ModelVersion?)"/>, routing a request
-    /// that names no version by the model's traffic policy (<paramref name="routingKey"/>: sticky routing; empty:
-    /// by weight). <paramref name="traffic"/> is the policy the request was routed under (to mirror it to
-    /// shadows and feed the rollback guard once it finished).
+    /// hold is looked up again, which finds its successor: a swap never fails a request. A request that names no
+    /// version is routed by the model's traffic policy (<paramref name="routingKey"/>: sticky routing; empty: by
+    /// weight). <paramref name="traffic"/> is the policy the request was routed under (to mirror it to shadows and
+    /// feed the rollback guard once it finished).
     /// </summary>
     public InferenceError TryAcquire(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey,
         out ModelVersion? model, out ModelTraffic? traffic)

@@ -59,7 +59,7 @@ public sealed class ModelLifecycleTransitionTests : IDisposable
     [Fact]
     public async Task RetiredVersionHoldingARequest_ShowsUnloading_UntilReleased()
     {
-        Assert.False(_models.Catalog.TryAcquire("m", "", out var held).IsError);
+        Assert.False(_models.Catalog.TryAcquire("m", "", [], out var held, out _).IsError);
         _root.CreateDirectory("m", "2");
 
         Assert.False((await _models.Lifecycle.LoadAsync("m").WithTimeout()).IsError);
@@ -78,7 +78,7 @@ public sealed class ModelLifecycleTransitionTests : IDisposable
     [Fact]
     public async Task Unload_HeldRequest_ShowsUnloading_ThenUnavailable()
     {
-        Assert.False(_models.Catalog.TryAcquire("m", "", out var held).IsError);
+        Assert.False(_models.Catalog.TryAcquire("m", "", [], out var held, out _).IsError);
 
         Assert.False((await _models.Lifecycle.UnloadAsync("m").WithTimeout()).IsError);
         Assert.Equal([(1L, ModelState.Unloading)], Rows());
