@@ -2,6 +2,7 @@ using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Protocols.Authorization;
 using InferenceServer.Protocols.Logging;
 using Microsoft.Extensions.Logging;
@@ -23,15 +24,17 @@ public sealed class ServerContext
     ];
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
-    public ServerContext(ModelManager models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null,
+    public ServerContext(LoadedModels models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null,
         IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null)
     {
-        Models = models;
+        Models = models.Catalog;
+        Lifecycle = models.Lifecycle;
+        Traffic = models.Traffic;
         Buffers = buffers;
         Options = options;
         Authorizer = new RequestAuthorizer(options);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
-        Pipeline = new InferencePipeline(models, Requests, buffers, Admission, hooks, loggers?.CreateLogger<InferencePipeline>());
+        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, loggers?.CreateLogger<InferencePipeline>());
     }
 
     /// <summary>The one request lifecycle both front ends run inference through.</summary>
@@ -43,7 +46,14 @@ public sealed class ServerContext
     /// <summary>What the server logs; read and changed through the logging extension.</summary>
     public LogSettings Logging { get; }
 
-    public ModelManager Models { get; }
+    /// <summary>What requests resolve against: the published models, read lock-free.</summary>
+    public ModelCatalog Models { get; }
+
+    /// <summary>Loads and unloads (the repository extension).</summary>
+    public ModelLifecycle Lifecycle { get; }
+
+    /// <summary>Traffic policies (the traffic API).</summary>
+    public TrafficControl Traffic { get; }
 
     public PinnedBufferPool Buffers { get; }
 

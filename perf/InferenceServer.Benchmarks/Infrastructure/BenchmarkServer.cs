@@ -1,5 +1,6 @@
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.OnnxRuntime;
@@ -11,7 +12,7 @@ namespace InferenceServer.Benchmarks.Infrastructure;
 /// <summary>
 /// The server's state without Kestrel: a model repository written to a temp folder with
 /// <see cref="SampleRepositoryWriter"/>, loaded the way the host loads one (<see cref="ModelRepositoryLoader"/>
-/// with the ONNX Runtime backend into a <see cref="ModelManager"/>), behind the <see cref="ServerContext"/>
+/// with the ONNX Runtime backend into <see cref="LoadedModels"/>), behind the <see cref="ServerContext"/>
 /// both front ends share: the pinned buffer pool, the request pool and the default options.
 /// </summary>
 internal sealed class BenchmarkServer : IDisposable
@@ -36,8 +37,8 @@ internal sealed class BenchmarkServer : IDisposable
 
         Buffers = new PinnedBufferPool();
         var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System);
-        Models = new ModelManager(loader, NullLogger<ModelManager>.Instance);
-        Models.LoadAll();
+        Loaded = new LoadedModels(loader, NullLogger<LoadedModels>.Instance);
+        Loaded.Lifecycle.LoadAll();
         foreach (var entry in Models.Table.Models.Values)
         {
             if (entry.Latest is null)
@@ -47,14 +48,16 @@ internal sealed class BenchmarkServer : IDisposable
             }
         }
 
-        Context = new ServerContext(Models, Buffers, new ServerContextOptions()) { Started = true };
+        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions()) { Started = true };
     }
 
     public string Root { get; }
 
     public PinnedBufferPool Buffers { get; }
 
-    public ModelManager Models { get; }
+    public LoadedModels Loaded { get; }
+
+    public ModelCatalog Models => Loaded.Catalog;
 
     public ServerContext Context { get; }
 
@@ -62,7 +65,7 @@ internal sealed class BenchmarkServer : IDisposable
 
     public void Dispose()
     {
-        Models.Dispose();
+        Loaded.Dispose();
         Buffers.Dispose();
         try
         {

@@ -12,7 +12,7 @@ namespace InferenceServer.Benchmarks.Traffic;
 /// and 2 of <c>simple</c>. <see cref="RouteWeighted"/> and <see cref="RouteSticky"/> are
 /// <see cref="WeightedRendezvousRouter"/> alone (a uniform draw; a routing key hashed, then one score per
 /// version); the <c>Acquire*</c> benchmarks are what the front ends call per request —
-/// <c>ModelManager.TryAcquire</c> (table lookup by span, the policy's route, the version held) and the release —
+/// <c>ModelCatalog.TryAcquire</c> (table lookup by span, the policy's route, the version held) and the release —
 /// so the cost of the policy shows next to a request that names its version.
 /// </summary>
 [MemoryDiagnoser]
@@ -43,7 +43,7 @@ public class RoutingBenchmarks
         var simple = SampleRepositoryWriter.CreateSamples().Single(m => m.Name == Model);
         var config = simple.Config + "\nversion_policy: { all: {} }\n";
         _server = new BenchmarkServer(versions: 2, new SampleModel(Model, config, simple.Onnx));
-        var error = _server.Models.SetTrafficAsync(Model, TrafficPolicy.Create(weights, [], null)).GetAwaiter().GetResult();
+        var error = _server.Loaded.Traffic.SetPolicyAsync(Model, TrafficPolicy.Create(weights, [], null)).GetAwaiter().GetResult();
         if (error.IsError)
         {
             throw new InvalidOperationException(error.Message);
@@ -85,7 +85,7 @@ public class RoutingBenchmarks
     [Benchmark]
     public long AcquireNamedVersion()
     {
-        var error = _server.Models.TryAcquire(Model, "1", out var version);
+        var error = _server.Models.TryAcquire(Model, "1", [], out var version, out _);
         return Release(error, version);
     }
 

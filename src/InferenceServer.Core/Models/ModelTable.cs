@@ -4,7 +4,7 @@ namespace InferenceServer.Core.Models;
 
 /// <summary>
 /// The immutable snapshot of everything loaded: model name → entry. Requests read it without locks;
-/// a change builds a new table and publishes it with one volatile write (<see cref="ModelManager"/>).
+/// a change builds a new table and publishes it with one volatile write (<see cref="ModelCatalog"/>).
 /// </summary>
 public sealed class ModelTable
 {

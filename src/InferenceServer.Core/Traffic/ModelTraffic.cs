@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry.Latency;
@@ -7,7 +8,9 @@ namespace InferenceServer.Core.Traffic;
 /// <summary>
 /// One model's traffic policy in force: the router for requests that name no version, the shadows mirroring
 /// its traffic, and the rollback guard's windows. Published inside the model's table entry, so a policy change is
-/// one table swap; replaced whole (shadows restarted) when the policy changes.
+/// one table swap; replaced whole (shadows restarted) when the policy changes. It reads the loaded versions
+/// through <see cref="ILoadedVersions"/> and reports a rollback trip as a <see cref="RollbackTrip"/> event, so
+/// it holds no reference to whoever publishes it.
 /// </summary>
 public sealed class ModelTraffic : IAsyncDisposable
 {
@@ -18,27 +21,29 @@ public sealed class ModelTraffic : IAsyncDisposable
     private readonly RollbackGuard? _guard;
     private readonly SlidingCounter? _canaryCounts;
     private readonly SlidingCounter? _primaryCounts;
-    private readonly Action<ModelTraffic, RollbackDecision>? _onTrip;
-    private readonly ModelManager _models;
+    private readonly ChannelWriter<RollbackTrip>? _trips;
+    private readonly ILoadedVersions _versions;
     private long _canaryRequests;
     private int _tripped;
 
-    public ModelTraffic(ModelManager models, string model, TrafficPolicy policy, string source, string? trippedReason, TimeProvider time,
-        Action<ModelTraffic, RollbackDecision>? onTrip)
+    /// <param name="versions">Where the canary's primaries and the shadow versions are looked up, as loaded now.</param>
+    /// <param name="trips">Where a rollback trip is reported (once per policy); null: trips are only remembered.</param>
+    public ModelTraffic(ILoadedVersions versions, string model, TrafficPolicy policy, string source, string? trippedReason, TimeProvider time,
+        ChannelWriter<RollbackTrip>? trips)
     {
-        _models = models;
+        _versions = versions;
         Model = model;
         Policy = policy;
         Source = source;
         TrippedReason = trippedReason;
         _router = policy.HasCanary ? new WeightedRendezvousRouter(policy.Weights) : null;
-        Shadows = policy.Shadows.Select(s => new ShadowMirror(models, model, s)).ToArray();
+        Shadows = policy.Shadows.Select(s => new ShadowMirror(versions, model, s)).ToArray();
         if (policy.Rollback is { } rollback && policy.WeightOf(rollback.Canary) > 0)
         {
             _guard = new RollbackGuard(rollback);
             _canaryCounts = new SlidingCounter(rollback.Window, 10, time);
             _primaryCounts = new SlidingCounter(rollback.Window, 10, time);
-            _onTrip = onTrip;
+            _trips = trips;
         }
     }
 
@@ -113,21 +118,16 @@ public sealed class ModelTraffic : IAsyncDisposable
             new TrafficWindowStats(canaryCounts.Requests, canaryCounts.Failures, P99([canary])));
         if (decision.Trip && Interlocked.Exchange(ref _tripped, 1) == 0)
         {
-            _onTrip?.Invoke(this, decision);
+            _trips?.TryWrite(new RollbackTrip(this, decision));
         }
     }
 
     // The versions the canary is compared with: every other version with a weight, as loaded now.
     private IEnumerable<ModelVersion> PrimaryVersions()
     {
-        if (!_models.Table.Models.TryGetValue(Model, out var entry))
-        {
-            yield break;
-        }
-
         foreach (var weight in Policy.Weights)
         {
-            if (weight.Weight > 0 && weight.Version != _guard!.Policy.Canary && entry.Find(weight.Version)?.Loaded is { } loaded)
+            if (weight.Weight > 0 && weight.Version != _guard!.Policy.Canary && _versions.Find(Model, weight.Version) is { } loaded)
             {
                 yield return loaded;
             }

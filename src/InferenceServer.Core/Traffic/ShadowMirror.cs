@@ -17,7 +17,7 @@ namespace InferenceServer.Core.Traffic;
 /// </summary>
 public sealed class ShadowMirror : IAsyncDisposable
 {
-    private readonly ModelManager _models;
+    private readonly ILoadedVersions _versions;
     private readonly string _model;
     private readonly Channel<ShadowJob> _queue;
     private readonly Task _worker;
@@ -30,9 +30,9 @@ public sealed class ShadowMirror : IAsyncDisposable
     private long _failed;
     private long _completed;
 
-    public ShadowMirror(ModelManager models, string model, ShadowTarget target)
+    public ShadowMirror(ILoadedVersions versions, string model, ShadowTarget target)
     {
-        _models = models;
+        _versions = versions;
         _model = model;
         Target = target;
         _queue = Channel.CreateBounded<ShadowJob>(new BoundedChannelOptions(target.QueueSize) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -103,8 +103,8 @@ public sealed class ShadowMirror : IAsyncDisposable
 
     private async Task RunAsync(ShadowJob job)
     {
-        var version = Target.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (_models.TryAcquire(_model, version, out var shadow).IsError)
+        var shadow = Acquire();
+        if (shadow is null)
         {
             Interlocked.Increment(ref _failed);
             return;
@@ -115,10 +115,10 @@ public sealed class ShadowMirror : IAsyncDisposable
         {
             foreach (var input in job.Inputs)
             {
-                InferenceRequest.SetInputData(request.AddInput(input.Name, input.DataType, input.Shape, shadow!.Signature.FindInput(input.Name)), input.Data);
+                InferenceRequest.SetInputData(request.AddInput(input.Name, input.DataType, input.Shape, shadow.Signature.FindInput(input.Name)), input.Data);
             }
 
-            await shadow!.InferAsync(request).ConfigureAwait(false);
+            await shadow.InferAsync(request).ConfigureAwait(false);
             if (request.Error.IsError)
             {
                 Interlocked.Increment(ref _failed);
@@ -141,8 +141,23 @@ public sealed class ShadowMirror : IAsyncDisposable
         finally
         {
             request.TryReset();
-            shadow!.Release();
+            shadow.Release();
         }
+    }
+
+    // The shadow version as loaded now, held for the run; a version retired between the lookup and the hold is
+    // looked up again, which finds its successor (or nothing, once it was unloaded).
+    private ModelVersion? Acquire()
+    {
+        while (_versions.Find(_model, Target.Version) is { } shadow)
+        {
+            if (shadow.TryAcquire())
+            {
+                return shadow;
+            }
+        }
+
+        return null;
     }
 
     private void Compare(ShadowTensor primary, InferenceOutput shadow, long rows)

@@ -96,7 +96,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             }
         }
 
-        var error = await _server.Models.LoadAsync(request.ModelName, configOverride).ConfigureAwait(false);
+        var error = await _server.Lifecycle.LoadAsync(request.ModelName, configOverride).ConfigureAwait(false);
         return error.IsError ? throw ToRpc(error) : new RepositoryModelLoadResponse();
     }
 
@@ -110,7 +110,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             throw new RpcException(new Status(StatusCode.InvalidArgument, "unload parameter 'unload_dependents' must be a bool_param"));
         }
 
-        var error = await _server.Models.UnloadAsync(request.ModelName).ConfigureAwait(false);
+        var error = await _server.Lifecycle.UnloadAsync(request.ModelName).ConfigureAwait(false);
         return error.IsError ? throw ToRpc(error) : new RepositoryModelUnloadResponse();
     }
 

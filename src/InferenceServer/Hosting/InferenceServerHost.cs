@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Server.Model;
 using Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.Cuda;
 using InferenceServer.OnnxRuntime;
@@ -92,11 +93,12 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
             sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches));
-        builder.Services.AddSingleton<ModelManager>();
+        builder.Services.AddSingleton<LoadedModels>();
         if (options.ModelControlMode == ModelControlMode.Poll)
         {
             builder.Services.AddSingleton(sp => new RepositoryPoller(
-                sp.GetRequiredService<ModelManager>(),
+                sp.GetRequiredService<LoadedModels>().Lifecycle,
+                sp.GetRequiredService<LoadedModels>().Traffic,
                 new RepositoryScanner(sp.GetRequiredService<ModelRepository>(), options.RepositoryPollMarker),
                 options.RepositoryPollInterval,
                 sp.GetRequiredService<TimeProvider>(),
@@ -175,7 +177,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
-        var models = app.Services.GetRequiredService<ModelManager>();
+        var models = app.Services.GetRequiredService<LoadedModels>();
         serverMetrics.Bind(models);
         LogGpus(logger, gpus, pool);
         LogLoading(logger, options.ModelRepository);
@@ -184,9 +186,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var poller = app.Services.GetService<RepositoryPoller>();
         var loading = options.ModelControlMode switch
         {
-            ModelControlMode.Explicit => Task.Run(() => models.LoadOnly(options.LoadModels)),
+            ModelControlMode.Explicit => Task.Run(() => models.Lifecycle.LoadOnly(options.LoadModels)),
             ModelControlMode.Poll => Task.Run(poller!.LoadAtStartUp),
-            _ => Task.Run(models.LoadAll),
+            _ => Task.Run(models.Lifecycle.LoadAll),
         };
         var context = app.Services.GetRequiredService<ServerContext>();
         var host = new InferenceServerHost(app, context, http, grpcListener, metrics) { Poller = poller };
@@ -249,7 +251,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             return null;
         }
 
-        if (options.ExitOnError && !models.Table.AllReady)
+        if (options.ExitOnError && !models.Catalog.Table.AllReady)
         {
             LogExitOnError(logger);
             await app.StopAsync().ConfigureAwait(false);

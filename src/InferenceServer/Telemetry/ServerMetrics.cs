@@ -1,6 +1,7 @@
 using System.Globalization;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Telemetry.Drift;
 using InferenceServer.Core.Telemetry.Latency;
@@ -42,7 +43,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Counter _shadowRequests;
     private readonly Gauge _shadowDivergence;
     private readonly GpuMetrics? _gpus;
-    private ModelManager? _models;
+    private LoadedModels? _models;
 
     // Label sets exported by the last scrape, so series of versions that are gone can be removed.
     private HashSet<(string Model, string Version)> _exported = [];
@@ -102,7 +103,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     public Histogram BatchSize { get; }
 
     /// <summary>Where the counters are read from; set once the manager exists (it needs this factory first).</summary>
-    public void Bind(ModelManager models) => _models = models;
+    public void Bind(LoadedModels models) => _models = models;
 
     public IVersionObserver Create(string model, long version, int maxBatchRows) =>
         new PrometheusVersionObserver(this, model, version.ToString(CultureInfo.InvariantCulture));
@@ -127,7 +128,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         }
 
         var exported = new HashSet<(string, string)>();
-        foreach (var entry in models.Table.Models.Values)
+        foreach (var entry in models.Catalog.Table.Models.Values)
         {
             foreach (var version in entry.Versions)
             {
@@ -142,7 +143,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         }
 
         ExportShadows(models);
-        foreach (var (model, failures) in models.LoadFailures)
+        foreach (var (model, failures) in models.Lifecycle.LoadFailures)
         {
             _loadFailures.WithLabels(model).IncTo(failures);
         }
@@ -187,14 +188,14 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     }
 
     // Shadow series live as long as the policy that mirrors: cleared and rewritten each scrape.
-    private void ExportShadows(ModelManager models)
+    private void ExportShadows(LoadedModels models)
     {
         foreach (var labels in _shadowDivergence.GetAllLabelValues().ToArray())
         {
             _shadowDivergence.RemoveLabelled(labels);
         }
 
-        foreach (var entry in models.Table.Models.Values)
+        foreach (var entry in models.Catalog.Table.Models.Values)
         {
             foreach (var shadow in entry.Traffic?.Shadows ?? [])
             {

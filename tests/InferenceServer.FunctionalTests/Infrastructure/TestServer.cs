@@ -71,7 +71,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The folder the server's repository was written to.</summary>
     internal string RepositoryPath => _repository;
 
-    internal Core.Models.ModelManager Models => _host.Context.Models;
+    internal Core.Models.ModelCatalog Models => _host.Context.Models;
+
+    internal Core.Models.Lifecycle.ModelLifecycle Lifecycle => _host.Context.Lifecycle;
 
     /// <summary>The repository poller (servers started in poll mode).</summary>
     internal Core.Models.Repository.RepositoryPoller Poller => _host.Poller ?? throw new InvalidOperationException("the server is not in poll mode");

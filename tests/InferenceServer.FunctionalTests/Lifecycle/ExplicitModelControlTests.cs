@@ -75,7 +75,7 @@ public sealed class ExplicitModelControlTests
 
         var final = await HttpInfer.ReadAsync(await HttpInfer.PostAsync(server.Http, Simple, SimpleRequests.Json(batch: 1)));
         await load.StopAsync();
-        await server.Models.RetirementsAsync().WaitAsync(TestTimeouts.Server);
+        await server.Lifecycle.RetirementsAsync().WaitAsync(TestTimeouts.Server);
 
         Assert.Empty(load.Failures);
         Assert.Equal("21", final.Json["model_version"]!.GetValue<string>());
@@ -143,6 +143,6 @@ public sealed class ExplicitModelControlTests
             Assert.Equal(SimpleRequests.Sum(SimpleRequests.Input0(1, i), SimpleRequests.Input1(1, i)), result.Int32Data("OUTPUT0"));
         }
 
-        await server.Models.RetirementsAsync().WaitAsync(TestTimeouts.Server);
+        await server.Lifecycle.RetirementsAsync().WaitAsync(TestTimeouts.Server);
     }
 }

@@ -63,7 +63,7 @@ public sealed class PollModeTests
 
         var final = await ServedVersionAsync(server);
         await load.StopAsync();
-        await server.Models.RetirementsAsync().WaitAsync(TestTimeouts.Server);
+        await server.Lifecycle.RetirementsAsync().WaitAsync(TestTimeouts.Server);
 
         Assert.Empty(load.Failures);
         Assert.Equal("21", final);

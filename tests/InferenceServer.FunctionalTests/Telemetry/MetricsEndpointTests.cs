@@ -91,7 +91,7 @@ public sealed class MetricsEndpointTests
         File.Delete(Path.Combine(server.RepositoryPath, "simple", "3", "model.onnx"));
         Directory.Delete(Path.Combine(server.RepositoryPath, "simple", "3"));
         await server.Grpc.RepositoryModelLoadAsync("simple");
-        await server.Models.RetirementsAsync().WaitAsync(TestTimeouts.Server);
+        await server.Lifecycle.RetirementsAsync().WaitAsync(TestTimeouts.Server);
 
         var metrics = await ScrapeAsync(http, $"http://127.0.0.1:{server.MetricsPort}/metrics");
 

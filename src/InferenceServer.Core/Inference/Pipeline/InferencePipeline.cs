@@ -21,7 +21,7 @@ namespace InferenceServer.Core.Inference.Pipeline;
 /// </summary>
 public sealed partial class InferencePipeline
 {
-    private readonly ModelManager _models;
+    private readonly ModelCatalog _models;
     private readonly InferenceRequestPool _requests;
     private readonly PinnedBufferPool _buffers;
     private readonly IAnsweredRequestHook[] _hooks;
@@ -30,7 +30,7 @@ public sealed partial class InferencePipeline
     private TaskCompletionSource? _settled;
     private int _afterStepsPending;
 
-    public InferencePipeline(ModelManager models, InferenceRequestPool requests, PinnedBufferPool buffers, ServerAdmission admission,
+    public InferencePipeline(ModelCatalog models, InferenceRequestPool requests, PinnedBufferPool buffers, ServerAdmission admission,
         IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null)
     {
         _models = models;

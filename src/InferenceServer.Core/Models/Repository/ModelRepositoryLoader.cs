@@ -8,10 +8,10 @@ using InferenceServer.Core.Telemetry.Profiles;
 namespace InferenceServer.Core.Models.Repository;
 
 /// <summary>
-/// Loads one model of the repository into a <see cref="ModelEntry"/>: reads and checks config.pbtxt,
-/// applies the version policy and has a backend load each version. Every failure becomes a state
-/// with a reason on the entry (the model or that version UNAVAILABLE); nothing here throws for a bad
-/// model, so one broken model never stops the others.
+/// Loads one model of the repository into a <see cref="ModelEntry"/>: reads and checks config.pbtxt (it parses,
+/// and asks only for what this server does: <see cref="ModelConfigSupport"/>), applies the version policy and has a
+/// backend load each version. Every failure becomes a state with a reason on the entry (the model or that version
+/// UNAVAILABLE); nothing here throws for a bad model, so one broken model never stops the others.
 /// </summary>
 public sealed class ModelRepositoryLoader
 {
@@ -55,6 +55,9 @@ public sealed class ModelRepositoryLoader
             {
                 throw new ModelLoadException($"the config override names model '{config.Name}', but it is loaded as '{name}'");
             }
+
+            // Before any version is tried: a feature the server cannot honour fails the whole model, whatever the backend.
+            ModelConfigSupport.EnsureSupported(config);
 
             var onDisk = options.VersionsOnDisk ?? Repository.ListVersions(name);
             if (onDisk.Count == 0)

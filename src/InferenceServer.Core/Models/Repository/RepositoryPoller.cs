@@ -1,3 +1,4 @@
+using InferenceServer.Core.Models.Lifecycle;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Core.Models.Repository;
@@ -12,7 +13,8 @@ namespace InferenceServer.Core.Models.Repository;
 /// </summary>
 public sealed partial class RepositoryPoller : IAsyncDisposable
 {
-    private readonly ModelManager _models;
+    private readonly ModelLifecycle _lifecycle;
+    private readonly TrafficControl _traffic;
     private readonly RepositoryScanner _scanner;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
@@ -27,10 +29,11 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _disposed;
 
-    public RepositoryPoller(ModelManager models, RepositoryScanner scanner, TimeSpan interval, TimeProvider time, ILogger<RepositoryPoller> logger)
+    public RepositoryPoller(ModelLifecycle lifecycle, TrafficControl traffic, RepositoryScanner scanner, TimeSpan interval, TimeProvider time, ILogger<RepositoryPoller> logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        _models = models;
+        _lifecycle = lifecycle;
+        _traffic = traffic;
         _scanner = scanner;
         _interval = interval;
         _time = time;
@@ -49,7 +52,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
     {
         var scan = _scanner.Scan();
         _previous = scan;
-        _models.LoadAtStartUp(scan.ToDictionary(
+        _lifecycle.LoadAtStartUp(scan.ToDictionary(
             m => m.Key,
             m => m.Value is null ? ModelLoadOptions.Default : new ModelLoadOptions { VersionsOnDisk = m.Value.VersionNumbers }));
         foreach (var (name, model) in scan)
@@ -127,7 +130,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
             if (applied is not null)
             {
                 _applied.Remove(name);
-                await _models.RemoveAsync(name).ConfigureAwait(false);
+                await _lifecycle.RemoveAsync(name).ConfigureAwait(false);
             }
 
             return;
@@ -143,7 +146,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
         {
             LogApplying(name, "traffic policy changed");
             _applied[name] = now;
-            await _models.ReloadTrafficFileAsync(name).ConfigureAwait(false);
+            await _traffic.ReloadFileAsync(name).ConfigureAwait(false);
             return;
         }
 
@@ -155,7 +158,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
             UnchangedVersions = reloadAll ? null : now.Versions.Keys.Where(v => now.SameVersion(v, applied!)).ToHashSet(),
         };
         _applied[name] = now;
-        var error = await _models.LoadAsync(name, options).ConfigureAwait(false);
+        var error = await _lifecycle.LoadAsync(name, options).ConfigureAwait(false);
         if (error.IsError)
         {
             LogApplyFailed(name, error.Message);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using InferenceServer.Core.Models.Lifecycle;
 
 namespace InferenceServer.Core.Models.Repository;
 
@@ -66,7 +67,7 @@ public sealed class RepositoryScanner
 
                 files.Add(stamp);
             }
-            else if (relative == ModelManager.TrafficFileName)
+            else if (relative == TrafficControl.FileName)
             {
                 trafficFile = stamp;
             }

@@ -72,7 +72,7 @@ internal sealed class RepositoryEndpoints(ServerContext server)
             }
         }
 
-        var error = await server.Models.LoadAsync(name, configOverride).ConfigureAwait(false);
+        var error = await server.Lifecycle.LoadAsync(name, configOverride).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 
@@ -93,7 +93,7 @@ internal sealed class RepositoryEndpoints(ServerContext server)
             }
         }
 
-        var error = await server.Models.UnloadAsync(name).ConfigureAwait(false);
+        var error = await server.Lifecycle.UnloadAsync(name).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 }

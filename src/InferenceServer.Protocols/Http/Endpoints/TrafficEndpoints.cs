@@ -41,7 +41,7 @@ internal sealed class TrafficEndpoints(ServerContext server)
             }
         }
 
-        var error = await server.Models.SetTrafficAsync(name, policy).ConfigureAwait(false);
+        var error = await server.Traffic.SetPolicyAsync(name, policy).ConfigureAwait(false);
         if (error.IsError)
         {
             await HttpResponses.WriteError(context, error).ConfigureAwait(false);

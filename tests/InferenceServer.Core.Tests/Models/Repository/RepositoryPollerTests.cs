@@ -1,4 +1,5 @@
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.Core.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,7 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
 {
     private readonly TempDirectory _root = new();
     private readonly TestModelBackend _backend = new();
-    private ModelManager _manager = null!;
+    private LoadedModels _models = null!;
     private RepositoryPoller _poller = null!;
 
     public Task InitializeAsync()
@@ -32,22 +33,22 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _poller.DisposeAsync();
-        _manager.Dispose();
+        _models.Dispose();
         _root.Dispose();
     }
 
     private void Start(string readyMarker)
     {
         var repository = new ModelRepository(_root.Path);
-        _manager = new ModelManager(new ModelRepositoryLoader(repository, [_backend], TimeProvider.System), NullLogger<ModelManager>.Instance);
-        _poller = new RepositoryPoller(_manager, new RepositoryScanner(repository, readyMarker), TimeSpan.FromSeconds(1), TimeProvider.System, NullLogger<RepositoryPoller>.Instance);
+        _models = new LoadedModels(new ModelRepositoryLoader(repository, [_backend], TimeProvider.System), NullLogger<LoadedModels>.Instance);
+        _poller = new RepositoryPoller(_models.Lifecycle, _models.Traffic, new RepositoryScanner(repository, readyMarker), TimeSpan.FromSeconds(1), TimeProvider.System, NullLogger<RepositoryPoller>.Instance);
         _poller.LoadAtStartUp();
     }
 
     private async Task RestartAsync(string readyMarker)
     {
         await _poller.DisposeAsync();
-        _manager.Dispose();
+        _models.Dispose();
         Start(readyMarker);
     }
 
@@ -64,7 +65,7 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
         _root.WriteFile($"{name}/{version}/model.bin", weights);
 
     private long[] ReadyVersions(string name) =>
-        _manager.Table.Models.TryGetValue(name, out var entry) ? entry.ReadyVersions.Select(v => v.Version).ToArray() : [];
+        _models.Catalog.Table.Models.TryGetValue(name, out var entry) ? entry.ReadyVersions.Select(v => v.Version).ToArray() : [];
 
     private async Task PollAsync(int times = 1)
     {
@@ -120,14 +121,14 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
     [Fact]
     public async Task UnchangedVersions_KeepTheirInstance_RemovedVersionRetires()
     {
-        var first = _manager.Table.Models["m"].Latest!;
+        var first = _models.Catalog.Table.Models["m"].Latest!;
         WriteVersion("m", 2);
         await PollAsync(times: 2);
-        Assert.Same(first, _manager.Table.Models["m"].Find(1)!.Loaded);
+        Assert.Same(first, _models.Catalog.Table.Models["m"].Find(1)!.Loaded);
 
         Directory.Delete(Path.Combine(_root.Path, "m", "1"), recursive: true);
         await PollAsync(times: 2);
-        await _manager.RetirementsAsync().WithTimeout();
+        await _models.Lifecycle.RetirementsAsync().WithTimeout();
 
         Assert.Equal([2L], ReadyVersions("m"));
         Assert.True(first.IsRetired);
@@ -137,12 +138,12 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
     [Fact]
     public async Task ChangedConfig_ReloadsEveryVersion()
     {
-        var first = _manager.Table.Models["m"].Latest!;
+        var first = _models.Catalog.Table.Models["m"].Latest!;
 
         _root.WriteFile("m/config.pbtxt", TestConfigs.BackendConfig("m", "version_policy: { all: {} }\nmax_batch_size: 4"));
         await PollAsync(times: 2);
 
-        var reloaded = _manager.Table.Models["m"].Latest!;
+        var reloaded = _models.Catalog.Table.Models["m"].Latest!;
         Assert.NotSame(first, reloaded);
         Assert.Equal(4, reloaded.Config.MaxBatchSize);
     }
@@ -159,8 +160,8 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
         Assert.Equal([1L], ReadyVersions("n"));
         await PollAsync();
 
-        Assert.False(_manager.Table.Models.ContainsKey("n"));
-        Assert.DoesNotContain(_manager.Index(readyOnly: false), r => r.Name == "n" && r.State == ModelState.Ready);
+        Assert.False(_models.Catalog.Table.Models.ContainsKey("n"));
+        Assert.DoesNotContain(_models.Catalog.Index(readyOnly: false), r => r.Name == "n" && r.State == ModelState.Ready);
     }
 
     [Fact]
@@ -173,7 +174,7 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
         await PollAsync(times: 2);
 
         Assert.Equal([1L], ReadyVersions("m"));
-        var row = Assert.Single(_manager.Index(readyOnly: false), r => r.Name == "m");
+        var row = Assert.Single(_models.Catalog.Index(readyOnly: false), r => r.Name == "m");
         Assert.Equal(ModelState.Ready, row.State);
         Assert.Contains("tensor shapes do not match", row.Reason, StringComparison.Ordinal);
         var loads = _backend.Runtimes.Count;
@@ -194,9 +195,9 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
         await PollAsync(times: 2);
 
         Assert.Equal([1L], ReadyVersions("m"));
-        var row = Assert.Single(_manager.Index(readyOnly: false), r => r.Name == "m");
+        var row = Assert.Single(_models.Catalog.Index(readyOnly: false), r => r.Name == "m");
         Assert.Contains("config.pbtxt", row.Reason, StringComparison.Ordinal);
-        Assert.True(_manager.Table.AllReady);
+        Assert.True(_models.Catalog.Table.AllReady);
     }
 
     private async Task RestartWithLatestPolicyAsync()

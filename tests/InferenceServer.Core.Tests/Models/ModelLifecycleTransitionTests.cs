@@ -1,4 +1,5 @@
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.Core.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,29 +11,29 @@ namespace InferenceServer.Core.Tests.Models;
 /// old one serves and the index shows the new one LOADING; after the swap, a retired version that still
 /// holds a request shows UNLOADING until that request finishes, then leaves the index.
 /// </summary>
-public sealed class ModelManagerTransitionTests : IDisposable
+public sealed class ModelLifecycleTransitionTests : IDisposable
 {
     private readonly TempDirectory _root = new();
     private readonly TestModelBackend _backend = new();
-    private readonly ModelManager _manager;
+    private readonly LoadedModels _models;
 
-    public ModelManagerTransitionTests()
+    public ModelLifecycleTransitionTests()
     {
         _root.WriteFile("m/config.pbtxt", TestConfigs.BackendConfig("m", ""));
         _root.CreateDirectory("m", "1");
-        _manager = new ModelManager(new ModelRepositoryLoader(new ModelRepository(_root.Path), [_backend], TimeProvider.System), NullLogger<ModelManager>.Instance);
-        _manager.LoadAll();
+        _models = new LoadedModels(new ModelRepositoryLoader(new ModelRepository(_root.Path), [_backend], TimeProvider.System), NullLogger<LoadedModels>.Instance);
+        _models.Lifecycle.LoadAll();
     }
 
     public void Dispose()
     {
         _backend.Gate?.Set();
-        _manager.Dispose();
+        _models.Dispose();
         _root.Dispose();
     }
 
     private (long? Version, ModelState? State)[] Rows() =>
-        _manager.Index(readyOnly: false).Where(r => r.Name == "m").Select(r => (r.Version, r.State)).ToArray();
+        _models.Catalog.Index(readyOnly: false).Where(r => r.Name == "m").Select(r => (r.Version, r.State)).ToArray();
 
     [Fact]
     public async Task LoadInProgress_OldVersionServes_IndexShowsNewVersionLoading()
@@ -41,35 +42,35 @@ public sealed class ModelManagerTransitionTests : IDisposable
         using var gate = new ManualResetEventSlim();
         _backend.Gate = gate;
 
-        var load = _manager.LoadAsync("m");
+        var load = _models.Lifecycle.LoadAsync("m");
         Assert.True(await _backend.LoadStarted.WaitAsync(TestTimeouts.Default));
 
         Assert.Equal([(1L, ModelState.Ready), (2L, ModelState.Loading)], Rows());
-        Assert.False(_manager.TryResolve("m", "", out var serving).IsError);
+        Assert.False(_models.Catalog.TryResolve("m", "", out var serving).IsError);
         Assert.Equal(1, serving!.Version);
-        Assert.True(_manager.Table.AllReady);
+        Assert.True(_models.Catalog.Table.AllReady);
 
         gate.Set();
         Assert.False((await load.WithTimeout()).IsError);
-        await _manager.RetirementsAsync().WithTimeout();
+        await _models.Lifecycle.RetirementsAsync().WithTimeout();
         Assert.Equal([(2L, ModelState.Ready)], Rows());
     }
 
     [Fact]
     public async Task RetiredVersionHoldingARequest_ShowsUnloading_UntilReleased()
     {
-        Assert.False(_manager.TryAcquire("m", "", out var held).IsError);
+        Assert.False(_models.Catalog.TryAcquire("m", "", [], out var held, out _).IsError);
         _root.CreateDirectory("m", "2");
 
-        Assert.False((await _manager.LoadAsync("m").WithTimeout()).IsError);
+        Assert.False((await _models.Lifecycle.LoadAsync("m").WithTimeout()).IsError);
 
-        var unloading = Assert.Single(_manager.Index(readyOnly: false), r => r.Version == 1);
+        var unloading = Assert.Single(_models.Catalog.Index(readyOnly: false), r => r.Version == 1);
         Assert.Equal(ModelState.Unloading, unloading.State);
         Assert.Contains("1 request in flight", unloading.Reason, StringComparison.Ordinal);
-        Assert.Equal([(2L, ModelState.Ready)], _manager.Index(readyOnly: true).Select(r => (r.Version, r.State)).ToArray());
+        Assert.Equal([(2L, ModelState.Ready)], _models.Catalog.Index(readyOnly: true).Select(r => (r.Version, r.State)).ToArray());
 
         held!.Release();
-        await _manager.RetirementsAsync().WithTimeout();
+        await _models.Lifecycle.RetirementsAsync().WithTimeout();
 
         Assert.Equal([(2L, ModelState.Ready)], Rows());
     }
@@ -77,15 +78,15 @@ public sealed class ModelManagerTransitionTests : IDisposable
     [Fact]
     public async Task Unload_HeldRequest_ShowsUnloading_ThenUnavailable()
     {
-        Assert.False(_manager.TryAcquire("m", "", out var held).IsError);
+        Assert.False(_models.Catalog.TryAcquire("m", "", [], out var held, out _).IsError);
 
-        Assert.False((await _manager.UnloadAsync("m").WithTimeout()).IsError);
+        Assert.False((await _models.Lifecycle.UnloadAsync("m").WithTimeout()).IsError);
         Assert.Equal([(1L, ModelState.Unloading)], Rows());
 
         held!.Release();
-        await _manager.RetirementsAsync().WithTimeout();
+        await _models.Lifecycle.RetirementsAsync().WithTimeout();
 
-        var row = Assert.Single(_manager.Index(readyOnly: false), r => r.Name == "m");
+        var row = Assert.Single(_models.Catalog.Index(readyOnly: false), r => r.Name == "m");
         Assert.Equal(ModelState.Unavailable, row.State);
         Assert.Equal("unloaded", row.Reason);
     }

@@ -1,18 +1,19 @@
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.Core.Tests.Infrastructure;
 
 namespace InferenceServer.Core.Tests.Models;
 
-public sealed class ModelManagerTests : IDisposable
+public sealed class ModelCatalogTests : IDisposable
 {
     private readonly TempDirectory _root = new();
     private readonly TestModelBackend _backend = new();
-    private readonly RecordingLogger<ModelManager> _logger = new();
-    private readonly ModelManager _manager;
+    private readonly RecordingLogger<LoadedModels> _logger = new();
+    private readonly LoadedModels _models;
 
-    public ModelManagerTests()
+    public ModelCatalogTests()
     {
         // ready:       versions 1, 2, 3 (policy all), all load.
         // partly:      versions 1, 2 (policy all), 2 fails to load.
@@ -33,13 +34,13 @@ public sealed class ModelManagerTests : IDisposable
         WriteModel("no_version", "");
 
         var loader = new ModelRepositoryLoader(new ModelRepository(_root.Path), [_backend], TimeProvider.System);
-        _manager = new ModelManager(loader, _logger);
-        _manager.LoadAll();
+        _models = new LoadedModels(loader, _logger);
+        _models.Lifecycle.LoadAll();
     }
 
     public void Dispose()
     {
-        _manager.Dispose();
+        _models.Dispose();
         _root.Dispose();
     }
 
@@ -58,7 +59,7 @@ public sealed class ModelManagerTests : IDisposable
         }
     }
 
-    private InferenceError Resolve(string name, string version, out ModelVersion? resolved) => _manager.TryResolve(name, version, out resolved);
+    private InferenceError Resolve(string name, string version, out ModelVersion? resolved) => _models.Catalog.TryResolve(name, version, out resolved);
 
     [Fact]
     public void TryResolve_NoVersion_GetsHighestReadyVersion()
@@ -201,7 +202,7 @@ public sealed class ModelManagerTests : IDisposable
         Assert.Contains(errors, m => m.Contains("'no_version'", StringComparison.Ordinal));
         Assert.DoesNotContain(errors, m => m.Contains("'ready'", StringComparison.Ordinal) || m.Contains("'latest_only'", StringComparison.Ordinal));
         Assert.Equal(5, errors.Length);
-        Assert.False(_manager.Table.AllReady);
+        Assert.False(_models.Catalog.Table.AllReady);
     }
 
     [Fact]
@@ -209,7 +210,7 @@ public sealed class ModelManagerTests : IDisposable
     {
         Assert.Equal(3 + 1 + 1 + 1, _backend.Runtimes.Count);
 
-        _manager.Dispose();
+        _models.Dispose();
 
         Assert.All(_backend.Runtimes, r => Assert.True(r.IsDisposed));
         Assert.Equal(InferenceErrorCode.NotFound, Resolve("ready", "", out _).Code);
