@@ -3,6 +3,7 @@ using InferenceServer.Protocols.Http.Endpoints;
 using InferenceServer.Protocols.Http.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Protocols.Http;
 
@@ -100,6 +101,6 @@ public sealed partial class KServeHttpHandler
         };
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Unexpected error serving {Path}")]
+    [LoggerMessage(EventId = EventIds.HttpUnexpected, Level = LogLevel.Error, Message = "Unexpected error serving {Path}")]
     private partial void LogUnexpected(PathString path, Exception exception);
 }

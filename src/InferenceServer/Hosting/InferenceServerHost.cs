@@ -14,6 +14,7 @@ using InferenceServer.Protocols.Logging;
 using InferenceServer.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Hosting;
 
@@ -289,27 +290,27 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         LogGpuUse(logger, pool.Allocator.Description, kindGpu);
     }
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "No GPU: {Reason}; running on the CPU")]
+    [LoggerMessage(EventId = EventIds.NoGpu, Level = LogLevel.Information, Message = "No GPU: {Reason}; running on the CPU")]
     private static partial void LogNoGpu(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "GPU {Device}, CUDA driver {DriverVersion}")]
+    [LoggerMessage(EventId = EventIds.Gpu, Level = LogLevel.Information, Message = "GPU {Device}, CUDA driver {DriverVersion}")]
     private static partial void LogGpu(ILogger logger, CudaDeviceInfo device, string driverVersion);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Pinned tensor pool: {Memory}; {KindGpu}")]
+    [LoggerMessage(EventId = EventIds.GpuUse, Level = LogLevel.Information, Message = "Pinned tensor pool: {Memory}; {KindGpu}")]
     private static partial void LogGpuUse(ILogger logger, string memory, string kindGpu);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Loading model repository {Path}")]
+    [LoggerMessage(EventId = EventIds.Loading, Level = LogLevel.Information, Message = "Loading model repository {Path}")]
     private static partial void LogLoading(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Some models failed to load and --exit-on-error is true; exiting (start with --exit-on-error=false to serve the others)")]
+    [LoggerMessage(EventId = EventIds.ExitOnError, Level = LogLevel.Critical, Message = "Some models failed to load and --exit-on-error is true; exiting (start with --exit-on-error=false to serve the others)")]
     private static partial void LogExitOnError(ILogger logger);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Cannot read the model repository: {Reason}")]
+    [LoggerMessage(EventId = EventIds.RepositoryUnreadable, Level = LogLevel.Critical, Message = "Cannot read the model repository: {Reason}")]
     private static partial void LogRepositoryUnreadable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "Cannot listen: {Reason}")]
+    [LoggerMessage(EventId = EventIds.CannotListen, Level = LogLevel.Critical, Message = "Cannot listen: {Reason}")]
     private static partial void LogCannotListen(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Serving HTTP on port {HttpPort}, gRPC on port {GrpcPort}, metrics on port {MetricsPort}")]
+    [LoggerMessage(EventId = EventIds.Listening, Level = LogLevel.Information, Message = "Serving HTTP on port {HttpPort}, gRPC on port {GrpcPort}, metrics on port {MetricsPort}")]
     private static partial void LogListening(ILogger logger, int httpPort, int grpcPort, int metricsPort);
 }

@@ -1,4 +1,5 @@
 using InferenceServer.Protocols;
+using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Hosting;
 
@@ -72,9 +73,9 @@ internal sealed partial class ShutdownDrain : IHostedLifecycleService
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "shutting down: not ready; serving for {GraceSeconds} s more, then refusing new inference requests")]
+    [LoggerMessage(EventId = EventIds.ShutdownNotReady, Level = LogLevel.Information, Message = "shutting down: not ready; serving for {GraceSeconds} s more, then refusing new inference requests")]
     private static partial void LogNotReady(ILogger logger, double graceSeconds);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "shutting down: refusing new inference requests; finishing those accepted")]
+    [LoggerMessage(EventId = EventIds.ShutdownRefusing, Level = LogLevel.Information, Message = "shutting down: refusing new inference requests; finishing those accepted")]
     private static partial void LogRefusing(ILogger logger);
 }

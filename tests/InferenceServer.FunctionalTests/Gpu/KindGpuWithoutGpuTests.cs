@@ -85,7 +85,9 @@ public sealed class KindGpuWithoutGpuTests : IClassFixture<KindGpuWithoutGpuTest
     {
         private static readonly byte[] Simple = SampleModels.Simple();
 
-        private protected override Task<TestServer> StartAsync() => TestServer.StartAsync(
+        private protected override async Task<TestServer> StartAsync()
+        {
+            var server = await TestServer.StartAsync(
             root =>
             {
                 SampleRepositoryWriter.WriteModel(root, GpuModel, Simple, $"name: \"{GpuModel}\"\nmax_batch_size: 8\ninstance_group [ {{ kind: KIND_GPU, count: 1 }} ]\n");
@@ -93,5 +95,10 @@ public sealed class KindGpuWithoutGpuTests : IClassFixture<KindGpuWithoutGpuTest
                     $"name: \"{FallbackModel}\"\nmax_batch_size: 8\ninstance_group [ {{ kind: KIND_GPU, count: 1 }} ]\nparameters {{ key: \"gpu_fallback_to_cpu\" value {{ string_value: \"true\" }} }}\n");
             },
             options => options.UseGpus = false);
+
+            // The KIND_GPU model without a GPU fails its load on purpose.
+            server.ExpectLoadFailures(GpuModel);
+            return server;
+        }
     }
 }

@@ -152,7 +152,7 @@ public sealed class FailedModelTests : IClassFixture<FailedModelTests.Fixture>
     public async Task HealthReady_LenientReadinessWithFailedModel_Returns200()
     {
         await using var lenient = await TestServer.StartAsync(TestRepositories.WriteWithFailures, o => o.StrictReadiness = false).WaitAsync(TestTimeouts.Server);
-        lenient.ExpectLoadFailures("bad_config", "corrupt_onnx");
+        lenient.ExpectLoadFailures(TestRepositories.BadConfig, TestRepositories.CorruptOnnx);
 
         using var response = await lenient.Http.GetAsync("v2/health/ready").WithTimeout();
 
@@ -172,6 +172,13 @@ public sealed class FailedModelTests : IClassFixture<FailedModelTests.Fixture>
     /// <summary>A server over <see cref="TestRepositories.WriteWithFailures"/> with default (strict) readiness.</summary>
     public sealed class Fixture : TestServerFixture
     {
-        private protected override Task<TestServer> StartAsync() => TestServer.StartAsync(TestRepositories.WriteWithFailures);
+        private protected override async Task<TestServer> StartAsync()
+        {
+            var server = await TestServer.StartAsync(TestRepositories.WriteWithFailures);
+
+            // The repository's broken models fail their loads on purpose.
+            server.ExpectLoadFailures(TestRepositories.BadConfig, TestRepositories.CorruptOnnx);
+            return server;
+        }
     }
 }

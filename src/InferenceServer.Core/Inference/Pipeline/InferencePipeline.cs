@@ -5,6 +5,7 @@ using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Traffic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Core.Inference.Pipeline;
 
@@ -187,6 +188,6 @@ public sealed partial class InferencePipeline
         }
     }
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "An after-step of a request answered by model '{Model}' version {Version} failed")]
+    [LoggerMessage(EventId = EventIds.AfterStepFailed, Level = LogLevel.Error, Message = "An after-step of a request answered by model '{Model}' version {Version} failed")]
     private partial void LogAfterStepFailed(string model, long version, Exception exception);
 }

@@ -1,25 +1,26 @@
 using Microsoft.Extensions.Logging;
+using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Core.Models.Lifecycle;
 
 /// <summary>What loading, retiring and traffic changes log, with stable event ids (100–109).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Model '{Model}' version {Version} is ready")]
+    [LoggerMessage(EventId = EventIds.VersionReady, Level = LogLevel.Information, Message = "Model '{Model}' version {Version} is ready")]
     public static partial void VersionReady(ILogger logger, string model, long version);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model '{Model}' version {Version} failed to load: {Reason}")]
+    [LoggerMessage(EventId = EventIds.VersionFailed, Level = LogLevel.Error, Message = "Model '{Model}' version {Version} failed to load: {Reason}")]
     public static partial void VersionFailed(ILogger logger, string model, long version, string reason);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Model '{Model}' failed to load: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ModelFailed, Level = LogLevel.Error, Message = "Model '{Model}' failed to load: {Reason}")]
     public static partial void ModelFailed(ILogger logger, string model, string reason);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Model '{Model}' was removed from the repository; it takes no new requests")]
+    [LoggerMessage(EventId = EventIds.ModelRemoved, Level = LogLevel.Information, Message = "Model '{Model}' was removed from the repository; it takes no new requests")]
     public static partial void ModelRemoved(ILogger logger, string model);
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Model '{Model}': traffic policy {Path} rejected, the previous policy stays: {Reason}")]
+    [LoggerMessage(EventId = EventIds.TrafficFileRejected, Level = LogLevel.Error, Message = "Model '{Model}': traffic policy {Path} rejected, the previous policy stays: {Reason}")]
     public static partial void TrafficFileRejected(ILogger logger, string model, string path, string reason);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Model '{Model}': rollback guard took the canary out of rotation: {Reason}")]
+    [LoggerMessage(EventId = EventIds.Rollback, Level = LogLevel.Warning, Message = "Model '{Model}': rollback guard took the canary out of rotation: {Reason}")]
     public static partial void Rollback(ILogger logger, string model, string reason);
 }

@@ -1,5 +1,6 @@
 using InferenceServer.Core.Models.Lifecycle;
 using Microsoft.Extensions.Logging;
+using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Core.Models.Repository;
 
@@ -179,12 +180,12 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
         _polling.Dispose();
     }
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Repository poll: loading model '{Model}' ({Change})")]
+    [LoggerMessage(EventId = EventIds.PollApplying, Level = LogLevel.Information, Message = "Repository poll: loading model '{Model}' ({Change})")]
     private partial void LogApplying(string model, string change);
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Repository poll: model '{Model}' did not load; whatever was serving keeps serving: {Reason}")]
+    [LoggerMessage(EventId = EventIds.PollApplyFailed, Level = LogLevel.Warning, Message = "Repository poll: model '{Model}' did not load; whatever was serving keeps serving: {Reason}")]
     private partial void LogApplyFailed(string model, string reason);
 
-    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Repository poll: cannot read the repository, nothing changes this poll: {Reason}")]
+    [LoggerMessage(EventId = EventIds.PollScanFailed, Level = LogLevel.Warning, Message = "Repository poll: cannot read the repository, nothing changes this poll: {Reason}")]
     private partial void LogScanFailed(string reason);
 }

@@ -1,0 +1,43 @@
+namespace InferenceServer.Core.Logging;
+
+/// <summary>
+/// Every event id the server logs with, in one registry (as YARP's <c>EventIds</c>): a log pipeline can alert on an id
+/// that never changes meaning. Ranges by subsystem: 1–99 hosting, 100–109 model lifecycle, 110–119 repository polling,
+/// 120–129 the request pipeline, 200–299 the HTTP front end, 700–799 shutdown. A new message takes the next free id of
+/// its range; an id is never reused for another meaning.
+/// </summary>
+public static class EventIds
+{
+    // Hosting (src/InferenceServer/Hosting/InferenceServerHost.cs)
+    public const int Loading = 1;
+    public const int ExitOnError = 2;
+    public const int Listening = 3;
+    public const int RepositoryUnreadable = 4;
+    public const int CannotListen = 5;
+    public const int NoGpu = 6;
+    public const int Gpu = 7;
+    public const int GpuUse = 8;
+
+    // Model lifecycle (Core/Models/Lifecycle/Log.cs)
+    public const int VersionReady = 100;
+    public const int VersionFailed = 101;
+    public const int ModelFailed = 102;
+    public const int ModelRemoved = 103;
+    public const int TrafficFileRejected = 104;
+    public const int Rollback = 105;
+
+    // Repository polling (Core/Models/Repository/RepositoryPoller.cs)
+    public const int PollApplying = 110;
+    public const int PollApplyFailed = 111;
+    public const int PollScanFailed = 112;
+
+    // The request pipeline (Core/Inference/Pipeline/InferencePipeline.cs)
+    public const int AfterStepFailed = 120;
+
+    // HTTP front end (Protocols/Http/KServeHttpHandler.cs)
+    public const int HttpUnexpected = 200;
+
+    // Shutdown (src/InferenceServer/Hosting/ShutdownDrain.cs)
+    public const int ShutdownNotReady = 700;
+    public const int ShutdownRefusing = 701;
+}
