@@ -1,9 +1,9 @@
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Logging;
 using InferenceServer.Protocols.Http.Endpoints;
 using InferenceServer.Protocols.Http.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Protocols.Http;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.AspNetCore.Server.Model;
 using Inference;
+using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
@@ -14,7 +15,6 @@ using InferenceServer.Protocols.Logging;
 using InferenceServer.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Hosting;
 

@@ -1,5 +1,5 @@
-using InferenceServer.Protocols;
 using InferenceServer.Core.Logging;
+using InferenceServer.Protocols;
 
 namespace InferenceServer.Hosting;
 

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
+using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Traffic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Core.Inference.Pipeline;
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using InferenceServer.Core.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Core.Models.Lifecycle;
 

@@ -1,6 +1,6 @@
+using InferenceServer.Core.Logging;
 using InferenceServer.Core.Models.Lifecycle;
 using Microsoft.Extensions.Logging;
-using InferenceServer.Core.Logging;
 
 namespace InferenceServer.Core.Models.Repository;
 
