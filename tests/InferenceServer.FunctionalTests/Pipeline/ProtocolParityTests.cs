@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Inference;
 using InferenceServer.FunctionalTests.Infrastructure;
+using InferenceServer.FunctionalTests.Traffic;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
 
@@ -19,16 +20,6 @@ public sealed class ProtocolParityTests
 {
     private const string Simple = "simple";
     private static readonly byte[] SimpleOnnx = SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
-
-    private static Task<TestServer> StartTwoVersionsAsync(byte[] version2) => TestServer.StartAsync(root =>
-    {
-        SampleRepositoryWriter.WriteModel(root, Simple, SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\nversion_policy: { all: {} }\n");
-        SampleRepositoryWriter.WriteModel(root, Simple, version2, config: null, version: 2);
-    }, options =>
-    {
-        options.ModelControlMode = Core.Models.Repository.ModelControlMode.Explicit;
-        options.LoadModels = ["*"];
-    });
 
     /// <summary>One scenario, written for both protocols.</summary>
     public sealed record Scenario(string Name, Func<JsonObject> Http, Func<ModelInferRequest> Grpc, HttpStatusCode Status, StatusCode Code, string? Message);
@@ -133,8 +124,8 @@ public sealed class ProtocolParityTests
     [Fact]
     public async Task MalformedRequestsToAGuardedCanary_NeverTripTheGuard_OnEitherProtocol()
     {
-        await using var server = await StartTwoVersionsAsync(SimpleOnnx);
-        await PutPolicyAsync(server, """{"weights": {"1": 10, "2": 90}, "rollback": {"canary": "2", "max_error_rate": 0.1, "min_requests": 20}}""");
+        await using var server = await TrafficPolicyTests.StartAsync(SimpleOnnx);
+        await TrafficPolicyTests.PutPolicyAsync(server, """{"weights": {"1": 10, "2": 90}, "rollback": {"canary": "2", "max_error_rate": 0.1, "min_requests": 20}}""");
 
         // ~270 of 300 go to the canary on each protocol: far past min_requests and eight evaluation points.
         for (var i = 0; i < 300; i++)
@@ -146,7 +137,7 @@ public sealed class ProtocolParityTests
         }
 
         await server.AfterStepsSettledAsync();
-        var traffic = await TrafficAsync(server);
+        var traffic = await TrafficPolicyTests.TrafficAsync(server);
         Assert.Null(traffic["rolled_back"]);
         Assert.Equal(90, traffic["policy"]!["weights"]!["2"]!.GetValue<int>());
     }
@@ -154,8 +145,8 @@ public sealed class ProtocolParityTests
     [Fact]
     public async Task Shadow_SameMirroredCountsFromBothProtocols_RefusedRequestsNeverMirrored()
     {
-        await using var server = await StartTwoVersionsAsync(TrafficSampleModels.SimpleOffset(1));
-        await PutPolicyAsync(server, """{"weights": {"1": 100}, "shadow": [{"version": "2", "percent": 100, "queue_size": 1000}]}""");
+        await using var server = await TrafficPolicyTests.StartAsync(TrafficSampleModels.SimpleOffset(1));
+        await TrafficPolicyTests.PutPolicyAsync(server, """{"weights": {"1": 100}, "shadow": [{"version": "2", "percent": 100, "queue_size": 1000}]}""");
         var shadow = server.Models.Table.Models[Simple].Traffic!.Shadows.Single();
 
         for (var i = 0; i < 50; i++)
@@ -183,7 +174,7 @@ public sealed class ProtocolParityTests
     [Fact]
     public async Task LoadWithFileParameters_RefusedAlikeOnBothProtocols()
     {
-        await using var server = await StartTwoVersionsAsync(SimpleOnnx);
+        await using var server = await TrafficPolicyTests.StartAsync(SimpleOnnx);
 
         using var http = await server.Http.PostAsync($"v2/repository/models/{Simple}/load", HttpInfer.Json("""{"parameters": {"file:1/model.onnx": "AAAA"}}""")).WithTimeout();
         var httpMessage = await HttpInfer.AssertErrorAsync(http, HttpStatusCode.NotImplemented);
@@ -195,17 +186,5 @@ public sealed class ProtocolParityTests
         Assert.Equal(StatusCode.Unimplemented, grpc.StatusCode);
         Assert.Equal(httpMessage, grpc.Status.Detail);
         Assert.Contains("supplying model files through the load request is not supported", httpMessage, StringComparison.Ordinal);
-    }
-
-    private static async Task PutPolicyAsync(TestServer server, string policy)
-    {
-        using var response = await server.Http.PutAsync($"v2/models/{Simple}/traffic", HttpInfer.Json(policy)).WithTimeout();
-        Assert.True(response.IsSuccessStatusCode, $"PUT {policy}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private static async Task<JsonNode> TrafficAsync(TestServer server)
-    {
-        using var response = await server.Http.GetAsync($"v2/models/{Simple}/traffic").WithTimeout();
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync().WithTimeout())!;
     }
 }

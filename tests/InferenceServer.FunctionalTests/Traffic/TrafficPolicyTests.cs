@@ -21,7 +21,8 @@ public sealed class TrafficPolicyTests
     private const string Simple = "simple";
     private static readonly byte[] SimpleOnnx = SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
 
-    private static Task<TestServer> StartAsync(byte[] version2) => TestServer.StartAsync(root =>
+    /// <summary>A server in explicit mode serving <c>simple</c> version 1 and <paramref name="version2"/> as version 2.</summary>
+    internal static Task<TestServer> StartAsync(byte[] version2) => TestServer.StartAsync(root =>
     {
         SampleRepositoryWriter.WriteModel(root, Simple, SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\nversion_policy: { all: {} }\n");
         SampleRepositoryWriter.WriteModel(root, Simple, version2, config: null, version: 2);
@@ -31,13 +32,13 @@ public sealed class TrafficPolicyTests
         options.LoadModels = ["*"];
     });
 
-    private static async Task PutPolicyAsync(TestServer server, string policy, HttpStatusCode expected = HttpStatusCode.OK)
+    internal static async Task PutPolicyAsync(TestServer server, string policy, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await server.Http.PutAsync($"v2/models/{Simple}/traffic", HttpInfer.Json(policy)).WithTimeout();
         Assert.True(expected == response.StatusCode, $"PUT {policy}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<JsonNode> TrafficAsync(TestServer server)
+    internal static async Task<JsonNode> TrafficAsync(TestServer server)
     {
         using var response = await server.Http.GetAsync($"v2/models/{Simple}/traffic").WithTimeout();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
