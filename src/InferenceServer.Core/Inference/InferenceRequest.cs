@@ -189,7 +189,7 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
         return slots[count++];
     }
 
-    // The after-steps of a request whose answer the transport writes after the front end returns (unary gRPC).
+    // The after-steps of an answered request, queued by the pipeline once the answer is handed to the transport.
     void IThreadPoolWorkItem.Execute() => AfterAnswer.Pipeline.RunAfterSteps(this);
 
     void IValueTaskSource.GetResult(short token) => _completion.GetResult(token);

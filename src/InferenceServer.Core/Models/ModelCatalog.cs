@@ -35,11 +35,21 @@ public sealed class ModelCatalog : ILoadedVersions
     /// feed the rollback guard once it finished).
     /// </summary>
     public InferenceError TryAcquire(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey,
+        out ModelVersion? model, out ModelTraffic? traffic) =>
+        TryAcquire(name, version, routingKey, default(NoRoutingKeySource), out model, out traffic);
+
+    /// <summary>
+    /// As <see cref="TryAcquire(ReadOnlySpan{char}, ReadOnlySpan{char}, ReadOnlySpan{char}, out ModelVersion?, out ModelTraffic?)"/>,
+    /// with the table read once: when the head carries no <paramref name="routingKey"/> and the model's policy has a
+    /// canary, <paramref name="keys"/> is asked for the key the message carries (a body parameter).
+    /// </summary>
+    public InferenceError TryAcquire<TKeys>(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey, TKeys keys,
         out ModelVersion? model, out ModelTraffic? traffic)
+        where TKeys : IRoutingKeySource
     {
         while (true)
         {
-            var error = TryResolve(name, version, routingKey, out model, out traffic);
+            var error = TryResolve(name, version, routingKey, keys, out model, out traffic);
             if (error.IsError || model!.TryAcquire())
             {
                 return error;
@@ -52,10 +62,11 @@ public sealed class ModelCatalog : ILoadedVersions
     /// Unknown model or version: NOT_FOUND; known but not ready: UNAVAILABLE; malformed version: INVALID_ARG.
     /// </summary>
     public InferenceError TryResolve(ReadOnlySpan<char> name, ReadOnlySpan<char> version, out ModelVersion? resolved) =>
-        TryResolve(name, version, [], out resolved, out _);
+        TryResolve(name, version, [], default(NoRoutingKeySource), out resolved, out _);
 
-    private InferenceError TryResolve(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey,
+    private InferenceError TryResolve<TKeys>(ReadOnlySpan<char> name, ReadOnlySpan<char> version, ReadOnlySpan<char> routingKey, TKeys keys,
         out ModelVersion? resolved, out ModelTraffic? traffic)
+        where TKeys : IRoutingKeySource
     {
         resolved = null;
         traffic = null;
@@ -72,7 +83,13 @@ public sealed class ModelCatalog : ILoadedVersions
         traffic = entry.Traffic;
         if (number < 0)
         {
-            // A request that names no version follows the policy; one naming a version bypasses it.
+            // A request that names no version follows the policy; one naming a version bypasses it. Only a canary makes
+            // the key matter, so only then is the message searched for one.
+            if (routingKey.IsEmpty && traffic?.Policy.HasCanary == true)
+            {
+                routingKey = keys.FindRoutingKey();
+            }
+
             resolved = traffic?.Route(routingKey) is > 0 and var routed && entry.Find(routed)?.Loaded is { } target ? target : entry.Latest;
             return resolved is not null
                 ? InferenceError.None

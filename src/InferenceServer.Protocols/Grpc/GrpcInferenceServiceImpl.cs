@@ -102,7 +102,6 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-
         // No model depends on another here (no ensembles), so unload_dependents has nothing to add; its type is still checked.
         if (request.Parameters.TryGetValue("unload_dependents", out var dependents)
             && dependents.ParameterChoiceCase != ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam)
@@ -116,8 +115,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var head = new RequestHead(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
-        var answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(head, new GrpcInferCodec(request, context, null)).ConfigureAwait(false);
+        var answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, null)).ConfigureAwait(false);
         return answer.Error.IsError ? throw ToRpc(answer.Error) : answer.Response!;
     }
 
@@ -127,10 +125,13 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
             var request = requestStream.Current;
-            var head = new RequestHead(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
-            await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(head, new GrpcInferCodec(request, context, responseStream)).ConfigureAwait(false);
+            await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, responseStream)).ConfigureAwait(false);
         }
     }
+
+    // gRPC carries the routing key in the message or its metadata, not beside it: the codec finds it when it matters.
+    private static RequestHead Head(ModelInferRequest request) =>
+        new(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
 
     public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
 

@@ -1,5 +1,6 @@
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Traffic;
 
 namespace InferenceServer.Core.Inference.Pipeline;
 
@@ -10,16 +11,10 @@ namespace InferenceServer.Core.Inference.Pipeline;
 /// is <see cref="InferencePipeline"/>'s, once for every protocol. Codecs are structs: one per request costs nothing.
 /// </summary>
 /// <typeparam name="TAnswer">What the front end gets back from the pipeline (a gRPC response to return, or nothing).</typeparam>
-public interface IInferenceCodec<TAnswer>
+public interface IInferenceCodec<TAnswer> : IRoutingKeySource
 {
     /// <summary>Hands what the codec holds for this message (a pooled body buffer) to the request, which frees it when reset.</summary>
     void Attach(InferenceRequest request);
-
-    /// <summary>
-    /// The sticky-routing key the message carries beyond its head (a body or message parameter), or null. Asked only when
-    /// the model has a canary and the head named neither a version nor a key, so other requests pay nothing for it.
-    /// </summary>
-    string? FindRoutingKey();
 
     /// <summary>
     /// Binds the message's inputs and requested outputs to <paramref name="request"/> for <paramref name="model"/>: each input

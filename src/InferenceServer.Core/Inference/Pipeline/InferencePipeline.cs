@@ -61,7 +61,8 @@ public sealed partial class InferencePipeline
             return await codec.RefuseAsync(InferenceError.Unavailable(ServerAdmission.RefusingMessage), null).ConfigureAwait(false);
         }
 
-        var error = Acquire<TCodec, TAnswer>(head, codec, out var model, out var traffic);
+        // Resolve, route and hold the version once; the codec is asked for a key in its message only for a canary model.
+        var error = _models.TryAcquire(head.Model.Span, head.Version.Span, head.RoutingKey, codec, out var model, out var traffic);
         if (error.IsError)
         {
             _requests.Return(request);
@@ -98,23 +99,6 @@ public sealed partial class InferencePipeline
             AfterAnswer(model!, traffic, request, outcome);
         }
     }
-
-    // Resolve, route and hold the version once. The message's routing key is looked for only when the model has a
-    // canary and the head named neither a version nor a key: the only case in which it can change the version.
-    private InferenceError Acquire<TCodec, TAnswer>(in RequestHead head, TCodec codec, out ModelVersion? model, out ModelTraffic? traffic)
-        where TCodec : IInferenceCodec<TAnswer>
-    {
-        var key = head.RoutingKey;
-        if (key is null && head.Version.IsEmpty && RoutesByKey(head.Model.Span))
-        {
-            key = codec.FindRoutingKey();
-        }
-
-        return _models.TryAcquire(head.Model.Span, head.Version.Span, key, out model, out traffic);
-    }
-
-    private bool RoutesByKey(ReadOnlySpan<char> model) =>
-        _models.Table.Models.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model, out var entry) && entry.Traffic?.Policy.HasCanary == true;
 
     // After-steps read the request's inputs and outputs, so the request goes back to its pool (and the version is
     // released) only once they are done. With nothing to do, release now. Otherwise they run as a work item queued on
