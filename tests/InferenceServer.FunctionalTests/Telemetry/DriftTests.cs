@@ -44,6 +44,9 @@ public sealed class DriftTests
             using var response = await HttpInfer.PostAsync(server.Http, "simple", HttpInfer.Json(Request(random, shift0)));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+
+        // Inputs are profiled in the pipeline's after-steps, which run after each answer went out.
+        await server.AfterStepsSettledAsync();
     }
 
     private static async Task<JsonObject> DriftAsync(TestServer server)

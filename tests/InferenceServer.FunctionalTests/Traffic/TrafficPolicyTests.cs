@@ -187,6 +187,9 @@ public sealed class TrafficPolicyTests
 
         Assert.Equal(400, counts["1"]);
         var shadow = server.Models.Table.Models[Simple].Traffic!.Shadows.Single();
+
+        // Shadows are offered in the pipeline's after-steps, which run after each answer went out.
+        await server.AfterStepsSettledAsync();
         Assert.Equal(400, shadow.Mirrored + shadow.Dropped);
         Assert.True(shadow.Dropped > 0, "a one-slot queue in front of a slow shadow dropped nothing");
         await WaitUntilAsync(() => shadow.Completed + shadow.Failed == shadow.Mirrored);
