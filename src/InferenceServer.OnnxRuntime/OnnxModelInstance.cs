@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using InferenceServer.Core.Inference;
+using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Scheduling;
 using InferenceServer.OnnxRuntime.Gpu;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime;
@@ -22,18 +24,21 @@ namespace InferenceServer.OnnxRuntime;
 /// input; each request of a batch answers from its slice of the batch's output buffers (shared, reference-counted).
 /// All scratch state is per instance and reused, because an instance runs one batch at a time.
 /// </summary>
-internal sealed class OnnxModelInstance : IModelInstance
+internal sealed partial class OnnxModelInstance : IModelInstance
 {
     private readonly InferenceSession _session;
     private readonly IOnnxRun _run;
     private readonly IInstanceDevice? _device;
     private readonly SessionOptions? _ownOptions;
+    private readonly ILogger _logger;
 
+    /// <param name="logger">Where a batch the model refused is reported (at debug level: the callers get the reason).</param>
     /// <param name="device">The instance's GPU, stream and pool; null for a CPU instance.</param>
     /// <param name="ownOptions">Session options made for this instance alone (a GPU instance's name its stream), disposed with it.</param>
-    public OnnxModelInstance(string name, InferenceSession session, ModelSignature signature, PinnedBufferPool pool, IInstanceDevice? device = null, SessionOptions? ownOptions = null)
+    public OnnxModelInstance(string name, InferenceSession session, ModelSignature signature, PinnedBufferPool pool, ILogger logger, IInstanceDevice? device = null, SessionOptions? ownOptions = null)
     {
         Name = name;
+        _logger = logger;
         _session = session;
         _device = device;
         _ownOptions = ownOptions;
@@ -46,6 +51,9 @@ internal sealed class OnnxModelInstance : IModelInstance
     public int DeviceOrdinal => _device?.Ordinal ?? -1;
 
     public string Name { get; }
+
+    /// <summary>The run path this instance took (for the load's log line).</summary>
+    public string RunPath => _run.GetType().Name;
 
     public ExecutionTimings Execute(ReadOnlySpan<InferenceRequest> batch)
     {
@@ -64,6 +72,7 @@ internal sealed class OnnxModelInstance : IModelInstance
         {
             // The requests passed the config's checks but the model itself refused them (e.g. a -1
             // dimension the graph cannot take): the callers' input is at fault, not the server.
+            LogRunRefused(batch[0].Version?.Name ?? "", Name, rows, ex.Message);
             foreach (var request in batch)
             {
                 request.SetError(InferenceError.InvalidArgument($"model '{request.Version?.Name}' rejected the request: {ex.Message}"));
@@ -84,4 +93,7 @@ internal sealed class OnnxModelInstance : IModelInstance
         _device?.Dispose();
         _ownOptions?.Dispose();
     }
+
+    [LoggerMessage(EventId = EventIds.OnnxRunRefused, Level = LogLevel.Debug, Message = "model '{Model}' instance '{Instance}' refused a batch of {Rows} row(s): {Reason}")]
+    private partial void LogRunRefused(string model, string instance, long rows, string reason);
 }

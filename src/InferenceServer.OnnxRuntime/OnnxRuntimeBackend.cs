@@ -1,9 +1,12 @@
 using System.Globalization;
 using Inference;
+using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Repository;
 using InferenceServer.OnnxRuntime.Gpu;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceServer.OnnxRuntime;
@@ -17,7 +20,7 @@ namespace InferenceServer.OnnxRuntime;
 /// the machine. Without <c>instance_group</c> a model gets one instance per GPU where GPUs can serve it
 /// (Triton), else two CPU instances; <c>KIND_AUTO</c> means GPU where one can serve, else CPU.
 /// </summary>
-public sealed class OnnxRuntimeBackend : IModelBackend
+public sealed partial class OnnxRuntimeBackend : IModelBackend
 {
     public const string BackendName = "onnxruntime";
     public const string PlatformName = "onnxruntime_onnx";
@@ -25,12 +28,15 @@ public sealed class OnnxRuntimeBackend : IModelBackend
 
     private readonly PinnedBufferPool _pool;
     private readonly IGpuPlatform _gpus;
+    private readonly ILogger _logger;
 
     /// <param name="gpus">Where <c>KIND_GPU</c> instances go; without one every such group fails to load saying so.</param>
-    public OnnxRuntimeBackend(PinnedBufferPool pool, IGpuPlatform? gpus = null)
+    /// <param name="logger">Says what each load made (instances, devices, threads, run path) and why a model refused a batch.</param>
+    public OnnxRuntimeBackend(PinnedBufferPool pool, IGpuPlatform? gpus = null, ILogger<OnnxRuntimeBackend>? logger = null)
     {
         _pool = pool;
         _gpus = gpus ?? new UnavailableGpuPlatform("this server was started without GPU support");
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     public string Platform => PlatformName;
@@ -59,7 +65,7 @@ public sealed class OnnxRuntimeBackend : IModelBackend
 
         var gpuUsable = _gpus.UnavailableReason.Length == 0 && _gpus.DeviceCount > 0;
         ResolveDefaultKinds(config, gpuUsable);
-        var instances = new List<IModelInstance>();
+        var instances = new List<OnnxModelInstance>();
         InferenceSession? first = null;
         SessionOptions? options = null;
         try
@@ -74,7 +80,7 @@ public sealed class OnnxRuntimeBackend : IModelBackend
                 {
                     var session = first ?? CreateSession(path, options);
                     first = null;
-                    instances.Add(new OnnxModelInstance(placement.Name, session, signature, _pool));
+                    instances.Add(new OnnxModelInstance(placement.Name, session, signature, _pool, _logger));
                 }
                 else
                 {
@@ -83,6 +89,12 @@ public sealed class OnnxRuntimeBackend : IModelBackend
             }
 
             first?.Dispose();
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var described = string.Join(", ", instances.Select(i => $"{i.Name} on {(i.DeviceOrdinal < 0 ? "CPU" : $"GPU {i.DeviceOrdinal}")} ({i.RunPath})"));
+                LogInstancesCreated(request.ModelName, request.Version, instances.Count, described, options.IntraOpNumThreads, options.InterOpNumThreads);
+            }
+
             return new OnnxModelRuntime(config, instances, options);
         }
         catch
@@ -115,7 +127,7 @@ public sealed class OnnxRuntimeBackend : IModelBackend
                 throw new ModelLoadException($"model '{config.Name}': ONNX Runtime could not use GPU {placement.DeviceOrdinal} for instance '{placement.Name}': {ex.Message}", ex);
             }
 
-            return new OnnxModelInstance(placement.Name, CreateSession(path, options), signature, _pool, device, options);
+            return new OnnxModelInstance(placement.Name, CreateSession(path, options), signature, _pool, _logger, device, options);
         }
         catch
         {
@@ -206,4 +218,8 @@ public sealed class OnnxRuntimeBackend : IModelBackend
 
         return value;
     }
+
+    [LoggerMessage(EventId = EventIds.OnnxInstancesCreated, Level = LogLevel.Information,
+        Message = "model '{Model}' version {Version}: {Count} ONNX Runtime instance(s): {Instances}; CPU sessions use {IntraOpThreads} intra-op and {InterOpThreads} inter-op thread(s)")]
+    private partial void LogInstancesCreated(string model, long version, int count, string instances, int intraOpThreads, int interOpThreads);
 }

@@ -7,6 +7,8 @@ using InferenceServer.Protocols.Authorization;
 using InferenceServer.Protocols.Logging;
 using Microsoft.Extensions.Logging;
 
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace InferenceServer.Protocols;
 
 /// <summary>What both front ends share: the models, the pools, the server's identity and its readiness rules.</summary>
@@ -34,8 +36,12 @@ public sealed class ServerContext
         Options = options;
         Authorizer = new RequestAuthorizer(options);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
-        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, loggers?.CreateLogger<InferencePipeline>());
+        Loggers = loggers ?? NullLoggerFactory.Instance;
+        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, Loggers.CreateLogger<InferencePipeline>());
     }
+
+    /// <summary>Where the front ends get their loggers (none when the context was made without a factory).</summary>
+    public ILoggerFactory Loggers { get; }
 
     /// <summary>The one request lifecycle both front ends run inference through.</summary>
     public InferencePipeline Pipeline { get; }

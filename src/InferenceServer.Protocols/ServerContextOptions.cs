@@ -2,7 +2,10 @@ using InferenceServer.Core.Models.Repository;
 
 namespace InferenceServer.Protocols;
 
-/// <summary>Front-end settings the protocols need (bound from the command line by the host).</summary>
+/// <summary>
+/// Front-end settings the protocols need, bound from the command line by the host. Settings that are flags have no
+/// default here: their defaults live in the host's one flag table, so each is stated once.
+/// </summary>
 public sealed class ServerContextOptions
 {
     /// <summary>The name in server metadata.</summary>
@@ -18,17 +21,17 @@ public sealed class ServerContextOptions
     /// </summary>
     public IReadOnlyList<string> Gpus { get; init; } = [];
 
-    /// <summary>Ready only when every model version is ready (tritonserver's --strict-readiness, default true).</summary>
-    public bool StrictReadiness { get; init; } = true;
+    /// <summary>Ready only when every model version is ready (tritonserver's --strict-readiness).</summary>
+    public required bool StrictReadiness { get; init; }
 
-    /// <summary>Largest HTTP request body in bytes, after decompression (Triton's default: 64 MiB).</summary>
-    public long MaxHttpBodyBytes { get; init; } = 64L << 20;
+    /// <summary>Largest HTTP request body in bytes, after decompression (--http-max-input-size).</summary>
+    public required long MaxHttpBodyBytes { get; init; }
 
     /// <summary>JSON nesting limit (Triton's: 100).</summary>
     public int MaxJsonDepth { get; init; } = 100;
 
-    /// <summary>Model control mode: none, poll or explicit (load/unload only in explicit).</summary>
-    public ModelControlMode ModelControlMode { get; init; } = ModelControlMode.None;
+    /// <summary>Model control mode: none, poll or explicit (load/unload only in explicit; --model-control-mode).</summary>
+    public required ModelControlMode ModelControlMode { get; init; }
 
     /// <summary>Bearer token control calls must carry; null or empty: control calls are refused.</summary>
     public string? ControlToken { get; init; }

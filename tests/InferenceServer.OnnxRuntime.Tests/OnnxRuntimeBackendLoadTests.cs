@@ -1,11 +1,14 @@
 using Inference;
+using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Config;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.Core.Tests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
 using InferenceServer.OnnxRuntime.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using OnnxType = InferenceServer.ModelBuilder.Onnx.TensorProto.Types.DataType;
 
 namespace InferenceServer.OnnxRuntime.Tests;
@@ -48,6 +51,23 @@ public sealed class OnnxRuntimeBackendLoadTests : IDisposable
         var config = ProtoTextParser.ParseModelConfig(configText, "config.pbtxt");
         config.Name = name;
         return backend.Load(new ModelLoadRequest(name, 1, _repository.ModelDirectory(name), _repository.VersionDirectory(name), config));
+    }
+
+    [Fact]
+    public void Load_LogsWhatItMade_InstancesDevicesThreadsAndRunPath()
+    {
+        var log = new RecordingLogger<OnnxRuntimeBackend>();
+        var config = ProtoTextParser.ParseModelConfig("instance_group [ { kind: KIND_CPU, count: 2 } ]\nparameters { key: \"intra_op_thread_count\" value { string_value: \"3\" } }", "config.pbtxt");
+        config.Name = "simple";
+        _repository.Add("simple", SampleModels.Simple(), null);
+
+        using var runtime = new OnnxRuntimeBackend(_pool, logger: log).Load(new ModelLoadRequest("simple", 1, _repository.ModelDirectory("simple"), _repository.VersionDirectory("simple"), config));
+
+        var entry = Assert.Single(log.Entries);
+        Assert.Equal((LogLevel.Information, EventIds.OnnxInstancesCreated), (entry.Level, entry.EventId.Id));
+        Assert.Equal(
+            "model 'simple' version 1: 2 ONNX Runtime instance(s): simple_0_0 on CPU (NativeValueRun), simple_0_1 on CPU (NativeValueRun); CPU sessions use 3 intra-op and 1 inter-op thread(s)",
+            entry.Message);
     }
 
     private ModelLoadException LoadFails(string name, byte[] onnx, string? configText = null) =>

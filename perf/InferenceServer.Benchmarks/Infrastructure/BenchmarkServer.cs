@@ -48,7 +48,7 @@ internal sealed class BenchmarkServer : IDisposable
             }
         }
 
-        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions()) { Started = true };
+        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None }) { Started = true };
     }
 
     public string Root { get; }

@@ -76,6 +76,9 @@ public sealed class ModelVersion : IDisposable
 
     public int PendingRequestCount => _scheduler.PendingCount;
 
+    /// <summary>Completes once at least <paramref name="count"/> requests wait in this version's queue.</summary>
+    public Task QueuedAsync(int count) => _scheduler.QueuedAsync(count);
+
     /// <summary>
     /// Validates the request against the signature and queues it. The returned task completes when
     /// the request has an answer; check <see cref="InferenceRequest.Error"/> afterwards.

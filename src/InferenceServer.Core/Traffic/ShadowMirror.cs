@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Tensors;
+using InferenceServer.Core.Threading;
 
 namespace InferenceServer.Core.Traffic;
 
@@ -22,6 +23,7 @@ public sealed class ShadowMirror : IAsyncDisposable
     private readonly Channel<ShadowJob> _queue;
     private readonly Task _worker;
     private readonly ConcurrentDictionary<string, OutputDivergence> _divergence = new(StringComparer.Ordinal);
+    private readonly WorkInFlight _jobs = new();
     /// <summary>Share of its time the shadow worker may spend running shadow requests.</summary>
     public const double BusyShare = 0.25;
 
@@ -71,15 +73,21 @@ public sealed class ShadowMirror : IAsyncDisposable
             [.. request.Inputs.ToArray().Select(i => new ShadowTensor(i.Name, i.DataType, i.Shape, i.Data.ToArray()))],
             [.. request.Outputs.ToArray().Select(o => new ShadowTensor(o.Name, o.DataType, o.Shape, o.Data.ToArray()))],
             request.BatchSize);
+        // Counted as started before the worker can see it, so the settled signal never fires between the two.
+        _jobs.Started();
         if (_queue.Writer.TryWrite(job))
         {
             Interlocked.Increment(ref _mirrored);
         }
         else
         {
+            _jobs.Finished();
             Interlocked.Increment(ref _dropped);
         }
     }
+
+    /// <summary>Completes once every mirrored request has run on the shadow (completed or failed).</summary>
+    public Task SettledAsync() => _jobs.SettledAsync();
 
     private async Task RunAsync()
     {
@@ -94,6 +102,10 @@ public sealed class ShadowMirror : IAsyncDisposable
             {
                 // A shadow must never take the server down; the failure is counted.
                 Interlocked.Increment(ref _failed);
+            }
+            finally
+            {
+                _jobs.Finished();
             }
 
             var busy = System.Diagnostics.Stopwatch.GetElapsedTime(started);

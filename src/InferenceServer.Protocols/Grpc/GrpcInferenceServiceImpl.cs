@@ -4,8 +4,8 @@ using Inference;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Models;
-
 using InferenceServer.Protocols.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Protocols.Grpc;
 
@@ -16,10 +16,12 @@ namespace InferenceServer.Protocols.Grpc;
 public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenceServiceBase
 {
     private readonly ServerContext _server;
+    private readonly ILogger _logger;
 
     public GrpcInferenceServiceImpl(ServerContext server)
     {
         _server = server;
+        _logger = server.Loggers.CreateLogger<GrpcInferenceServiceImpl>();
     }
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
@@ -115,17 +117,33 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, null)).ConfigureAwait(false);
+        GrpcAnswer answer;
+        try
+        {
+            answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, null)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
+        {
+            throw GrpcUnexpectedErrors.Report(_logger, context, ex);
+        }
+
         return answer.Error.IsError ? throw ToRpc(answer.Error) : answer.Response!;
     }
 
     /// <summary>Each message goes through the pipeline in turn; an error is reported inside the stream, which goes on.</summary>
     public override async Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
     {
-        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        try
         {
-            var request = requestStream.Current;
-            await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, responseStream)).ConfigureAwait(false);
+            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            {
+                var request = requestStream.Current;
+                await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, responseStream)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
+        {
+            throw GrpcUnexpectedErrors.Report(_logger, context, ex);
         }
     }
 

@@ -88,7 +88,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(pool);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(new ModelRepository(options.ModelRepository));
-        builder.Services.AddSingleton<IModelBackend>(new OnnxRuntimeBackend(pool, gpus.Platform));
+        builder.Services.AddSingleton<IModelBackend>(sp => new OnnxRuntimeBackend(pool, gpus.Platform, sp.GetRequiredService<ILogger<OnnxRuntimeBackend>>()));
         var serverMetrics = new ServerMetrics(pool, gpus);
         builder.Services.AddSingleton(serverMetrics);
         builder.Services.AddSingleton<MetricsEndpoint>();
@@ -126,10 +126,12 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             grpc.MaxSendMessageSize = options.GrpcMaxMessageSize;
             grpc.EnableDetailedErrors = false;
 
-            // Every call is decided by the one authorization table, as on HTTP.
+            // Every call is decided by the one authorization table, as on HTTP; a defect answers INTERNAL, logged once.
             grpc.Interceptors.Add<AuthorizationInterceptor>();
+            grpc.Interceptors.Add<UnexpectedErrorInterceptor>();
         });
         builder.Services.AddSingleton<AuthorizationInterceptor>();
+        builder.Services.AddSingleton<UnexpectedErrorInterceptor>();
 
         // Request bytes that are not the message answer INVALID_ARGUMENT, not UNKNOWN (StrictServiceMethodProvider);
         // it takes the place of grpc-dotnet's reflection-based binder for both services.

@@ -84,16 +84,11 @@ public sealed class TestServer : IAsyncDisposable
             ? throw new InvalidOperationException(error.Message)
             : version!;
 
-    /// <summary>Waits until <paramref name="count"/> requests are queued for <paramref name="name"/> (polled: the queue raises no event).</summary>
-    internal async Task WaitForQueuedAsync(string name, int count)
-    {
-        var model = Model(name);
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
-        while (model.PendingRequestCount < count)
-        {
-            await Task.Delay(2, timeout.Token);
-        }
-    }
+    /// <summary>Waits until <paramref name="count"/> requests are queued for <paramref name="name"/> (the scheduler's signal).</summary>
+    internal Task WaitForQueuedAsync(string name, int count) => Model(name).QueuedAsync(count).WaitAsync(TestTimeouts.Request);
+
+    /// <summary>Whether the server takes requests; its signals say when shutdown's phases begin.</summary>
+    internal Core.Inference.Pipeline.ServerAdmission Admission => _host.Context.Admission;
 
     /// <summary>
     /// Writes a repository with <paramref name="writeRepository"/> and starts a server over it. The options

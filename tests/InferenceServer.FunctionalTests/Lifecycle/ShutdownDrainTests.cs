@@ -39,7 +39,8 @@ public sealed class ShutdownDrainTests
         var stopped = server.ShutDownAsync();
 
         // Not ready is 400, as in Triton.
-        await WaitForStatusAsync(server, "v2/health/ready", HttpStatusCode.BadRequest);
+        await server.Admission.StoppingBegun.WaitAsync(TestTimeouts.Request);
+        Assert.Equal(HttpStatusCode.BadRequest, await StatusAsync(server, "v2/health/ready"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, "v2/health/live"));
         using (var duringGrace = await HttpInfer.PostAsync(server.Http, "simple", SimpleRequests.Json(batch: 1)))
         {
@@ -49,20 +50,11 @@ public sealed class ShutdownDrainTests
         Assert.True((await server.Grpc.ModelInferAsync(SimpleRequests.Grpc(batch: 1)).WithTimeout()).RawOutputContents.Count == 2);
 
         time.Advance(Grace);
+        await server.Admission.RefusingBegun.WaitAsync(TestTimeouts.Request);
         string refusal;
-        using (var timeout = new CancellationTokenSource(TestTimeouts.Request))
+        using (var response = await HttpInfer.PostAsync(server.Http, "simple", SimpleRequests.Json(batch: 1)))
         {
-            while (true)
-            {
-                using var response = await HttpInfer.PostAsync(server.Http, "simple", SimpleRequests.Json(batch: 1));
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    refusal = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable);
-                    break;
-                }
-
-                await Task.Delay(5, timeout.Token);
-            }
+            refusal = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable);
         }
 
         Assert.Contains("shutting down", refusal, StringComparison.Ordinal);
@@ -84,14 +76,5 @@ public sealed class ShutdownDrainTests
     {
         using var response = await server.Http.GetAsync(path).WithTimeout();
         return response.StatusCode;
-    }
-
-    private static async Task WaitForStatusAsync(TestServer server, string path, HttpStatusCode status)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
-        while (await StatusAsync(server, path) != status)
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

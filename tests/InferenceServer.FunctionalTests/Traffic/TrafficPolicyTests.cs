@@ -158,7 +158,9 @@ public sealed class TrafficPolicyTests
         Assert.Equal(200, counts["1"]);
 
         var shadow = server.Models.Table.Models[Simple].Traffic!.Shadows.Single();
-        await WaitUntilAsync(() => shadow.Completed + shadow.Dropped + shadow.Failed == 200);
+        await server.AfterStepsSettledAsync();
+        await shadow.SettledAsync().WithTimeout();
+        Assert.Equal(200, shadow.Completed + shadow.Dropped + shadow.Failed);
         var report = (await TrafficAsync(server))["shadows"]![0]!;
         Assert.Equal(200, report["mirrored"]!.GetValue<long>());
         Assert.Equal(0, report["failed"]!.GetValue<long>());
@@ -192,7 +194,8 @@ public sealed class TrafficPolicyTests
         await server.AfterStepsSettledAsync();
         Assert.Equal(400, shadow.Mirrored + shadow.Dropped);
         Assert.True(shadow.Dropped > 0, "a one-slot queue in front of a slow shadow dropped nothing");
-        await WaitUntilAsync(() => shadow.Completed + shadow.Failed == shadow.Mirrored);
+        await shadow.SettledAsync().WithTimeout();
+        Assert.Equal(shadow.Mirrored, shadow.Completed + shadow.Failed);
         Assert.Equal(0, shadow.Failed);
     }
 
@@ -244,15 +247,5 @@ public sealed class TrafficPolicyTests
         var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(expected, message, StringComparison.Ordinal);
         Assert.Equal(90, (await TrafficAsync(server))["policy"]!["weights"]!["1"]!.GetValue<int>());
-    }
-
-    // The shadow worker runs in the background and raises no event the client can see; poll its counters, bounded.
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

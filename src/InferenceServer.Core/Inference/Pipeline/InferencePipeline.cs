@@ -3,6 +3,7 @@ using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Threading;
 using InferenceServer.Core.Traffic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,9 +28,7 @@ public sealed partial class InferencePipeline
     private readonly PinnedBufferPool _buffers;
     private readonly IAnsweredRequestHook[] _hooks;
     private readonly ILogger _logger;
-    private readonly Lock _settledLock = new();
-    private TaskCompletionSource? _settled;
-    private int _afterStepsPending;
+    private readonly WorkInFlight _afterSteps = new();
 
     public InferencePipeline(ModelCatalog models, InferenceRequestPool requests, PinnedBufferPool buffers, ServerAdmission admission,
         IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null)
@@ -45,7 +44,7 @@ public sealed partial class InferencePipeline
     public ServerAdmission Admission { get; }
 
     /// <summary>Answered requests whose after-steps have not finished yet.</summary>
-    public int AfterStepsPending => Volatile.Read(ref _afterStepsPending);
+    public int AfterStepsPending => _afterSteps.Count;
 
     /// <summary>Runs one request; the codec has read its message and writes its answer.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -114,7 +113,7 @@ public sealed partial class InferencePipeline
             return;
         }
 
-        Interlocked.Increment(ref _afterStepsPending);
+        _afterSteps.Started();
         request.AfterAnswer = new AnsweredRequest(this, model, traffic, outcome);
         ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: true);
     }
@@ -147,30 +146,12 @@ public sealed partial class InferencePipeline
         {
             _requests.Return(request);
             model.Release();
-            if (Interlocked.Decrement(ref _afterStepsPending) == 0)
-            {
-                lock (_settledLock)
-                {
-                    if (Volatile.Read(ref _afterStepsPending) == 0)
-                    {
-                        _settled?.TrySetResult();
-                        _settled = null;
-                    }
-                }
-            }
+            _afterSteps.Finished();
         }
     }
 
     /// <summary>Completes once no answered request has after-steps left (tests and shutdown wait on it instead of polling).</summary>
-    public Task AfterStepsSettledAsync()
-    {
-        lock (_settledLock)
-        {
-            return Volatile.Read(ref _afterStepsPending) == 0
-                ? Task.CompletedTask
-                : (_settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        }
-    }
+    public Task AfterStepsSettledAsync() => _afterSteps.SettledAsync();
 
     [LoggerMessage(EventId = EventIds.AfterStepFailed, Level = LogLevel.Error, Message = "An after-step of a request answered by model '{Model}' version {Version} failed")]
     private partial void LogAfterStepFailed(string model, long version, Exception exception);

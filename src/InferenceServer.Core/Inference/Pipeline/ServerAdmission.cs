@@ -10,13 +10,43 @@ public sealed class ServerAdmission
     /// <summary>What a request refused during shutdown is told.</summary>
     public const string RefusingMessage = "the server is shutting down: it takes no new inference requests; send to another replica";
 
+    private readonly TaskCompletionSource _stoppingBegun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _refusingBegun = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _started;
     private volatile bool _stopping;
     private volatile bool _refusing;
 
     public bool Started { get => _started; set => _started = value; }
 
-    public bool Stopping { get => _stopping; set => _stopping = value; }
+    public bool Stopping
+    {
+        get => _stopping;
+        set
+        {
+            _stopping = value;
+            if (value)
+            {
+                _stoppingBegun.TrySetResult();
+            }
+        }
+    }
 
-    public bool Refusing { get => _refusing; set => _refusing = value; }
+    public bool Refusing
+    {
+        get => _refusing;
+        set
+        {
+            _refusing = value;
+            if (value)
+            {
+                _refusingBegun.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Completes when shutdown begins (readiness turns false); tests wait on it instead of polling readiness.</summary>
+    public Task StoppingBegun => _stoppingBegun.Task;
+
+    /// <summary>Completes when the grace period is over and new inference requests are refused.</summary>
+    public Task RefusingBegun => _refusingBegun.Task;
 }
