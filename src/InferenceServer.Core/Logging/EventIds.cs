@@ -26,6 +26,7 @@ public static class EventIds
     public const int ModelRemoved = 103;
     public const int TrafficFileRejected = 104;
     public const int Rollback = 105;
+    public const int VersionKeptByTraffic = 106;
 
     // Repository polling (Core/Models/Repository/RepositoryPoller.cs)
     public const int PollApplying = 110;

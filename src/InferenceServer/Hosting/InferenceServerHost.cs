@@ -93,7 +93,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(serverMetrics);
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
-            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches));
+            sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches,
+            options.ModelLoadRetryCount));
         builder.Services.AddSingleton<LoadedModels>();
         if (options.ModelControlMode == ModelControlMode.Poll)
         {

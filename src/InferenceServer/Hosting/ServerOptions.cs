@@ -107,6 +107,9 @@ internal sealed class ServerOptions
     /// </summary>
     public string RepositoryPollMarker { get; set; } = ServerFlags.RepositoryPollMarker.Default;
 
+    /// <summary>How many times a version that failed to load is tried again (--model-load-retry-count).</summary>
+    public int ModelLoadRetryCount { get; set; } = ServerFlags.ModelLoadRetryCount.Default;
+
     /// <summary>
     /// A file holding the bearer token control calls (load, unload, traffic policy) must carry; its content is
     /// trimmed. The token can also come from <see cref="ServerFlags.ControlTokenVariable"/>. Without either, control

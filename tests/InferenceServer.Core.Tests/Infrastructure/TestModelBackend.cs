@@ -23,6 +23,9 @@ internal sealed class TestModelBackend : IModelBackend
 
     public SemaphoreSlim LoadStarted { get; } = new(0);
 
+    /// <summary>Loads still to fail, whatever the version (a passing fault, for load retries).</summary>
+    public int PassingFailures { get; set; }
+
     public bool CanServe(ModelConfig config, string versionDirectory) => config.Backend == BackendName;
 
     public IModelRuntime Load(ModelLoadRequest request)
@@ -31,6 +34,12 @@ internal sealed class TestModelBackend : IModelBackend
         {
             LoadStarted.Release();
             gate.Wait(TestTimeouts.Default);
+        }
+
+        if (PassingFailures > 0)
+        {
+            PassingFailures--;
+            throw new ModelLoadException("the model file is still being written");
         }
 
         var marker = Path.Combine(request.VersionDirectory, FailMarker);

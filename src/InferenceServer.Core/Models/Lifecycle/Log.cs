@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = EventIds.TrafficFileRejected, Level = LogLevel.Error, Message = "Model '{Model}': traffic policy {Path} rejected, the previous policy stays: {Reason}")]
     public static partial void TrafficFileRejected(ILogger logger, string model, string path, string reason);
 
+    [LoggerMessage(EventId = EventIds.VersionKeptByTraffic, Level = LogLevel.Information, Message = "Model '{Model}' version {Version}: {Note}")]
+    public static partial void VersionKeptByTraffic(ILogger logger, string model, long version, string note);
+
     [LoggerMessage(EventId = EventIds.Rollback, Level = LogLevel.Warning, Message = "Model '{Model}': rollback guard took the canary out of rotation: {Reason}")]
     public static partial void Rollback(ILogger logger, string model, string reason);
 }

@@ -235,6 +235,11 @@ public sealed class ModelLifecycle : IDisposable
 
         foreach (var version in entry.Versions)
         {
+            if (version.KeptByTraffic && previous?.Find(version.Version)?.KeptByTraffic != true)
+            {
+                Log.VersionKeptByTraffic(_logger, entry.Name, version.Version, version.Reason);
+            }
+
             if (version.Loaded is not null && ReferenceEquals(previous?.Find(version.Version)?.Loaded, version.Loaded))
             {
                 continue;

@@ -71,6 +71,23 @@ public sealed class TrafficControl : IAsyncDisposable
         return InferenceError.None;
     }
 
+    /// <summary>
+    /// Whether the model's <see cref="FileName"/> now asks for another set of versions than is loaded: it names a version
+    /// on disk that is not loaded, or no longer names one that only it kept (<see cref="TrafficFileVersions"/>). Then the
+    /// versions are planned again (unchanged ones keep their instances); otherwise re-reading the policy is enough.
+    /// </summary>
+    internal bool FileChangesVersions(string name, IReadOnlyList<long> onDisk)
+    {
+        if (!_catalog.Table.Models.TryGetValue(name, out var entry))
+        {
+            return false;
+        }
+
+        var named = TrafficFileVersions.Read(_repository, name);
+        return named.Any(v => onDisk.Contains(v) && entry.Find(v)?.Loaded is null)
+            || entry.Versions.Any(v => v.KeptByTraffic && !named.Contains(v.Version));
+    }
+
     /// <summary>Re-reads the model's <see cref="FileName"/> (poll mode, when only that file changed).</summary>
     public async Task ReloadFileAsync(string name)
     {

@@ -9,5 +9,8 @@ namespace InferenceServer.Core.Models.Repository;
 /// </summary>
 public sealed record ModelLoadPlan(string ModelName, ModelConfig? Config, IModelBackend? Backend, IReadOnlyList<long> Versions, string FailureReason)
 {
+    /// <summary>Versions among <see cref="Versions"/> that only the model's traffic.json keeps (the version policy alone would not).</summary>
+    public IReadOnlyList<long> KeptByTraffic { get; init; } = [];
+
     public static ModelLoadPlan Failed(string name, string reason) => new(name, null, null, [], reason);
 }

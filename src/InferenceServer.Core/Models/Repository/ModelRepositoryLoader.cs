@@ -19,11 +19,16 @@ public sealed class ModelRepositoryLoader
     private readonly TimeProvider _time;
     private readonly IVersionObserverFactory? _observers;
     private readonly bool _sketches;
+    private readonly int _loadRetryCount;
 
     /// <param name="observers">Makes each loaded version's observer (the metrics exporter); null when telemetry is off.</param>
     /// <param name="sketches">Keep latency sketches and input/output profiles with drift per version.</param>
-    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time, IVersionObserverFactory? observers = null, bool sketches = false)
+    /// <param name="loadRetryCount">How many times a version that failed to load is tried again at once (Triton's --model-load-retry-count).</param>
+    public ModelRepositoryLoader(ModelRepository repository, IEnumerable<IModelBackend> backends, TimeProvider time, IVersionObserverFactory? observers = null, bool sketches = false,
+        int loadRetryCount = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(loadRetryCount);
+        _loadRetryCount = loadRetryCount;
         Repository = repository;
         _backends = backends.ToArray();
         _time = time;
@@ -66,8 +71,14 @@ public sealed class ModelRepositoryLoader
             }
 
             var selected = VersionPolicy.Select(config.VersionPolicy, onDisk);
+            long[] kept = [.. TrafficFileVersions.Read(Repository, name).Where(v => onDisk.Contains(v) && !selected.Contains(v))];
+            if (kept.Length > 0)
+            {
+                selected = [.. selected.Concat(kept).Order()];
+            }
+
             var backend = FindBackend(name, config, Repository.VersionDirectory(name, onDisk[^1]));
-            return new ModelLoadPlan(name, config, backend, selected, "");
+            return new ModelLoadPlan(name, config, backend, selected, "") { KeptByTraffic = kept };
         }
         catch (Exception ex) when (ex is ModelLoadException or ConfigParseException or IOException or UnauthorizedAccessException)
         {
@@ -89,11 +100,21 @@ public sealed class ModelRepositoryLoader
         var versions = new List<ModelVersionEntry>(plan.Versions.Count);
         foreach (var version in plan.Versions)
         {
-            versions.Add(reuse(version) ?? LoadVersion(plan.ModelName, version, plan.Config!, plan.Backend!));
+            var entry = reuse(version) ?? LoadVersion(plan.ModelName, version, plan.Config!, plan.Backend!);
+            if (entry.State == ModelState.Ready && plan.KeptByTraffic.Contains(version))
+            {
+                entry = entry with { Reason = KeptByTrafficNote(plan.Config!), KeptByTraffic = true };
+            }
+
+            versions.Add(entry);
         }
 
         return new ModelEntry(plan.ModelName, versions);
     }
+
+    /// <summary>What the index and the log say of a version only traffic.json keeps.</summary>
+    private static string KeptByTrafficNote(ModelConfig config) =>
+        $"kept loaded because {Lifecycle.TrafficControl.FileName} names it; the version policy ({VersionPolicy.Describe(config.VersionPolicy)}) alone would unload it";
 
     private ModelConfig ReadConfig(string name)
     {
@@ -155,7 +176,24 @@ public sealed class ModelRepositoryLoader
         return new VersionProfile(signature, options, _time, reference);
     }
 
+    // A failed version is tried again at once, up to the retry count: a load can fail for a passing reason (a file
+    // still being written by a slow copy, a device busy for a moment). The reason says how many attempts it took.
     private ModelVersionEntry LoadVersion(string name, long version, ModelConfig config, IModelBackend backend)
+    {
+        var entry = LoadVersionOnce(name, version, config, backend);
+        for (var attempt = 1; attempt <= _loadRetryCount && entry.State != ModelState.Ready && entry.Loaded is null && Directory.Exists(Repository.VersionDirectory(name, version)); attempt++)
+        {
+            entry = LoadVersionOnce(name, version, config, backend);
+            if (entry.State != ModelState.Ready && attempt == _loadRetryCount)
+            {
+                entry = entry with { Reason = $"{entry.Reason} (failed {attempt + 1} times; --model-load-retry-count {_loadRetryCount})" };
+            }
+        }
+
+        return entry;
+    }
+
+    private ModelVersionEntry LoadVersionOnce(string name, long version, ModelConfig config, IModelBackend backend)
     {
         var directory = Repository.VersionDirectory(name, version);
         if (!Directory.Exists(directory))

@@ -143,7 +143,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
             return;
         }
 
-        if (applied is not null && now.OnlyTrafficDiffers(applied))
+        if (applied is not null && now.OnlyTrafficDiffers(applied) && !_traffic.FileChangesVersions(name, now.VersionNumbers))
         {
             LogApplying(name, "traffic policy changed");
             _applied[name] = now;
@@ -152,7 +152,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
         }
 
         var reloadAll = applied is null || !now.SameModelFiles(applied);
-        LogApplying(name, applied is null ? "new model" : reloadAll ? "model files changed" : "versions changed");
+        LogApplying(name, applied is null ? "new model" : reloadAll ? "model files changed" : now.OnlyTrafficDiffers(applied) ? "traffic policy names other versions" : "versions changed");
         var options = new ModelLoadOptions
         {
             VersionsOnDisk = now.VersionNumbers,

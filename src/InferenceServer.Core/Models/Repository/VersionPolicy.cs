@@ -25,4 +25,13 @@ public static class VersionPolicy
                 return onDisk.Count == 0 ? [] : [onDisk[^1]];
         }
     }
+
+    /// <summary>The policy as config.pbtxt spells it, for messages.</summary>
+    public static string Describe(ModelVersionPolicy? policy) => (policy?.PolicyChoiceCase ?? ModelVersionPolicy.PolicyChoiceOneofCase.None) switch
+    {
+        ModelVersionPolicy.PolicyChoiceOneofCase.All => "all",
+        ModelVersionPolicy.PolicyChoiceOneofCase.Specific => $"specific {{ versions: [{string.Join(", ", policy!.Specific.Versions)}] }}",
+        ModelVersionPolicy.PolicyChoiceOneofCase.Latest => $"latest {{ num_versions: {Math.Max(1u, policy!.Latest.NumVersions)} }}",
+        _ => "latest { num_versions: 1 }, the default",
+    };
 }

@@ -184,6 +184,11 @@ internal static class ServerFlags
         "Poll mode: a version folder counts only once it holds a file of this name (write it last); empty = no marker",
         o => o.RepositoryPollMarker, (o, v) => o.RepositoryPollMarker = v);
 
+    /// <summary>0, as Triton: a failed load is reported at once; a repository filled by slow copies may want a retry or two.</summary>
+    public static readonly ValueFlag<int> ModelLoadRetryCount = new(
+        "model-load-retry-count", 0, new IntegerValue<int>(0, 100), "Times a model version that failed to load is tried again at once before it is reported UNAVAILABLE",
+        o => o.ModelLoadRetryCount, (o, v) => o.ModelLoadRetryCount = v);
+
     /// <summary>None, and then control calls are refused: a load names files the server will open and run.</summary>
     public static readonly ValueFlag<string> ControlTokenFile = new(
         "control-token-file", "", TextValue.Instance,
@@ -232,7 +237,7 @@ internal static class ServerFlags
         TelemetrySketches, StrictReadiness, ExitOnError, ExitTimeout, ShutdownGrace, LogVerbose, LogInfo, LogWarning, LogError,
         HttpMaxInputSize, GrpcMaxMessageSize, HttpMaxHeaderSize, HttpServerCert, HttpServerKey, HttpRootCert, HttpUseSslMutual,
         GrpcUseSsl, GrpcServerCert, GrpcServerKey, GrpcRootCert, GrpcUseSslMutual, ModelControlMode, RepositoryPollInterval,
-        RepositoryPollMarker, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
+        RepositoryPollMarker, ModelLoadRetryCount, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
         CudaMemoryPoolByteSize, Gpus,
     ];
 

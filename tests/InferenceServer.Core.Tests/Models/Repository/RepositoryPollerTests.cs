@@ -136,6 +136,54 @@ public sealed class RepositoryPollerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrafficFileNamingAnOlderVersion_KeepsItThroughANewOne_IndexSaysWhy_UnnamedItRetires()
+    {
+        WriteModel("t", "", 1);
+        _root.WriteFile("t/traffic.json", """{"weights": {"1": 100}}""");
+        await PollAsync(times: 2);
+        Assert.Equal([1L], ReadyVersions("t"));
+        var first = _models.Catalog.Table.Models["t"].Find(1)!.Loaded;
+
+        // The default policy selects only version 2 now; the file still sends everything to version 1.
+        WriteVersion("t", 2);
+        await PollAsync(times: 2);
+
+        var entry = _models.Catalog.Table.Models["t"];
+        Assert.Equal([1L, 2L], ReadyVersions("t"));
+        Assert.Same(first, entry.Find(1)!.Loaded);
+        Assert.True(entry.Find(1)!.KeptByTraffic);
+        Assert.Equal("kept loaded because traffic.json names it; the version policy (latest { num_versions: 1 }, the default) alone would unload it", entry.Find(1)!.Reason);
+        Assert.False(entry.Find(2)!.KeptByTraffic);
+        Assert.Equal((100, "file"), (entry.Traffic!.Policy.WeightOf(1), entry.Traffic.Source));
+
+        // A file that stops naming version 1 lets the policy have its way; one that names it again brings it back.
+        _root.WriteFile("t/traffic.json", """{"weights": {"2": 100}}""");
+        await PollAsync(times: 2);
+        await _models.Lifecycle.RetirementsAsync().WithTimeout();
+        Assert.Equal([2L], ReadyVersions("t"));
+        Assert.Equal(100, _models.Catalog.Table.Models["t"].Traffic!.Policy.WeightOf(2));
+
+        _root.WriteFile("t/traffic.json", """{"weights": {"1": 10, "2": 90}}""");
+        await PollAsync(times: 2);
+        Assert.Equal([1L, 2L], ReadyVersions("t"));
+        Assert.Equal(10, _models.Catalog.Table.Models["t"].Traffic!.Policy.WeightOf(1));
+    }
+
+    [Fact]
+    public async Task TrafficFileChange_WithinLoadedVersions_KeepsEveryInstance()
+    {
+        WriteModel("t", "version_policy: { all: {} }", 1, 2);
+        await PollAsync(times: 2);
+        var loaded = _models.Catalog.Table.Models["t"].ReadyVersions.ToArray();
+
+        _root.WriteFile("t/traffic.json", """{"weights": {"1": 30, "2": 70}}""");
+        await PollAsync(times: 2);
+
+        Assert.Equal(loaded, _models.Catalog.Table.Models["t"].ReadyVersions);
+        Assert.Equal(70, _models.Catalog.Table.Models["t"].Traffic!.Policy.WeightOf(2));
+    }
+
+    [Fact]
     public async Task ChangedConfig_ReloadsEveryVersion()
     {
         var first = _models.Catalog.Table.Models["m"].Latest!;
