@@ -69,6 +69,39 @@ public sealed class InputLimitTests : IClassFixture<InputLimitTests.Fixture>
         await AssertStillServesAsync();
     }
 
+    [Fact]
+    public async Task GrpcStream_MessageAboveTheConfiguredLimit_EndsThatStreamWithResourceExhausted_OthersGoOn()
+    {
+        using var other = _server.Grpc.ModelStreamInfer();
+        await other.RequestStream.WriteAsync(SimpleRequests.Grpc(batch: 1)).WithTimeout();
+        Assert.True(await other.ResponseStream.MoveNext(CancellationToken.None).WithTimeout());
+        var oversized = SimpleRequests.Grpc(batch: 1);
+        oversized.Parameters["padding"] = new Inference.InferParameter { StringParam = new string('a', GrpcLimit + 1) };
+
+        using var stream = _server.Grpc.ModelStreamInfer();
+        await stream.RequestStream.WriteAsync(SimpleRequests.Grpc(batch: 1)).WithTimeout();
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None).WithTimeout());
+        Assert.Empty(stream.ResponseStream.Current.ErrorMessage);
+        try
+        {
+            await stream.RequestStream.WriteAsync(oversized).WithTimeout();
+        }
+        catch (RpcException)
+        {
+            // The server may end the stream before the client has finished writing; the status comes with the responses.
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext(CancellationToken.None).WithTimeout());
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("exceeds the maximum configured message size", error.Status.Detail, StringComparison.Ordinal);
+        await other.RequestStream.WriteAsync(SimpleRequests.Grpc(batch: 1)).WithTimeout();
+        Assert.True(await other.ResponseStream.MoveNext(CancellationToken.None).WithTimeout());
+        Assert.Empty(other.ResponseStream.Current.ErrorMessage);
+        await other.RequestStream.CompleteAsync().WithTimeout();
+        await AssertStillServesAsync();
+    }
+
     [Theory]
     [InlineData(2, 4611686018427387904L, HttpStatusCode.BadRequest, "overflows")]
     [InlineData(2, 1L << 40, HttpStatusCode.RequestEntityTooLarge, "per-tensor limit")]

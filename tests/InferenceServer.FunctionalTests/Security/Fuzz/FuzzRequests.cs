@@ -46,30 +46,53 @@ internal static class FuzzRequests
     public static Task<RpcException?> HealthCheckAsync(GrpcChannel channel, byte[] message) => UnaryAsync(channel, HealthCheckBytes, message);
 
     /// <summary>Sends <paramref name="message"/> on a ModelStreamInfer stream and reads to its end; null when the stream ends cleanly, else the error.</summary>
-    public static async Task<RpcException?> ModelStreamInferAsync(GrpcChannel channel, byte[] message)
+    public static async Task<RpcException?> ModelStreamInferAsync(GrpcChannel channel, byte[] message) =>
+        (await ModelStreamInferAsync(channel, [message])).Error;
+
+    /// <summary>Sends <paramref name="messages"/> on one ModelStreamInfer stream, in order, and reads every response to the stream's end.</summary>
+    public static async Task<(List<byte[]> Responses, RpcException? Error)> ModelStreamInferAsync(GrpcChannel channel, IReadOnlyList<byte[]> messages)
     {
+        var responses = new List<byte[]>();
         try
         {
             using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(ModelStreamInferBytes, null, Options());
-            await call.RequestStream.WriteAsync(message).WithTimeout();
-            await call.RequestStream.CompleteAsync().WithTimeout();
-            while (await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout())
+            try
             {
+                foreach (var message in messages)
+                {
+                    await call.RequestStream.WriteAsync(message).WithTimeout();
+                }
+
+                await call.RequestStream.CompleteAsync().WithTimeout();
+            }
+            catch (RpcException)
+            {
+                // The server ended the stream while messages were still going out (it refused an earlier one): its
+                // status is what the response stream reports, not the failed write's.
             }
 
-            return null;
+            while (await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout())
+            {
+                responses.Add(call.ResponseStream.Current);
+            }
+
+            return (responses, null);
         }
         catch (RpcException ex)
         {
-            return ex;
+            return (responses, ex);
         }
     }
 
-    private static async Task<RpcException?> UnaryAsync(GrpcChannel channel, Method<byte[], byte[]> method, byte[] message)
+    /// <summary>Calls a unary method of <c>inference.GRPCInferenceService</c> with <paramref name="message"/> as the serialised request.</summary>
+    public static Task<RpcException?> InferenceServiceAsync(GrpcChannel channel, string method, byte[] message, Metadata? headers = null) =>
+        UnaryAsync(channel, new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", method, Bytes, Bytes), message, headers);
+
+    private static async Task<RpcException?> UnaryAsync(GrpcChannel channel, Method<byte[], byte[]> method, byte[] message, Metadata? headers = null)
     {
         try
         {
-            await channel.CreateCallInvoker().AsyncUnaryCall(method, null, Options(), message).ResponseAsync;
+            await channel.CreateCallInvoker().AsyncUnaryCall(method, null, Options(headers), message).ResponseAsync;
             return null;
         }
         catch (RpcException ex)
@@ -78,5 +101,5 @@ internal static class FuzzRequests
         }
     }
 
-    private static CallOptions Options() => new(deadline: DateTime.UtcNow + TestTimeouts.Request);
+    private static CallOptions Options(Metadata? headers = null) => new(headers, deadline: DateTime.UtcNow + TestTimeouts.Request);
 }
