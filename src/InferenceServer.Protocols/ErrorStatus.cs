@@ -8,7 +8,7 @@ public static class ErrorStatus
 {
     public static int ToHttp(InferenceErrorCode code) => code switch
     {
-        InferenceErrorCode.InvalidArgument or InferenceErrorCode.Cancelled => 400,
+        InferenceErrorCode.InvalidArgument or InferenceErrorCode.Cancelled or InferenceErrorCode.FailedPrecondition or InferenceErrorCode.AlreadyExists => 400,
         InferenceErrorCode.Unauthenticated => 401,
         InferenceErrorCode.PermissionDenied => 403,
         InferenceErrorCode.NotFound => 404,
@@ -28,6 +28,8 @@ public static class ErrorStatus
         InferenceErrorCode.Unsupported => StatusCode.Unimplemented,
         InferenceErrorCode.Unavailable => StatusCode.Unavailable,
         InferenceErrorCode.Cancelled => StatusCode.Cancelled,
+        InferenceErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
+        InferenceErrorCode.AlreadyExists => StatusCode.AlreadyExists,
         _ => StatusCode.Internal,
     };
 }

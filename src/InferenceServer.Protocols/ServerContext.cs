@@ -3,6 +3,7 @@ using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
+using InferenceServer.Core.SharedMemory;
 using InferenceServer.Protocols.Authorization;
 using InferenceServer.Protocols.Logging;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ public sealed class ServerContext
         "statistics",
         "parameters",
         "logging",
+        "classification",
+        "system_shared_memory",
     ];
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
@@ -35,6 +38,7 @@ public sealed class ServerContext
         Buffers = buffers;
         Options = options;
         Authorizer = new RequestAuthorizer(options);
+        SharedMemory = new SharedMemoryRegistry(options.AllowClientSharedMemory, hasGpu: options.Gpus.Count > 0);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
         Loggers = loggers ?? NullLoggerFactory.Instance;
         Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, Loggers.CreateLogger<InferencePipeline>());
@@ -62,6 +66,9 @@ public sealed class ServerContext
     public TrafficControl Traffic { get; }
 
     public PinnedBufferPool Buffers { get; }
+
+    /// <summary>Shared-memory regions clients registered (the host disposes it at shutdown).</summary>
+    public SharedMemoryRegistry SharedMemory { get; }
 
     public InferenceRequestPool Requests { get; } = new();
 

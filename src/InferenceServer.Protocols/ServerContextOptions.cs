@@ -38,4 +38,7 @@ public sealed class ServerContextOptions
 
     /// <summary>Bearer token inference and metadata calls must carry; null or empty: open (the default).</summary>
     public string? InferenceToken { get; init; }
+
+    /// <summary>Whether clients may register shared-memory regions (<c>--allow-client-shm</c>; off by default, as Triton).</summary>
+    public bool AllowClientSharedMemory { get; init; }
 }

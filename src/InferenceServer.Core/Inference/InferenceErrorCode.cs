@@ -20,4 +20,10 @@ public enum InferenceErrorCode
 
     /// <summary>The call needs credentials it did not carry, or carried wrong ones.</summary>
     Unauthenticated,
+
+    /// <summary>The server lacks what the call needs (CUDA shared memory on a server without a GPU).</summary>
+    FailedPrecondition,
+
+    /// <summary>The name is taken (a shared-memory region registered twice).</summary>
+    AlreadyExists,
 }

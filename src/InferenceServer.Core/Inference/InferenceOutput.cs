@@ -15,12 +15,23 @@ public sealed class InferenceOutput
     private SharedPinnedBuffer? _shared;
     private int _offset;
     private int _length;
+    private bool _classified;
 
     public TensorSpec Spec { get; private set; } = null!;
 
     public string Name => Spec.Name;
 
-    public DataType DataType => Spec.DataType;
+    /// <summary>The tensor's datatype: the model's, or BYTES once the classification extension replaced it.</summary>
+    public DataType DataType => _classified ? DataType.Bytes : Spec.DataType;
+
+    /// <summary>Whether the tensor is the classification extension's result rather than the model's own output (observers skip it).</summary>
+    public bool IsClassification => _classified;
+
+    /// <summary>
+    /// Set when the tensor was written into a shared-memory region instead of being returned: the response carries its
+    /// name, datatype, shape and the region's parameters, and no data.
+    /// </summary>
+    public SharedMemory.SharedMemoryLease? SharedMemory { get; private set; }
 
     public TensorShape Shape;
 
@@ -46,8 +57,22 @@ public sealed class InferenceOutput
         _length = length;
     }
 
+    /// <summary>Replaces the tensor with the classification extension's BYTES result, which the output then owns.</summary>
+    internal void ReplaceWithClasses(in TensorShape shape, PinnedBuffer classes)
+    {
+        var spec = Spec;
+        Reset();
+        Set(spec, shape, classes);
+        _classified = true;
+    }
+
+    /// <summary>Marks the tensor as delivered through <paramref name="lease"/> (its bytes were copied there).</summary>
+    internal void MarkWrittenTo(SharedMemory.SharedMemoryLease lease) => SharedMemory = lease;
+
     internal void Reset()
     {
+        _classified = false;
+        SharedMemory = null;
         _buffer?.Dispose();
         _buffer = null;
         _shared?.Release();

@@ -165,6 +165,19 @@ public static class RequestValidator
                     return InferenceError.InvalidArgument($"output '{output.Name}' is requested more than once for model '{model.Name}'");
                 }
             }
+
+            if (output.ClassCount > 0)
+            {
+                if (output.SharedMemory is not null)
+                {
+                    return InferenceError.InvalidArgument($"output '{output.Name}' cannot be both classified and written to shared memory");
+                }
+
+                if (!Classification.TopKClasses.Supports(output.Spec.DataType))
+                {
+                    return Classification.TopKClasses.Unsupported(output.Name, output.Spec.DataType);
+                }
+            }
         }
 
         request.BatchSize = signature.Batches ? batchSize : 1;

@@ -13,10 +13,18 @@ public sealed class RequestedOutput
     /// <summary>The model tensor (set by validation).</summary>
     public TensorSpec? Spec { get; internal set; }
 
+    /// <summary>The classification extension's k: return the top k classes as BYTES instead of the tensor (0: off).</summary>
+    public int ClassCount { get; set; }
+
+    /// <summary>Where in a shared-memory region to write the tensor, instead of the response (the request owns the lease).</summary>
+    public SharedMemory.SharedMemoryLease? SharedMemory { get; internal set; }
+
     internal void Reset()
     {
         Name = "";
         Binary = false;
         Spec = null;
+        ClassCount = 0;
+        SharedMemory = null;
     }
 }

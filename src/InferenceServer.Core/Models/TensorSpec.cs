@@ -38,6 +38,12 @@ public sealed class TensorSpec
     /// <summary>The input may be omitted from a request.</summary>
     public bool Optional { get; }
 
+    /// <summary>
+    /// An output's class labels, one per class index, from its <c>label_filename</c> in the model folder (read at load,
+    /// before the version is published); null when the config names none.
+    /// </summary>
+    public IReadOnlyList<string>? Labels { get; internal set; }
+
     /// <summary>True when every configured dimension is fixed.</summary>
     public bool HasFixedDimensions => Array.TrueForAll(Dimensions, d => d >= 0);
 }

@@ -71,7 +71,7 @@ public sealed class ShadowMirror : IAsyncDisposable
 
         var job = new ShadowJob(
             [.. request.Inputs.ToArray().Select(i => new ShadowTensor(i.Name, i.DataType, i.Shape, i.Data.ToArray()))],
-            [.. request.Outputs.ToArray().Select(o => new ShadowTensor(o.Name, o.DataType, o.Shape, o.Data.ToArray()))],
+            [.. request.Outputs.ToArray().Where(o => !o.IsClassification).Select(o => new ShadowTensor(o.Name, o.DataType, o.Shape, o.Data.ToArray()))],
             request.BatchSize);
         // Counted as started before the worker can see it, so the settled signal never fires between the two.
         _jobs.Started();

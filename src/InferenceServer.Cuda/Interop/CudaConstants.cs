@@ -26,4 +26,7 @@ internal static class CudaConstants
 
     /// <summary><c>CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES</c>.</summary>
     public const int JitErrorLogBufferSizeBytes = 6;
+
+    /// <summary><c>CU_IPC_MEM_LAZY_ENABLE_PEER_ACCESS</c>: the only flag <c>cuIpcOpenMemHandle</c> takes.</summary>
+    public const uint IpcLazyEnablePeerAccess = 0x1;
 }

@@ -136,4 +136,15 @@ internal static unsafe partial class CudaDriverNative
         nint stream,
         void** parameters,
         void** extra);
+
+    /// <summary>
+    /// Maps GPU memory another process exported with <c>cuIpcGetMemHandle</c> (CUDA shared memory); <paramref name="flags"/>
+    /// is <see cref="CudaConstants.IpcLazyEnablePeerAccess"/>. The handle is passed by value, as <c>cuda.h</c> declares it.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "cuIpcOpenMemHandle_v2")]
+    public static partial int cuIpcOpenMemHandle(ulong* devicePointer, CudaIpcMemHandle handle, uint flags);
+
+    /// <summary>Unmaps memory opened by <see cref="cuIpcOpenMemHandle"/>.</summary>
+    [LibraryImport(Library)]
+    public static partial int cuIpcCloseMemHandle(ulong devicePointer);
 }

@@ -14,4 +14,10 @@ public enum AccessRule
 
     /// <summary>The control token, in every mode: the call changes a server setting.</summary>
     SettingsControl,
+
+    /// <summary>
+    /// The control token when the server has one, else as <see cref="InferenceToken"/>: the call makes the server map memory a
+    /// client names (shared-memory registration, itself off unless <c>--allow-client-shm</c>).
+    /// </summary>
+    ControlTokenWhenConfigured,
 }

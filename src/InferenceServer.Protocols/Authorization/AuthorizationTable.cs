@@ -14,6 +14,7 @@ public static class AuthorizationTable
         ServerOperation.None or ServerOperation.ServerLive or ServerOperation.ServerReady or ServerOperation.ModelReady => AccessRule.Open,
         ServerOperation.ModelLoad or ServerOperation.ModelUnload or ServerOperation.TrafficChange => AccessRule.ModelControl,
         ServerOperation.LogSettingsChange => AccessRule.SettingsControl,
+        ServerOperation.SharedMemoryChange => AccessRule.ControlTokenWhenConfigured,
         _ => AccessRule.InferenceToken,
     };
 
@@ -24,6 +25,7 @@ public static class AuthorizationTable
         ServerOperation.ModelUnload => "unload",
         ServerOperation.TrafficChange => "set the traffic policy of",
         ServerOperation.LogSettingsChange => "change the log settings",
+        ServerOperation.SharedMemoryChange => "register or unregister shared memory",
         _ => operation.ToString(),
     };
 
@@ -47,11 +49,11 @@ public static class AuthorizationTable
         [Service + "LogSettings"] = ServerOperation.LogSettingsRead,
         [Service + "TraceSetting"] = ServerOperation.TraceSettings,
         [Service + "SystemSharedMemoryStatus"] = ServerOperation.SharedMemory,
-        [Service + "SystemSharedMemoryRegister"] = ServerOperation.SharedMemory,
-        [Service + "SystemSharedMemoryUnregister"] = ServerOperation.SharedMemory,
+        [Service + "SystemSharedMemoryRegister"] = ServerOperation.SharedMemoryChange,
+        [Service + "SystemSharedMemoryUnregister"] = ServerOperation.SharedMemoryChange,
         [Service + "CudaSharedMemoryStatus"] = ServerOperation.SharedMemory,
-        [Service + "CudaSharedMemoryRegister"] = ServerOperation.SharedMemory,
-        [Service + "CudaSharedMemoryUnregister"] = ServerOperation.SharedMemory,
+        [Service + "CudaSharedMemoryRegister"] = ServerOperation.SharedMemoryChange,
+        [Service + "CudaSharedMemoryUnregister"] = ServerOperation.SharedMemoryChange,
         ["/grpc.health.v1.Health/Check"] = ServerOperation.ServerReady,
         ["/grpc.health.v1.Health/Watch"] = ServerOperation.ServerReady,
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -32,6 +32,7 @@ public sealed class RequestAuthorizer
     {
         AccessRule.Open => false,
         AccessRule.InferenceToken => _inferenceToken is not null,
+        AccessRule.ControlTokenWhenConfigured => _controlToken is not null || _inferenceToken is not null,
         _ => true,
     };
 
@@ -45,6 +46,9 @@ public sealed class RequestAuthorizer
             ? InferenceError.PermissionDenied(
                 $"cannot {AuthorizationTable.Verb(operation)} '{model}': explicit control is not allowed in model control mode '{_modelControlMode.ToName()}'; start the server with --model-control-mode=explicit")
             : CheckControlToken($"cannot {AuthorizationTable.Verb(operation)} '{model}'", authorization),
+        AccessRule.ControlTokenWhenConfigured => _controlToken is null
+            ? CheckInferenceToken(authorization)
+            : CheckControlToken($"cannot {AuthorizationTable.Verb(operation)}", authorization),
         _ => CheckControlToken($"cannot {AuthorizationTable.Verb(operation)}", authorization),
     };
 

@@ -26,4 +26,7 @@ public enum ServerOperation
     LogSettingsChange,
     SharedMemory,
     TraceSettings,
+
+    /// <summary>Registering or unregistering a shared-memory region (reading their status is <see cref="SharedMemory"/>).</summary>
+    SharedMemoryChange,
 }

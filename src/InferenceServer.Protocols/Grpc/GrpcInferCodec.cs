@@ -4,6 +4,7 @@ using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.SharedMemory;
 
 namespace InferenceServer.Protocols.Grpc;
 
@@ -12,7 +13,8 @@ namespace InferenceServer.Protocols.Grpc;
 /// typed contents packed (<see cref="GrpcRequestMapper"/>). A unary call hands its answer back to the service method,
 /// which grpc-dotnet writes after the method returns; a stream writes each answer itself, an error as the stream's <c>error_message</c> (the stream goes on).
 /// </summary>
-internal readonly struct GrpcInferCodec(ModelInferRequest message, ServerCallContext? context, IServerStreamWriter<ModelStreamInferResponse>? stream) : IInferenceCodec<GrpcAnswer>
+internal readonly struct GrpcInferCodec(ModelInferRequest message, ServerCallContext? context, IServerStreamWriter<ModelStreamInferResponse>? stream, SharedMemoryRegistry sharedMemory)
+    : IInferenceCodec<GrpcAnswer>
 {
     /// <summary>The metadata key carrying the sticky-routing key (the request parameter <c>routing_key</c> wins).</summary>
     public const string RoutingKeyMetadata = "x-routing-key";
@@ -28,7 +30,7 @@ internal readonly struct GrpcInferCodec(ModelInferRequest message, ServerCallCon
             : context?.RequestHeaders.GetValue(RoutingKeyMetadata);
 
     public InferenceError Bind(ModelVersion model, InferenceRequest request, PinnedBufferPool buffers) =>
-        GrpcRequestMapper.Map(model, message, request, buffers);
+        GrpcRequestMapper.Map(model, message, request, buffers, sharedMemory);
 
     public ValueTask<GrpcAnswer> AnswerAsync(InferenceRequest request)
     {

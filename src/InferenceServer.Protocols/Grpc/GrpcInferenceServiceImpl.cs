@@ -4,6 +4,7 @@ using Inference;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.SharedMemory;
 using InferenceServer.Protocols.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -120,7 +121,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         GrpcAnswer answer;
         try
         {
-            answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, null)).ConfigureAwait(false);
+            answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, null, _server.SharedMemory)).ConfigureAwait(false);
         }
         catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
         {
@@ -138,7 +139,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
             {
                 var request = requestStream.Current;
-                await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, responseStream)).ConfigureAwait(false);
+                await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, responseStream, _server.SharedMemory)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
@@ -151,17 +152,74 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     private static RequestHead Head(ModelInferRequest request) =>
         new(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
 
-    public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+    public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context)
+    {
+        var error = _server.SharedMemory.Status(request.Name, SharedMemoryKind.System, out var regions);
+        if (error.IsError)
+        {
+            throw ToRpc(error);
+        }
 
-    public override Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+        var response = new SystemSharedMemoryStatusResponse();
+        foreach (var region in regions)
+        {
+            response.Regions[region.Name] = new SystemSharedMemoryStatusResponse.Types.RegionStatus
+            {
+                Name = region.Name,
+                Key = region.Key,
+                Offset = (ulong)region.Offset,
+                ByteSize = (ulong)region.ByteSize,
+            };
+        }
 
-    public override Task<SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+        return Task.FromResult(response);
+    }
 
-    public override Task<CudaSharedMemoryStatusResponse> CudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+    public override Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request, ServerCallContext context)
+    {
+        var error = _server.SharedMemory.RegisterSystem(request.Name, request.Key, request.Offset, request.ByteSize);
+        return error.IsError ? throw ToRpc(error) : Task.FromResult(new SystemSharedMemoryRegisterResponse());
+    }
 
-    public override Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+    public override Task<SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request, ServerCallContext context)
+    {
+        var error = _server.SharedMemory.Unregister(request.Name, SharedMemoryKind.System);
+        return error.IsError ? throw ToRpc(error) : Task.FromResult(new SystemSharedMemoryUnregisterResponse());
+    }
 
-    public override Task<CudaSharedMemoryUnregisterResponse> CudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request, ServerCallContext context) => throw SharedMemoryUnsupported();
+    public override Task<CudaSharedMemoryStatusResponse> CudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request, ServerCallContext context)
+    {
+        var error = _server.SharedMemory.Status(request.Name, SharedMemoryKind.Cuda, out var regions);
+        if (error.IsError)
+        {
+            throw ToRpc(error);
+        }
+
+        var response = new CudaSharedMemoryStatusResponse();
+        foreach (var region in regions)
+        {
+            response.Regions[region.Name] = new CudaSharedMemoryStatusResponse.Types.RegionStatus
+            {
+                Name = region.Name,
+                DeviceId = (ulong)region.DeviceId,
+                ByteSize = (ulong)region.ByteSize,
+            };
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public override Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request, ServerCallContext context)
+    {
+        var error = _server.SharedMemory.RegisterCuda(request.Name, request.RawHandle.Span, request.DeviceId, request.ByteSize);
+        return error.IsError ? throw ToRpc(error) : Task.FromResult(new CudaSharedMemoryRegisterResponse());
+    }
+
+    public override Task<CudaSharedMemoryUnregisterResponse> CudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request, ServerCallContext context)
+    {
+        var error = _server.SharedMemory.Unregister(request.Name, SharedMemoryKind.Cuda);
+        return error.IsError ? throw ToRpc(error) : Task.FromResult(new CudaSharedMemoryUnregisterResponse());
+    }
 
     public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "trace settings are not supported by this server yet"));
@@ -200,9 +258,6 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         var error = _server.Models.TryResolve(name, version, out var model);
         return error.IsError ? throw ToRpc(error) : model!;
     }
-
-    private static RpcException SharedMemoryUnsupported() =>
-        new(new Status(StatusCode.Unimplemented, "shared memory is not supported by this server; send tensor data in the request"));
 
     private static RpcException ToRpc(InferenceError error) => new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message));
 }

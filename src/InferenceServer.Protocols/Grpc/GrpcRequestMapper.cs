@@ -5,6 +5,7 @@ using Inference;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.SharedMemory;
 using InferenceServer.Core.Tensors;
 using DataType = InferenceServer.Core.Tensors.DataType;
 
@@ -14,11 +15,13 @@ namespace InferenceServer.Protocols.Grpc;
 /// Maps a <see cref="ModelInferRequest"/> onto an <see cref="InferenceRequest"/> the way Triton does
 /// (brief §3.4): inputs in order; an input with typed <c>contents</c> uses them, any other input takes
 /// the next <c>raw_input_contents</c> entry. Raw entries are used in place (no copy); typed contents
-/// are packed into a pinned buffer sized from the validated shape.
+/// are packed into a pinned buffer sized from the validated shape. A tensor naming a shared-memory region is bound to it
+/// (<see cref="SharedMemoryTensors"/>) and takes no raw entry.
 /// </summary>
 internal static class GrpcRequestMapper
 {
-    public static InferenceError Map(ModelVersion model, ModelInferRequest message, InferenceRequest request, PinnedBufferPool pool)
+    /// <param name="sharedMemory">The regions tensors may name (none when null).</param>
+    public static InferenceError Map(ModelVersion model, ModelInferRequest message, InferenceRequest request, PinnedBufferPool pool, SharedMemoryRegistry? sharedMemory = null)
     {
         request.Id = message.Id;
         var hasParameters = message.Parameters.Count > 0;
@@ -63,9 +66,10 @@ internal static class GrpcRequestMapper
                     $"input '{tensor.Name}' has typed contents while the request uses raw_input_contents; a request must use one or the other");
             }
 
-            if (tensor.Parameters.ContainsKey("shared_memory_region"))
+            var error = GrpcTensorParameters.ReadSharedMemory(tensor.Parameters, "input", tensor.Name, out var shm);
+            if (error.IsError)
             {
-                return InferenceError.Unsupported($"input '{tensor.Name}': shared memory is not supported by this server; send the data in the request");
+                return error;
             }
 
             if (!DataTypes.TryParse(tensor.Datatype, out var dataType))
@@ -90,7 +94,20 @@ internal static class GrpcRequestMapper
             }
 
             var spec = model.Signature.FindInput(tensor.Name);
-            var error = RequestValidator.BindInput(model, request, spec, tensor.Name, dataType, shape, out var input);
+            if (shm is { } reference)
+            {
+                error = tensor.Contents is not null
+                    ? SharedMemoryTensors.InputWithData(tensor.Name)
+                    : SharedMemoryTensors.BindInput(sharedMemory ?? SharedMemoryRegistry.Disabled, model, request, spec, tensor.Name, dataType, shape, reference);
+                if (error.IsError)
+                {
+                    return error;
+                }
+
+                continue;
+            }
+
+            error = RequestValidator.BindInput(model, request, spec, tensor.Name, dataType, shape, out var input);
             if (error.IsError)
             {
                 return error;
@@ -127,17 +144,22 @@ internal static class GrpcRequestMapper
 
         foreach (var output in message.Outputs)
         {
-            if (output.Parameters.ContainsKey("classification"))
+            var error = GrpcTensorParameters.ReadClassCount(output.Parameters, output.Name, out var classes);
+            if (!error.IsError)
             {
-                return InferenceError.Unsupported($"output '{output.Name}': the classification extension is not supported by this server");
+                error = GrpcTensorParameters.ReadSharedMemory(output.Parameters, "output", output.Name, out var shm);
+                var requested = request.AddRequestedOutput(output.Name, binary: true);
+                requested.ClassCount = classes;
+                if (!error.IsError && shm is { } reference)
+                {
+                    error = SharedMemoryTensors.BindOutput(sharedMemory ?? SharedMemoryRegistry.Disabled, request, requested, reference);
+                }
             }
 
-            if (output.Parameters.ContainsKey("shared_memory_region"))
+            if (error.IsError)
             {
-                return InferenceError.Unsupported($"output '{output.Name}': shared memory is not supported by this server");
+                return error;
             }
-
-            request.AddRequestedOutput(output.Name, binary: true);
         }
 
         return InferenceError.None;

@@ -10,7 +10,10 @@ namespace InferenceServer.Protocols.Grpc;
 /// <summary>Builds the gRPC response messages from the server's state.</summary>
 internal static class GrpcResponses
 {
-    /// <summary>Outputs always go in <c>raw_output_contents</c>, one entry per output, in order (brief §3.4).</summary>
+    /// <summary>
+    /// Outputs always go in <c>raw_output_contents</c>, one entry per output, in order (brief §3.4); an output written
+    /// into a shared-memory region has an empty entry and the region's parameters, as Triton answers.
+    /// </summary>
     public static ModelInferResponse Infer(InferenceRequest request)
     {
         var version = request.Version!;
@@ -33,6 +36,15 @@ internal static class GrpcResponses
             }
 
             response.Outputs.Add(tensor);
+            if (output.SharedMemory is { } shm)
+            {
+                tensor.Parameters["shared_memory_region"] = new InferParameter { StringParam = shm.Region };
+                tensor.Parameters["shared_memory_offset"] = new InferParameter { Int64Param = shm.Offset };
+                tensor.Parameters["shared_memory_byte_size"] = new InferParameter { Int64Param = output.Data.Length };
+                response.RawOutputContents.Add(ByteString.Empty);
+                continue;
+            }
+
             response.RawOutputContents.Add(ByteString.CopyFrom(output.Data.Span));
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.SharedMemory;
 using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Protocols.Http;
@@ -14,7 +15,8 @@ namespace InferenceServer.Protocols.Http;
 /// </code>
 /// Without the header the whole body is JSON; a header of 0 is a raw binary request (the whole body
 /// is the single input's data). Binary inputs are used in place; JSON data goes to a pinned buffer
-/// sized from the validated shape.
+/// sized from the validated shape. A tensor with <c>shared_memory_*</c> parameters is bound to its region
+/// (<see cref="SharedMemoryTensors"/>); an output's <c>classification</c> asks for its top-k classes.
 /// </summary>
 internal sealed class InferRequestParser
 {
@@ -25,17 +27,19 @@ internal sealed class InferRequestParser
     private ModelVersion _model = null!;
     private InferenceRequest _request = null!;
     private PinnedBufferPool _pool = null!;
+    private SharedMemoryRegistry _sharedMemory = null!;
     private int _maxDepth;
     private ReadOnlyMemory<byte> _json;
     private ReadOnlyMemory<byte> _binary;
     private int _binaryOffset;
 
-    private static InferRequestParser For(ModelVersion model, InferenceRequest request, PinnedBufferPool pool, int maxDepth)
+    private static InferRequestParser For(ModelVersion model, InferenceRequest request, PinnedBufferPool pool, int maxDepth, SharedMemoryRegistry sharedMemory)
     {
         var parser = _threadParser ??= new InferRequestParser();
         parser._model = model;
         parser._request = request;
         parser._pool = pool;
+        parser._sharedMemory = sharedMemory;
         parser._maxDepth = maxDepth;
         parser._json = default;
         parser._binary = default;
@@ -45,7 +49,9 @@ internal sealed class InferRequestParser
 
     /// <param name="body">The body bytes; the request must own their buffer until it is reset.</param>
     /// <param name="headerLength">Inference-Header-Content-Length, or -1 when absent.</param>
-    public static InferenceError Parse(ModelVersion model, ReadOnlyMemory<byte> body, long headerLength, InferenceRequest request, PinnedBufferPool pool, int maxDepth)
+    /// <param name="sharedMemory">The regions tensors may name (none when null).</param>
+    public static InferenceError Parse(ModelVersion model, ReadOnlyMemory<byte> body, long headerLength, InferenceRequest request, PinnedBufferPool pool, int maxDepth,
+        SharedMemoryRegistry? sharedMemory = null)
     {
         if (headerLength > body.Length)
         {
@@ -53,7 +59,7 @@ internal sealed class InferRequestParser
                 $"Inference-Header-Content-Length is {headerLength} but the body has only {body.Length} bytes");
         }
 
-        var parser = For(model, request, pool, maxDepth);
+        var parser = For(model, request, pool, maxDepth, sharedMemory ?? SharedMemoryRegistry.Disabled);
         if (headerLength == 0)
         {
             return parser.ParseRawBinary(body);
@@ -241,6 +247,7 @@ internal sealed class InferRequestParser
         var hasShape = false;
         var dataType = DataType.Invalid;
         long binarySize = -1;
+        var shm = new SharedMemoryParameters();
         int dataStart = -1, dataEnd = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -277,7 +284,7 @@ internal sealed class InferRequestParser
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 reader.Read();
-                var error = ParseInputParameters(ref reader, name, out binarySize);
+                var error = ParseInputParameters(ref reader, name, out binarySize, ref shm);
                 if (error.IsError)
                 {
                     return error;
@@ -310,6 +317,13 @@ internal sealed class InferRequestParser
         if (!hasShape)
         {
             return InferenceError.InvalidArgument($"input '{name}' has no 'shape'");
+        }
+
+        if (shm.Region is not null)
+        {
+            return dataStart >= 0 || binarySize >= 0 ? SharedMemoryTensors.InputWithData(name)
+                : shm.ByteSize < 0 ? SharedMemoryTensors.MissingByteSize($"input '{name}'")
+                : SharedMemoryTensors.BindInput(_sharedMemory, _model, _request, spec, name, dataType, shape, shm.Reference);
         }
 
         if ((dataStart >= 0) == (binarySize >= 0))
@@ -383,7 +397,7 @@ internal sealed class InferRequestParser
         return InferenceError.None;
     }
 
-    private static InferenceError ParseInputParameters(ref Utf8JsonReader reader, string? name, out long binarySize)
+    private static InferenceError ParseInputParameters(ref Utf8JsonReader reader, string? name, out long binarySize, ref SharedMemoryParameters shm)
     {
         binarySize = -1;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -406,7 +420,13 @@ internal sealed class InferRequestParser
 
             if (reader.ValueSpan.StartsWith("shared_memory_"u8))
             {
-                return InferenceError.Unsupported($"input '{name}': shared memory is not supported by this server; send the data in the request");
+                var error = shm.Read(ref reader, $"input '{name}'");
+                if (error.IsError)
+                {
+                    return error;
+                }
+
+                continue;
             }
 
             reader.Read();
@@ -425,6 +445,8 @@ internal sealed class InferRequestParser
 
         string? name = null;
         var binary = false;
+        var classes = 0;
+        var shm = new SharedMemoryParameters();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("name"u8))
@@ -462,12 +484,25 @@ internal sealed class InferRequestParser
 
                     if (reader.ValueTextEquals("classification"u8))
                     {
-                        return InferenceError.Unsupported($"output '{name}': the classification extension is not supported by this server");
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt64(out var k) || k == 0)
+                        {
+                            return InferenceError.InvalidArgument($"output '{name}' classification must be a positive integer (the number of classes to return)");
+                        }
+
+                        classes = (int)Math.Min(k, int.MaxValue);
+                        continue;
                     }
 
                     if (reader.ValueSpan.StartsWith("shared_memory_"u8))
                     {
-                        return InferenceError.Unsupported($"output '{name}': shared memory is not supported by this server");
+                        var error = shm.Read(ref reader, $"output '{name}'");
+                        if (error.IsError)
+                        {
+                            return error;
+                        }
+
+                        continue;
                     }
 
                     reader.Read();
@@ -486,8 +521,16 @@ internal sealed class InferRequestParser
             return InferenceError.InvalidArgument("an output has no 'name'");
         }
 
-        _request.AddRequestedOutput(name, binary);
-        return InferenceError.None;
+        var output = _request.AddRequestedOutput(name, binary);
+        output.ClassCount = classes;
+        if (shm.Region is null)
+        {
+            return InferenceError.None;
+        }
+
+        return shm.ByteSize < 0
+            ? SharedMemoryTensors.MissingByteSize($"output '{name}'")
+            : SharedMemoryTensors.BindOutput(_sharedMemory, _request, output, shm.Reference);
     }
 
     // Raw binary request: the whole body is the data of the model's only input, batch 1.

@@ -13,7 +13,8 @@ namespace InferenceServer.Protocols.Http;
 /// | JSON (Inference-Header-Content-Length bytes) | blob of binary output i | blob of output j | ...
 /// </code>
 /// An output is binary when the request listed it with <c>binary_data: true</c>, or did not list it
-/// and set <c>binary_data_output</c> (Triton's rule, brief §9). Blobs are copied to the wire straight
+/// and set <c>binary_data_output</c> (Triton's rule, brief §9). An output written into a shared-memory region carries
+/// the region's parameters and no data. Blobs are copied to the wire straight
 /// from the output buffers. With <c>Accept-Encoding</c> the whole body is compressed, and the header
 /// length stays the uncompressed JSON length, as the clients expect.
 /// </summary>
@@ -44,7 +45,11 @@ internal static class InferResponseWriter
             writer.WriteString("datatype"u8, output.DataType.ToProtocolUtf8());
             writer.WritePropertyName("shape"u8);
             WriteShape(writer, output.Shape.Dimensions);
-            if (IsBinary(request, output.Spec))
+            if (output.SharedMemory is { } shm)
+            {
+                WriteSharedMemory(writer, shm, output.Data.Length);
+            }
+            else if (IsBinary(request, output.Spec))
             {
                 writer.WritePropertyName("parameters"u8);
                 writer.WriteStartObject();
@@ -91,7 +96,7 @@ internal static class InferResponseWriter
         {
             foreach (var output in request.Outputs)
             {
-                if (IsBinary(request, output.Spec))
+                if (output.SharedMemory is null && IsBinary(request, output.Spec))
                 {
                     body.Write(output.Data.Span);
                 }
@@ -114,13 +119,24 @@ internal static class InferResponseWriter
             {
                 foreach (var output in request.Outputs.ToArray())
                 {
-                    if (IsBinary(request, output.Spec))
+                    if (output.SharedMemory is null && IsBinary(request, output.Spec))
                     {
                         await stream.WriteAsync(output.Data).ConfigureAwait(false);
                     }
                 }
             }
         }
+    }
+
+    // Triton's answer for a shared-memory output: where it was written, and how many bytes; no data.
+    private static void WriteSharedMemory(Utf8JsonWriter writer, Core.SharedMemory.SharedMemoryLease shm, int bytes)
+    {
+        writer.WritePropertyName("parameters"u8);
+        writer.WriteStartObject();
+        writer.WriteString("shared_memory_region"u8, shm.Region);
+        writer.WriteNumber("shared_memory_offset"u8, shm.Offset);
+        writer.WriteNumber("shared_memory_byte_size"u8, bytes);
+        writer.WriteEndObject();
     }
 
     private static bool IsBinary(InferenceRequest request, TensorSpec spec)

@@ -23,6 +23,7 @@ public sealed partial class KServeHttpHandler
     private readonly RepositoryEndpoints _repository;
     private readonly TrafficEndpoints _traffic;
     private readonly LoggingEndpoints _logging;
+    private readonly SharedMemoryEndpoints _sharedMemory;
 
     public KServeHttpHandler(ServerContext server, ILogger<KServeHttpHandler> logger)
     {
@@ -34,6 +35,7 @@ public sealed partial class KServeHttpHandler
         _repository = new RepositoryEndpoints(server);
         _traffic = new TrafficEndpoints(server);
         _logging = new LoggingEndpoints(server);
+        _sharedMemory = new SharedMemoryEndpoints(server);
     }
 
     /// <summary>Request header carrying the sticky-routing key.</summary>
@@ -94,7 +96,9 @@ public sealed partial class KServeHttpHandler
             HttpEndpoint.ModelUnload => _repository.UnloadAsync(context, route.Model.ToString()),
             HttpEndpoint.LogSettingsRead => _logging.Read(context),
             HttpEndpoint.LogSettingsChange => _logging.ChangeAsync(context),
-            HttpEndpoint.SharedMemory => HttpResponses.WriteError(context, 501, "shared memory is not supported by this server; send tensor data in the request"),
+            HttpEndpoint.SharedMemoryStatus => _sharedMemory.Status(context, route.Model.ToString()),
+            HttpEndpoint.SharedMemoryRegister => _sharedMemory.RegisterAsync(context, route.Model.ToString()),
+            HttpEndpoint.SharedMemoryUnregister => _sharedMemory.Unregister(context, route.Model.ToString()),
             HttpEndpoint.TraceSettings => HttpResponses.WriteError(context, 501, $"'{context.Request.Path}' is not supported by this server yet"),
             HttpEndpoint.MethodNotAllowed => HttpResponses.WriteError(context, 405, "Method Not Allowed"),
             _ => HttpResponses.WriteError(context, 404, "Not Found"),

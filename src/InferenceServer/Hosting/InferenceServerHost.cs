@@ -114,6 +114,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             ModelControlMode = options.ModelControlMode,
             ControlToken = options.ControlToken,
             InferenceToken = options.InferenceToken,
+            ServerName = options.ServerName,
+            AllowClientSharedMemory = options.AllowClientSharedMemory,
             ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
             Gpus = [.. gpus.Devices.Select(d => d.ToString())],
         });
@@ -226,6 +228,7 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            context.SharedMemory.Dispose();
             models.Dispose();
             gpus.Dispose();
         });

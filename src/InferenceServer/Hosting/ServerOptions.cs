@@ -156,4 +156,10 @@ internal sealed class ServerOptions
     /// false, the server runs on the CPU and says so once in its log.
     /// </summary>
     public bool UseGpus { get; set; } = ServerFlags.Gpus.Default;
+
+    /// <summary>The name server metadata reports.</summary>
+    public string ServerName { get; set; } = ServerFlags.ServerName.Default;
+
+    /// <summary>Whether clients may register shared-memory regions for their tensors.</summary>
+    public bool AllowClientSharedMemory { get; set; } = ServerFlags.AllowClientShm.Default;
 }

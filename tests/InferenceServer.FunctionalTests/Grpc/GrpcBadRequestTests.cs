@@ -158,12 +158,12 @@ public sealed class GrpcBadRequestTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task ModelInfer_SharedMemoryInput_ReturnsUnimplemented()
+    public async Task ModelInfer_SharedMemoryInputWithoutByteSize_ReturnsInvalidArgument()
     {
         var request = SimpleRequests.Grpc(batch: 1);
         request.Inputs[0].Parameters["shared_memory_region"] = new InferParameter { StringParam = "region" };
 
-        var error = await InferErrorAsync(request, StatusCode.Unimplemented);
+        var error = await InferErrorAsync(request, StatusCode.InvalidArgument);
 
         Assert.Contains("INPUT0", error, StringComparison.Ordinal);
     }

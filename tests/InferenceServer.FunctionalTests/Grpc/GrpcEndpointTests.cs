@@ -156,18 +156,19 @@ public sealed class GrpcEndpointTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task SystemSharedMemoryStatus_Call_ReturnsUnimplemented()
+    public async Task SystemSharedMemoryStatus_NothingRegistered_ReturnsNoRegions()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _grpc.SystemSharedMemoryStatusAsync().WithTimeout());
+        var status = await _grpc.SystemSharedMemoryStatusAsync().WithTimeout();
 
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Empty(status.Regions);
     }
 
     [Fact]
-    public async Task CudaSharedMemoryRegister_Call_ReturnsUnimplemented()
+    public async Task CudaSharedMemoryRegister_ClientShmOff_ReturnsPermissionDenied()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => _grpc.CudaSharedMemoryRegisterAsync(new CudaSharedMemoryRegisterRequest { Name = "region", ByteSize = 64 }).WithTimeout());
 
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains("--allow-client-shm", error.Status.Detail, StringComparison.Ordinal);
     }
 }

@@ -33,8 +33,11 @@ public sealed class HttpEndpointTests(ServerFixture fixture)
         Assert.Contains("binary_tensor_data", extensions);
         Assert.Contains("model_configuration", extensions);
         Assert.Contains("statistics", extensions);
-        Assert.DoesNotContain("system_shared_memory", extensions);
-        Assert.DoesNotContain("classification", extensions);
+        Assert.Contains("system_shared_memory", extensions);
+        Assert.Contains("classification", extensions);
+
+        // CUDA shared memory is not served (no GPU here, and its data path is not wired).
+        Assert.DoesNotContain("cuda_shared_memory", extensions);
     }
 
     [Fact]
@@ -266,12 +269,12 @@ public sealed class HttpEndpointTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task SharedMemory_Register_Returns501()
+    public async Task SharedMemory_RegisterWhileOff_Returns403SayingHowToEnable()
     {
         using var response = await _http.PostAsync("v2/systemsharedmemory/region/r/register", HttpInfer.Json("""{"key":"/r","byte_size":64}""")).WithTimeout();
 
-        var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.NotImplemented);
-        Assert.Contains("shared memory", message, StringComparison.Ordinal);
+        var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("--allow-client-shm", message, StringComparison.Ordinal);
     }
 
     private async Task<JsonObject> GetJsonAsync(string path)

@@ -28,6 +28,9 @@ public sealed class InferenceGrpcClient
     private static readonly Method<RepositoryModelLoadRequest, RepositoryModelLoadResponse> RepositoryModelLoadMethod = Unary(InferenceService, "RepositoryModelLoad", RepositoryModelLoadRequest.Parser, RepositoryModelLoadResponse.Parser);
     private static readonly Method<RepositoryModelUnloadRequest, RepositoryModelUnloadResponse> RepositoryModelUnloadMethod = Unary(InferenceService, "RepositoryModelUnload", RepositoryModelUnloadRequest.Parser, RepositoryModelUnloadResponse.Parser);
     private static readonly Method<SystemSharedMemoryStatusRequest, SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusMethod = Unary(InferenceService, "SystemSharedMemoryStatus", SystemSharedMemoryStatusRequest.Parser, SystemSharedMemoryStatusResponse.Parser);
+    private static readonly Method<SystemSharedMemoryRegisterRequest, SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegisterMethod = Unary(InferenceService, "SystemSharedMemoryRegister", SystemSharedMemoryRegisterRequest.Parser, SystemSharedMemoryRegisterResponse.Parser);
+    private static readonly Method<SystemSharedMemoryUnregisterRequest, SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregisterMethod = Unary(InferenceService, "SystemSharedMemoryUnregister", SystemSharedMemoryUnregisterRequest.Parser, SystemSharedMemoryUnregisterResponse.Parser);
+    private static readonly Method<CudaSharedMemoryStatusRequest, CudaSharedMemoryStatusResponse> CudaSharedMemoryStatusMethod = Unary(InferenceService, "CudaSharedMemoryStatus", CudaSharedMemoryStatusRequest.Parser, CudaSharedMemoryStatusResponse.Parser);
     private static readonly Method<CudaSharedMemoryRegisterRequest, CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterMethod = Unary(InferenceService, "CudaSharedMemoryRegister", CudaSharedMemoryRegisterRequest.Parser, CudaSharedMemoryRegisterResponse.Parser);
     private static readonly Method<LogSettingsRequest, LogSettingsResponse> LogSettingsMethod = Unary(InferenceService, "LogSettings", LogSettingsRequest.Parser, LogSettingsResponse.Parser);
     private static readonly Method<HealthCheckRequest, HealthCheckResponse> HealthCheckMethod = Unary(HealthService, "Check", HealthCheckRequest.Parser, HealthCheckResponse.Parser);
@@ -68,7 +71,15 @@ public sealed class InferenceGrpcClient
 
     public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(string name, Metadata? headers = null) => Call(RepositoryModelUnloadMethod, new RepositoryModelUnloadRequest { ModelName = name }, headers);
 
-    public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync() => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest());
+    public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync(string name = "") => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest { Name = name });
+
+    public Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegisterAsync(SystemSharedMemoryRegisterRequest request, Metadata? headers = null) =>
+        Call(SystemSharedMemoryRegisterMethod, request, headers);
+
+    public Task<SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregisterAsync(string name = "", Metadata? headers = null) =>
+        Call(SystemSharedMemoryUnregisterMethod, new SystemSharedMemoryUnregisterRequest { Name = name }, headers);
+
+    public Task<CudaSharedMemoryStatusResponse> CudaSharedMemoryStatusAsync(string name = "") => Call(CudaSharedMemoryStatusMethod, new CudaSharedMemoryStatusRequest { Name = name });
 
     public Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterAsync(CudaSharedMemoryRegisterRequest request) => Call(CudaSharedMemoryRegisterMethod, request);
 

@@ -73,6 +73,9 @@ public sealed class TestServer : IAsyncDisposable
 
     internal Core.Models.ModelCatalog Models => _host.Context.Models;
 
+    /// <summary>The shared-memory regions clients registered.</summary>
+    internal Core.SharedMemory.SharedMemoryRegistry SharedMemory => _host.Context.SharedMemory;
+
     internal Core.Models.Lifecycle.ModelLifecycle Lifecycle => _host.Context.Lifecycle;
 
     /// <summary>The repository poller (servers started in poll mode).</summary>

@@ -80,7 +80,8 @@ internal sealed class RequestOracle
             return OutcomeLabel.Accepted;
         }
 
-        if (error.Code is not (InferenceErrorCode.InvalidArgument or InferenceErrorCode.PayloadTooLarge or InferenceErrorCode.Unsupported))
+        // NOT_FOUND: a tensor naming a shared-memory region that is not registered.
+        if (error.Code is not (InferenceErrorCode.InvalidArgument or InferenceErrorCode.PayloadTooLarge or InferenceErrorCode.Unsupported or InferenceErrorCode.NotFound))
         {
             throw new FuzzInvariantException($"model '{model.Name}': a client's input ended in {error.Code}: {error.Message}");
         }

@@ -313,25 +313,46 @@ public sealed class GrpcRequestMapperTests : IDisposable
     }
 
     [Fact]
-    public void Map_SharedMemoryInput_Unsupported()
+    public void Map_SharedMemoryInputWithoutByteSize_InvalidArgument()
     {
         var message = RawSimple();
         message.Inputs[0].Parameters["shared_memory_region"] = new InferParameter { StringParam = "region0" };
 
-        AssertError(Map(_simple, message), InferenceErrorCode.Unsupported, "input 'INPUT0'", "shared memory");
+        AssertError(Map(_simple, message), InferenceErrorCode.InvalidArgument, "input 'INPUT0'", "shared_memory_byte_size");
     }
 
-    [Theory]
-    [InlineData("shared_memory_region", "shared memory")]
-    [InlineData("classification", "classification")]
-    public void Map_OutputExtension_Unsupported(string key, string fragment)
+    [Fact]
+    public void Map_SharedMemoryInputOfUnregisteredRegion_NotFoundNamingIt()
+    {
+        var message = RawSimple();
+        message.RawInputContents.RemoveAt(0);
+        message.Inputs[0].Parameters["shared_memory_region"] = new InferParameter { StringParam = "region0" };
+        message.Inputs[0].Parameters["shared_memory_byte_size"] = new InferParameter { Int64Param = 64 };
+
+        AssertError(Map(_simple, message), InferenceErrorCode.NotFound, "region0", "--allow-client-shm");
+    }
+
+    [Fact]
+    public void Map_ClassificationOutput_SetsClassCount()
     {
         var message = RawSimple();
         var output = new ModelInferRequest.Types.InferRequestedOutputTensor { Name = "OUTPUT0" };
-        output.Parameters[key] = new InferParameter { Int64Param = 2 };
+        output.Parameters["classification"] = new InferParameter { Int64Param = 2 };
         message.Outputs.Add(output);
 
-        AssertError(Map(_simple, message), InferenceErrorCode.Unsupported, "output 'OUTPUT0'", fragment);
+        Assert.False(Map(_simple, message).IsError);
+        Assert.Equal(2, _request.RequestedOutputs[0].ClassCount);
+    }
+
+    [Fact]
+    public void Map_ClassificationZero_InvalidArgument()
+    {
+        var message = RawSimple();
+        var output = new ModelInferRequest.Types.InferRequestedOutputTensor { Name = "OUTPUT0" };
+        output.Parameters["classification"] = new InferParameter { Int64Param = 0 };
+        message.Outputs.Add(output);
+
+        AssertError(Map(_simple, message), InferenceErrorCode.InvalidArgument, "output 'OUTPUT0'", "classification");
     }
 
     [Fact]

@@ -426,30 +426,49 @@ public sealed class InferRequestParserTests : IDisposable
     }
 
     [Theory]
-    [InlineData("shared_memory_region")]
     [InlineData("shared_memory_byte_size")]
     [InlineData("shared_memory_offset")]
-    public void Parse_SharedMemoryInput_Unsupported(string key)
+    public void Parse_SharedMemorySizeNotANumber_InvalidArgument(string key)
     {
         var json = $$$"""{"inputs":[{"name":"INPUT0","shape":[1,16],"datatype":"INT32","parameters":{"{{{key}}}":"region0"}}]}""";
 
-        AssertError(ParseJson(json), InferenceErrorCode.Unsupported, "input 'INPUT0'", "shared memory");
+        AssertError(ParseJson(json), InferenceErrorCode.InvalidArgument, "input 'INPUT0'", key);
     }
 
     [Fact]
-    public void Parse_SharedMemoryOutput_Unsupported()
+    public void Parse_SharedMemoryOutputOfUnregisteredRegion_NotFound()
     {
         var json = """{"inputs":[],"outputs":[{"name":"OUTPUT0","parameters":{"shared_memory_region":"r","shared_memory_byte_size":64}}]}""";
 
-        AssertError(ParseJson(json), InferenceErrorCode.Unsupported, "output 'OUTPUT0'", "shared memory");
+        AssertError(ParseJson(json), InferenceErrorCode.NotFound, "'r'");
     }
 
     [Fact]
-    public void Parse_ClassificationOutput_Unsupported()
+    public void Parse_SharedMemoryInputWithData_InvalidArgument()
+    {
+        var json = """{"inputs":[{"name":"INPUT0","shape":[1,16],"datatype":"INT32","data":[1],"parameters":{"shared_memory_region":"r","shared_memory_byte_size":64}}]}""";
+
+        AssertError(ParseJson(json), InferenceErrorCode.InvalidArgument, "input 'INPUT0'", "must not carry data");
+    }
+
+    [Fact]
+    public void Parse_ClassificationOutput_SetsClassCount()
     {
         var json = """{"inputs":[],"outputs":[{"name":"OUTPUT0","parameters":{"classification":3}}]}""";
 
-        AssertError(ParseJson(json), InferenceErrorCode.Unsupported, "output 'OUTPUT0'", "classification");
+        Assert.False(ParseJson(json).IsError);
+        Assert.Equal(3, _request.RequestedOutputs[0].ClassCount);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("\"3\"")]
+    public void Parse_ClassificationNotPositive_InvalidArgument(string k)
+    {
+        var json = $$$"""{"inputs":[],"outputs":[{"name":"OUTPUT0","parameters":{"classification":{{{k}}}}}]}""";
+
+        AssertError(ParseJson(json), InferenceErrorCode.InvalidArgument, "output 'OUTPUT0'", "classification");
     }
 
     [Fact]

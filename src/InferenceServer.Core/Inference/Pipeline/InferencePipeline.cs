@@ -90,6 +90,14 @@ public sealed partial class InferencePipeline
                 return await codec.RefuseAsync(request.Error, model).ConfigureAwait(false);
             }
 
+            // Classification and shared-memory outputs, for both protocols alike.
+            error = RequestedOutputDelivery.Deliver(model, request, _buffers);
+            if (error.IsError)
+            {
+                outcome = RequestOutcome.ServerError;
+                return await codec.RefuseAsync(error, model).ConfigureAwait(false);
+            }
+
             outcome = RequestOutcome.Success;
             return await codec.AnswerAsync(request).ConfigureAwait(false);
         }

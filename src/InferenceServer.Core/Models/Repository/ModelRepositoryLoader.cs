@@ -208,6 +208,7 @@ public sealed class ModelRepositoryLoader
             var modelDirectory = Repository.ModelDirectory(name);
             runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()) { RepositoryRoot = Repository.Root });
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
+            ClassLabels.Attach(runtime.Config, signature, modelDirectory, Repository);
             var profile = _sketches ? CreateProfile(runtime.Config, signature, directory) : null;
             loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers, profile, _sketches ? new LatencySketches(_time) : null);
 

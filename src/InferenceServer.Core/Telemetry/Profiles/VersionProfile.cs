@@ -82,7 +82,8 @@ public sealed class VersionProfile
 
             foreach (var output in request.Outputs)
             {
-                if (_outputSlots[output.Spec.Index] is var slot and >= 0)
+                // A classified output holds strings, not the model's values.
+                if (!output.IsClassification && _outputSlots[output.Spec.Index] is var slot and >= 0)
                 {
                     Add(stripe, window, slot, output.Data.Span);
                 }
@@ -109,7 +110,7 @@ public sealed class VersionProfile
 
         foreach (var output in request.Outputs)
         {
-            if (_outputSlots[output.Spec.Index] >= 0)
+            if (!output.IsClassification && _outputSlots[output.Spec.Index] >= 0)
             {
                 values += output.Data.Length / Math.Max(1, output.Spec.DataType.ElementSize());
             }

@@ -2,6 +2,7 @@ using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.SharedMemory;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Protocols.Http.Endpoints;
@@ -11,7 +12,7 @@ namespace InferenceServer.Protocols.Http.Endpoints;
 /// header and binary blobs (<see cref="InferRequestParser"/>), the answer is written straight from the output buffers
 /// (<see cref="InferResponseWriter"/>).
 /// </summary>
-internal readonly struct HttpInferCodec(HttpContext context, BodyReadResult body, long headerLength, int maxJsonDepth) : IInferenceCodec<bool>
+internal readonly struct HttpInferCodec(HttpContext context, BodyReadResult body, long headerLength, int maxJsonDepth, SharedMemoryRegistry sharedMemory) : IInferenceCodec<bool>
 {
     /// <summary>Response header naming the version that answered.</summary>
     public const string ModelVersionHeader = "x-model-version";
@@ -29,7 +30,7 @@ internal readonly struct HttpInferCodec(HttpContext context, BodyReadResult body
         body.Buffer is null ? null : RoutingKeyScanner.Find(body.Bytes.Span[..(int)(headerLength >= 0 ? Math.Min(headerLength, body.Length) : body.Length)]);
 
     public InferenceError Bind(ModelVersion model, InferenceRequest request, PinnedBufferPool buffers) =>
-        InferRequestParser.Parse(model, body.Bytes, headerLength, request, buffers, maxJsonDepth);
+        InferRequestParser.Parse(model, body.Bytes, headerLength, request, buffers, maxJsonDepth, sharedMemory);
 
     public ValueTask<bool> AnswerAsync(InferenceRequest request)
     {

@@ -35,6 +35,6 @@ internal sealed class InferEndpoint(ServerContext server)
 
         var routingKey = context.Request.Headers.TryGetValue(RoutingKeyHeader, out var key) && key.ToString() is { Length: > 0 } given ? given : null;
         var head = new RequestHead(route.Model, route.Version, routingKey, received);
-        await server.Pipeline.RunAsync<HttpInferCodec, bool>(head, new HttpInferCodec(context, body, headerLength, server.Options.MaxJsonDepth)).ConfigureAwait(false);
+        await server.Pipeline.RunAsync<HttpInferCodec, bool>(head, new HttpInferCodec(context, body, headerLength, server.Options.MaxJsonDepth, server.SharedMemory)).ConfigureAwait(false);
     }
 }

@@ -23,6 +23,8 @@ internal enum HttpEndpoint
     ModelUnload,
     LogSettingsRead,
     LogSettingsChange,
-    SharedMemory,
+    SharedMemoryStatus,
+    SharedMemoryRegister,
+    SharedMemoryUnregister,
     TraceSettings,
 }

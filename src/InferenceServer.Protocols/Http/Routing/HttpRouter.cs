@@ -50,7 +50,7 @@ internal static class HttpRouter
 
         if (rest.StartsWith("systemsharedmemory") || rest.StartsWith("cudasharedmemory"))
         {
-            return new HttpRoute(HttpEndpoint.SharedMemory, ServerOperation.SharedMemory);
+            return MatchSharedMemory(path, rest.StartsWith("system") ? 4 + 18 : 4 + 16, method);
         }
 
         if (rest.SequenceEqual("logging"))
@@ -141,6 +141,36 @@ internal static class HttpRouter
         }
 
         return HttpRoute.NotFound;
+    }
+
+    // (system|cuda)sharedmemory[/region/{r}]/(status|register|unregister); the region travels in the route's model slot.
+    private static HttpRoute MatchSharedMemory(string path, int start, string method)
+    {
+        var rest = path.AsSpan(start);
+        var region = ReadOnlyMemory<char>.Empty;
+        if (rest.StartsWith("/region/"))
+        {
+            var name = rest[8..];
+            var slash = name.IndexOf('/');
+            if (slash <= 0)
+            {
+                return HttpRoute.NotFound;
+            }
+
+            region = path.AsMemory(start + 8, slash);
+            rest = name[slash..];
+        }
+
+        var (endpoint, operation, verb) = rest switch
+        {
+            "/status" => (HttpEndpoint.SharedMemoryStatus, ServerOperation.SharedMemory, HttpMethods.Get),
+            "/register" => (HttpEndpoint.SharedMemoryRegister, ServerOperation.SharedMemoryChange, HttpMethods.Post),
+            "/unregister" => (HttpEndpoint.SharedMemoryUnregister, ServerOperation.SharedMemoryChange, HttpMethods.Post),
+            _ => (HttpEndpoint.NotFound, ServerOperation.None, ""),
+        };
+        return endpoint == HttpEndpoint.NotFound ? HttpRoute.NotFound
+            : method != verb ? HttpRoute.MethodNotAllowed
+            : new HttpRoute(endpoint, operation, region);
     }
 
     private static HttpRoute Get(string method, HttpEndpoint endpoint, ServerOperation operation) =>

@@ -230,6 +230,17 @@ internal static class ServerFlags
         "Use the machine's NVIDIA GPUs when the CUDA driver is found; false runs everything on the CPU (KIND_GPU models then fail to load, or fall back per gpu_fallback_to_cpu)",
         o => o.UseGpus, (o, v) => o.UseGpus = v);
 
+    /// <summary>This server's own name; "triton" for tools that check the name, as a drop-in for Triton.</summary>
+    public static readonly ValueFlag<string> ServerName = new(
+        "server-name", "inference-server", TextValue.Instance, "The name server metadata reports (\"triton\" for tools that check it)",
+        o => o.ServerName, (o, v) => o.ServerName = v);
+
+    /// <summary>Off, as Triton since 2026: a client that registers a region makes the server map memory it names.</summary>
+    public static readonly ValueFlag<bool> AllowClientShm = new(
+        "allow-client-shm", false, BoolValue.Instance,
+        "Let clients register shared-memory regions (POSIX objects under /dev/shm) for inputs and outputs; the control token guards registration when one is configured",
+        o => o.AllowClientSharedMemory, (o, v) => o.AllowClientSharedMemory = v);
+
     /// <summary>Every flag, in the order <c>--help</c> lists them (after the fields above: static fields initialise in order).</summary>
     public static readonly IReadOnlyList<FlagDefinition> All =
     [
@@ -238,7 +249,7 @@ internal static class ServerFlags
         HttpMaxInputSize, GrpcMaxMessageSize, HttpMaxHeaderSize, HttpServerCert, HttpServerKey, HttpRootCert, HttpUseSslMutual,
         GrpcUseSsl, GrpcServerCert, GrpcServerKey, GrpcRootCert, GrpcUseSslMutual, ModelControlMode, RepositoryPollInterval,
         RepositoryPollMarker, ModelLoadRetryCount, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
-        CudaMemoryPoolByteSize, Gpus,
+        CudaMemoryPoolByteSize, Gpus, ServerName, AllowClientShm,
     ];
 
     private static readonly FrozenDictionary<string, FlagDefinition> ByName =

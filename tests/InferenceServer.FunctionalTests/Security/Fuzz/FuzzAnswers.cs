@@ -8,15 +8,15 @@ namespace InferenceServer.FunctionalTests.Security.Fuzz;
 
 /// <summary>
 /// What a mutated request may get back. HTTP: 200 with a well-formed inference response, or 400 or 413 with a
-/// JSON <c>{"error": "..."}</c> that says what is wrong, or 501 for an extension the server documents as
-/// unsupported (shared memory, classification), or 431 from Kestrel itself when a mutated header line outgrows
+/// JSON <c>{"error": "..."}</c> that says what is wrong, or 404 for a shared-memory region that is not registered, or 501 for an
+/// extension the server documents as unsupported, or 431 from Kestrel itself when a mutated header line outgrows
 /// its limit (that answer never reaches the server's code, so it has no JSON body). gRPC: OK, or a client status (INVALID_ARGUMENT, NOT_FOUND,
 /// UNIMPLEMENTED, RESOURCE_EXHAUSTED) with a message; never INTERNAL or UNKNOWN, which mean the server failed.
 /// Then, after every property, a good request still gets the right answer.
 /// </summary>
 internal static class FuzzAnswers
 {
-    private static readonly HttpStatusCode[] ClientErrors = [HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge];
+    private static readonly HttpStatusCode[] ClientErrors = [HttpStatusCode.BadRequest, HttpStatusCode.NotFound, HttpStatusCode.RequestEntityTooLarge];
 
     private static readonly StatusCode[] ClientStatuses = [StatusCode.InvalidArgument, StatusCode.NotFound, StatusCode.Unimplemented, StatusCode.ResourceExhausted];
 
