@@ -3,6 +3,7 @@ using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
+using InferenceServer.Core.Tracing;
 using InferenceServer.Protocols.Authorization;
 using InferenceServer.Protocols.Logging;
 using Microsoft.Extensions.Logging;
@@ -21,11 +22,13 @@ public sealed class ServerContext
         "statistics",
         "parameters",
         "logging",
+        "trace",
     ];
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
+    /// <param name="tracing">Request tracing (the trace extension); off when not given.</param>
     public ServerContext(LoadedModels models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null,
-        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null)
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null, RequestTracer? tracing = null)
     {
         Models = models.Catalog;
         Lifecycle = models.Lifecycle;
@@ -34,7 +37,8 @@ public sealed class ServerContext
         Options = options;
         Authorizer = new RequestAuthorizer(options);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
-        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, loggers?.CreateLogger<InferencePipeline>());
+        Tracing = tracing ?? RequestTracer.Off();
+        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, loggers?.CreateLogger<InferencePipeline>(), Tracing);
     }
 
     /// <summary>The one request lifecycle both front ends run inference through.</summary>
@@ -45,6 +49,9 @@ public sealed class ServerContext
 
     /// <summary>What the server logs; read and changed through the logging extension.</summary>
     public LogSettings Logging { get; }
+
+    /// <summary>Request tracing: its settings are read and changed through the trace extension.</summary>
+    public RequestTracer Tracing { get; }
 
     /// <summary>What requests resolve against: the published models, read lock-free.</summary>
     public ModelCatalog Models { get; }

@@ -25,5 +25,6 @@ public enum ServerOperation
     LogSettingsRead,
     LogSettingsChange,
     SharedMemory,
-    TraceSettings,
+    TraceSettingsRead,
+    TraceSettingsChange,
 }

@@ -23,6 +23,7 @@ public sealed partial class KServeHttpHandler
     private readonly RepositoryEndpoints _repository;
     private readonly TrafficEndpoints _traffic;
     private readonly LoggingEndpoints _logging;
+    private readonly TraceEndpoints _tracing;
 
     public KServeHttpHandler(ServerContext server, ILogger<KServeHttpHandler> logger)
     {
@@ -34,6 +35,7 @@ public sealed partial class KServeHttpHandler
         _repository = new RepositoryEndpoints(server);
         _traffic = new TrafficEndpoints(server);
         _logging = new LoggingEndpoints(server);
+        _tracing = new TraceEndpoints(server);
     }
 
     /// <summary>Request header carrying the sticky-routing key.</summary>
@@ -95,11 +97,14 @@ public sealed partial class KServeHttpHandler
             HttpEndpoint.LogSettingsRead => _logging.Read(context),
             HttpEndpoint.LogSettingsChange => _logging.ChangeAsync(context),
             HttpEndpoint.SharedMemory => HttpResponses.WriteError(context, 501, "shared memory is not supported by this server; send tensor data in the request"),
-            HttpEndpoint.TraceSettings => HttpResponses.WriteError(context, 501, $"'{context.Request.Path}' is not supported by this server yet"),
+            HttpEndpoint.TraceSettingsRead => _tracing.Read(context, ModelOf(route)),
+            HttpEndpoint.TraceSettingsChange => _tracing.ChangeAsync(context, ModelOf(route)),
             HttpEndpoint.MethodNotAllowed => HttpResponses.WriteError(context, 405, "Method Not Allowed"),
             _ => HttpResponses.WriteError(context, 404, "Not Found"),
         };
     }
+
+    private static string? ModelOf(HttpRoute route) => route.Model.IsEmpty ? null : route.Model.ToString();
 
     [LoggerMessage(EventId = EventIds.HttpUnexpected, Level = LogLevel.Error, Message = "Unexpected error serving {Path}")]
     private partial void LogUnexpected(PathString path, Exception exception);

@@ -24,5 +24,6 @@ internal enum HttpEndpoint
     LogSettingsRead,
     LogSettingsChange,
     SharedMemory,
-    TraceSettings,
+    TraceSettingsRead,
+    TraceSettingsChange,
 }
