@@ -4,6 +4,7 @@ using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.SharedMemory;
+using InferenceServer.Core.Tracing;
 using InferenceServer.Protocols.Authorization;
 using InferenceServer.Protocols.Logging;
 using Microsoft.Extensions.Logging;
@@ -26,11 +27,13 @@ public sealed class ServerContext
         "logging",
         "classification",
         "system_shared_memory",
+        "trace",
     ];
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
+    /// <param name="tracing">Request tracing (the trace extension); off when not given.</param>
     public ServerContext(LoadedModels models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null,
-        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null)
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null, RequestTracer? tracing = null)
     {
         Models = models.Catalog;
         Lifecycle = models.Lifecycle;
@@ -41,7 +44,8 @@ public sealed class ServerContext
         SharedMemory = new SharedMemoryRegistry(options.AllowClientSharedMemory, hasGpu: options.Gpus.Count > 0);
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
         Loggers = loggers ?? NullLoggerFactory.Instance;
-        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, Loggers.CreateLogger<InferencePipeline>());
+        Tracing = tracing ?? RequestTracer.Off();
+        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, Loggers.CreateLogger<InferencePipeline>(), Tracing);
     }
 
     /// <summary>Where the front ends get their loggers (none when the context was made without a factory).</summary>
@@ -55,6 +59,9 @@ public sealed class ServerContext
 
     /// <summary>What the server logs; read and changed through the logging extension.</summary>
     public LogSettings Logging { get; }
+
+    /// <summary>Request tracing: its settings are read and changed through the trace extension.</summary>
+    public RequestTracer Tracing { get; }
 
     /// <summary>What requests resolve against: the published models, read lock-free.</summary>
     public ModelCatalog Models { get; }

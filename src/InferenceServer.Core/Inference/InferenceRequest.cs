@@ -45,6 +45,9 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
     /// <summary>The request's <c>timeout</c> parameter in microseconds (0 = none); the queue policy decides whether it counts.</summary>
     public ulong TimeoutMicroseconds { get; set; }
 
+    /// <summary>The request's trace when it was sampled (<see cref="Tracing.RequestTracer"/>); null for every other request.</summary>
+    public Tracing.RequestTrace? Trace { get; internal set; }
+
     /// <summary>Set between the answer and the end of the request's after-steps (<see cref="Pipeline.InferencePipeline"/>).</summary>
     internal Pipeline.AnsweredRequest AfterAnswer;
 
@@ -164,6 +167,7 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
         Queue = default;
         ReceivedTimestamp = 0;
         QueuedTimestamp = 0;
+        Trace = null;
         _completion.Reset();
         return true;
     }

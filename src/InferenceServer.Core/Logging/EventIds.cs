@@ -3,8 +3,8 @@ namespace InferenceServer.Core.Logging;
 /// <summary>
 /// Every event id the server logs with, in one registry (as YARP's <c>EventIds</c>): a log pipeline can alert on an id
 /// that never changes meaning. Ranges by subsystem: 1–99 hosting, 100–109 model lifecycle, 110–119 repository polling,
-/// 120–129 the request pipeline, 200–299 the HTTP front end, 300–399 the gRPC front end, 400–499 model backends,
-/// 700–799 shutdown. A new message takes the next free id of
+/// 120–129 the request pipeline, 130–139 request tracing, 200–299 the HTTP front end, 300–399 the gRPC front end,
+/// 400–499 model backends, 700–799 shutdown. A new message takes the next free id of
 /// its range; an id is never reused for another meaning.
 /// </summary>
 public static class EventIds
@@ -35,6 +35,9 @@ public static class EventIds
 
     // The request pipeline (Core/Inference/Pipeline/InferencePipeline.cs)
     public const int AfterStepFailed = 120;
+
+    // Request tracing (Core/Tracing/RequestTracer.cs)
+    public const int TraceWriteFailed = 130;
 
     // HTTP front end (Protocols/Http/KServeHttpHandler.cs)
     public const int HttpUnexpected = 200;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Tracing;
 
 namespace InferenceServer.Core.Scheduling;
 
@@ -347,10 +348,16 @@ public sealed class RequestScheduler : IDisposable
         var ticks = _time.GetTimestamp() - clockStart;
         long rows = 0;
         long successfulRows = 0;
+        BatchTrace? traced = null;
         var successes = 0;
         foreach (var request in batch)
         {
             rows += request.BatchSize;
+            if (request.Trace is { } trace)
+            {
+                trace.OnExecuted(traced ??= new BatchTrace(start, timings, batch.Length, BatchRows(batch)));
+            }
+
             var total = ElapsedSinceReceived(request, end);
             if (request.Error.IsError)
             {
@@ -375,6 +382,17 @@ public sealed class RequestScheduler : IDisposable
         }
 
         return (rows, ticks);
+    }
+
+    private static long BatchRows(Span<InferenceRequest> batch)
+    {
+        long rows = 0;
+        foreach (var request in batch)
+        {
+            rows += request.BatchSize;
+        }
+
+        return rows;
     }
 
     private void Finish(InferenceRequest request)

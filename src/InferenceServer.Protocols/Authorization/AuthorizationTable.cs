@@ -13,7 +13,7 @@ public static class AuthorizationTable
     {
         ServerOperation.None or ServerOperation.ServerLive or ServerOperation.ServerReady or ServerOperation.ModelReady => AccessRule.Open,
         ServerOperation.ModelLoad or ServerOperation.ModelUnload or ServerOperation.TrafficChange => AccessRule.ModelControl,
-        ServerOperation.LogSettingsChange => AccessRule.SettingsControl,
+        ServerOperation.LogSettingsChange or ServerOperation.TraceSettingsChange => AccessRule.SettingsControl,
         ServerOperation.SharedMemoryChange => AccessRule.ControlTokenWhenConfigured,
         _ => AccessRule.InferenceToken,
     };
@@ -26,12 +26,16 @@ public static class AuthorizationTable
         ServerOperation.TrafficChange => "set the traffic policy of",
         ServerOperation.LogSettingsChange => "change the log settings",
         ServerOperation.SharedMemoryChange => "register or unregister shared memory",
+        ServerOperation.TraceSettingsChange => "change the trace settings",
         _ => operation.ToString(),
     };
 
     private const string Service = "/inference.GRPCInferenceService/";
 
-    /// <summary>gRPC methods by full name. <c>LogSettings</c> is a read here; a request carrying settings is a change (decided by the interceptor).</summary>
+    /// <summary>
+    /// gRPC methods by full name. <c>LogSettings</c> and <c>TraceSetting</c> are reads here; a request carrying settings is a
+    /// change (decided by the interceptor).
+    /// </summary>
     public static readonly FrozenDictionary<string, ServerOperation> GrpcMethods = new Dictionary<string, ServerOperation>
     {
         [Service + "ServerLive"] = ServerOperation.ServerLive,
@@ -47,7 +51,7 @@ public static class AuthorizationTable
         [Service + "RepositoryModelLoad"] = ServerOperation.ModelLoad,
         [Service + "RepositoryModelUnload"] = ServerOperation.ModelUnload,
         [Service + "LogSettings"] = ServerOperation.LogSettingsRead,
-        [Service + "TraceSetting"] = ServerOperation.TraceSettings,
+        [Service + "TraceSetting"] = ServerOperation.TraceSettingsRead,
         [Service + "SystemSharedMemoryStatus"] = ServerOperation.SharedMemory,
         [Service + "SystemSharedMemoryRegister"] = ServerOperation.SharedMemoryChange,
         [Service + "SystemSharedMemoryUnregister"] = ServerOperation.SharedMemoryChange,

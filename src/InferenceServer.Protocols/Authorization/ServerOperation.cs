@@ -25,8 +25,8 @@ public enum ServerOperation
     LogSettingsRead,
     LogSettingsChange,
     SharedMemory,
-    TraceSettings,
-
+    TraceSettingsRead,
+    TraceSettingsChange,
     /// <summary>Registering or unregistering a shared-memory region (reading their status is <see cref="SharedMemory"/>).</summary>
     SharedMemoryChange,
 }

@@ -8,7 +8,7 @@ namespace InferenceServer.Protocols.Grpc;
 /// <summary>
 /// gRPC's side of <see cref="AuthorizationTable"/>: every call is looked up by method and decided by the
 /// <see cref="RequestAuthorizer"/> before the service sees it, so no service method checks credentials itself.
-/// A <c>LogSettings</c> call that carries settings is a change; one without only reads.
+/// A <c>LogSettings</c> or <c>TraceSetting</c> call that carries settings is a change; one without only reads.
 /// </summary>
 public sealed class AuthorizationInterceptor : Interceptor
 {
@@ -24,6 +24,7 @@ public sealed class AuthorizationInterceptor : Interceptor
         var (operation, model) = request switch
         {
             LogSettingsRequest { Settings.Count: > 0 } => (ServerOperation.LogSettingsChange, ""),
+            TraceSettingRequest { Settings.Count: > 0 } => (ServerOperation.TraceSettingsChange, ""),
             RepositoryModelLoadRequest load => (ServerOperation.ModelLoad, load.ModelName),
             RepositoryModelUnloadRequest unload => (ServerOperation.ModelUnload, unload.ModelName),
             _ => (Operation(context), ""),

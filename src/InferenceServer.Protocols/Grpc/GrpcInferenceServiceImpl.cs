@@ -5,7 +5,9 @@ using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.SharedMemory;
+using InferenceServer.Core.Tracing;
 using InferenceServer.Protocols.Logging;
+using InferenceServer.Protocols.Tracing;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Protocols.Grpc;
@@ -121,7 +123,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         GrpcAnswer answer;
         try
         {
-            answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, null, _server.SharedMemory)).ConfigureAwait(false);
+            answer = await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request, context), new GrpcInferCodec(request, context, null, _server.SharedMemory)).ConfigureAwait(false);
         }
         catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
         {
@@ -139,7 +141,7 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
             while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
             {
                 var request = requestStream.Current;
-                await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request), new GrpcInferCodec(request, context, responseStream, _server.SharedMemory)).ConfigureAwait(false);
+                await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request, context), new GrpcInferCodec(request, context, responseStream, _server.SharedMemory)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
@@ -149,8 +151,14 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
     }
 
     // gRPC carries the routing key in the message or its metadata, not beside it: the codec finds it when it matters.
-    private static RequestHead Head(ModelInferRequest request) =>
-        new(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp());
+    // The caller's W3C trace context comes as metadata (traceparent, tracestate), read only while OpenTelemetry tracing is on.
+    private RequestHead Head(ModelInferRequest request, ServerCallContext context)
+    {
+        var head = new RequestHead(request.ModelName.AsMemory(), request.ModelVersion.AsMemory(), null, Stopwatch.GetTimestamp()) { Protocol = TraceProtocol.Grpc };
+        return _server.Tracing.ReadsTraceContext && context.RequestHeaders.GetValue("traceparent") is { } traceParent
+            ? head with { TraceParent = traceParent, TraceState = context.RequestHeaders.GetValue("tracestate") }
+            : head;
+    }
 
     public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context)
     {
@@ -221,8 +229,43 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         return error.IsError ? throw ToRpc(error) : Task.FromResult(new CudaSharedMemoryUnregisterResponse());
     }
 
-    public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "trace settings are not supported by this server yet"));
+    /// <summary>Triton's trace extension: settings given are a change (the control token); none only reads. A setting with no values clears a model's own value.</summary>
+    public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context)
+    {
+        var model = request.ModelName.Length == 0 ? null : request.ModelName;
+        if (TraceSettingsRequests.CheckModel(_server, model) is { IsError: true } unknown)
+        {
+            throw ToRpc(unknown);
+        }
+
+        if (request.Settings.Count > 0)
+        {
+            var changes = request.Settings
+                .Select(pair => new TraceSettingChange(pair.Key, pair.Value.Value.Count == 0 ? null : [.. pair.Value.Value]))
+                .ToList();
+            if (_server.Tracing.TryApply(model, changes) is { } error)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid trace settings: {error}"));
+            }
+        }
+
+        var settings = _server.Tracing.Read(model);
+        var response = new TraceSettingResponse();
+        response.Settings[TraceSettingNames.Level] = Values(TraceSettingValues.LevelNames(settings.Level));
+        response.Settings[TraceSettingNames.Rate] = Values([TraceSettingValues.Number(settings.Rate)]);
+        response.Settings[TraceSettingNames.Count] = Values([TraceSettingValues.Number(settings.Count)]);
+        response.Settings[TraceSettingNames.LogFrequency] = Values([TraceSettingValues.Number(settings.LogFrequency)]);
+        response.Settings[TraceSettingNames.File] = Values([settings.File]);
+        response.Settings[TraceSettingNames.Mode] = Values([TraceSettingValues.ModeName(settings.Mode)]);
+        return Task.FromResult(response);
+
+        static TraceSettingResponse.Types.SettingValue Values(IReadOnlyList<string> values)
+        {
+            var value = new TraceSettingResponse.Types.SettingValue();
+            value.Value.AddRange(values);
+            return value;
+        }
+    }
 
     /// <summary>An empty request reads the settings; one with settings changes them (control token required).</summary>
     public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context)

@@ -24,6 +24,7 @@ public sealed partial class KServeHttpHandler
     private readonly TrafficEndpoints _traffic;
     private readonly LoggingEndpoints _logging;
     private readonly SharedMemoryEndpoints _sharedMemory;
+    private readonly TraceEndpoints _tracing;
 
     public KServeHttpHandler(ServerContext server, ILogger<KServeHttpHandler> logger)
     {
@@ -36,6 +37,7 @@ public sealed partial class KServeHttpHandler
         _traffic = new TrafficEndpoints(server);
         _logging = new LoggingEndpoints(server);
         _sharedMemory = new SharedMemoryEndpoints(server);
+        _tracing = new TraceEndpoints(server);
     }
 
     /// <summary>Request header carrying the sticky-routing key.</summary>
@@ -99,11 +101,14 @@ public sealed partial class KServeHttpHandler
             HttpEndpoint.SharedMemoryStatus => _sharedMemory.Status(context, route.Model.ToString()),
             HttpEndpoint.SharedMemoryRegister => _sharedMemory.RegisterAsync(context, route.Model.ToString()),
             HttpEndpoint.SharedMemoryUnregister => _sharedMemory.Unregister(context, route.Model.ToString()),
-            HttpEndpoint.TraceSettings => HttpResponses.WriteError(context, 501, $"'{context.Request.Path}' is not supported by this server yet"),
+            HttpEndpoint.TraceSettingsRead => _tracing.Read(context, ModelOf(route)),
+            HttpEndpoint.TraceSettingsChange => _tracing.ChangeAsync(context, ModelOf(route)),
             HttpEndpoint.MethodNotAllowed => HttpResponses.WriteError(context, 405, "Method Not Allowed"),
             _ => HttpResponses.WriteError(context, 404, "Not Found"),
         };
     }
+
+    private static string? ModelOf(HttpRoute route) => route.Model.IsEmpty ? null : route.Model.ToString();
 
     [LoggerMessage(EventId = EventIds.HttpUnexpected, Level = LogLevel.Error, Message = "Unexpected error serving {Path}")]
     private partial void LogUnexpected(PathString path, Exception exception);

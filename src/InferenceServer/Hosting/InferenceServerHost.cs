@@ -6,6 +6,7 @@ using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.Core.Tracing;
 using InferenceServer.Cuda;
 using InferenceServer.OnnxRuntime;
 using InferenceServer.Protocols;
@@ -119,6 +120,8 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             ServerVersion = typeof(InferenceServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
             Gpus = [.. gpus.Devices.Select(d => d.ToString())],
         });
+        _ = TraceConfig.TryBuild(options.TraceConfig, out var traceSettings, out var openTelemetry);
+        builder.Services.AddSingleton(sp => new RequestTracer(traceSettings, new TraceFilePolicy(options.TraceDirectory), sp.GetRequiredService<ILogger<RequestTracer>>()));
         builder.Services.AddSingleton<ServerContext>();
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<ShutdownDrain>();
@@ -182,6 +185,9 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var spanExport = traceSettings.Mode == TraceMode.OpenTelemetry
+            ? OpenTelemetryTraceExport.Start(openTelemetry, app.Services.GetRequiredService<ServerContextOptions>().ServerVersion)
+            : null;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
         var models = app.Services.GetRequiredService<LoadedModels>();
         serverMetrics.Bind(models);
@@ -228,6 +234,10 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
+            // Traces kept for the file at shutdown (log frequency 0) are written once the last answered request's are in.
+            context.Pipeline.AfterStepsSettledAsync().Wait(options.ExitTimeout, CancellationToken.None);
+            context.Tracing.Flush();
+            OpenTelemetryTraceExport.Stop(spanExport, options.ExitTimeout);
             context.SharedMemory.Dispose();
             models.Dispose();
             gpus.Dispose();

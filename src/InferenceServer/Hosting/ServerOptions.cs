@@ -132,6 +132,12 @@ internal sealed class ServerOptions
     /// <summary>Explicit mode: the models to load at start-up ("*" = all); none loads nothing.</summary>
     public IReadOnlyList<string> LoadModels { get; set; } = [];
 
+    /// <summary>The <c>--trace-config</c> values, in order (<see cref="Core.Tracing.TraceConfig"/>); none leaves tracing off.</summary>
+    public IReadOnlyList<string> TraceConfig { get; set; } = [];
+
+    /// <summary>The directory the trace API may name a trace file in; "" = the API cannot change the file.</summary>
+    public string TraceDirectory { get; set; } = ServerFlags.TraceDirectory.Default;
+
     /// <summary>
     /// Byte budget of the pinned tensor pool: native bytes held in size-classed buffers, rented and idle together.
     /// Rents beyond it fall back to plain, exact-size allocations that are counted and freed on return.

@@ -120,6 +120,11 @@ internal static class ServerOptionsReader
             return $"--{ServerFlags.LoadModel.Name} applies only with --{ServerFlags.ModelControlMode.Name}={ModelControlMode.Explicit.ToName()}";
         }
 
+        if (Core.Tracing.TraceConfig.TryBuild(options.TraceConfig, out _, out _) is { } trace)
+        {
+            return trace;
+        }
+
         return options.HttpTls.Check("http") ?? options.GrpcTls.Check("grpc")
             ?? (options.GrpcUseSsl && !options.GrpcTls.Enabled ? "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key" : null);
     }

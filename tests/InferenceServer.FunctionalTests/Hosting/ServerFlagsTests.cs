@@ -56,6 +56,7 @@ public sealed class ServerFlagsTests
             "false" => "true",
             "none" => "explicit",
             _ when flag.Name == "cuda-memory-pool-byte-size" => "0:1024",
+            _ when flag.Name == "trace-config" => "rate=5",
             _ when flag.Accepts?.StartsWith("an integer", StringComparison.Ordinal) == true || flag.Accepts?.Contains("seconds", StringComparison.Ordinal) == true => "1025",
             _ => "something",
         };

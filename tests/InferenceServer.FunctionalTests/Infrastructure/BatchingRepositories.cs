@@ -13,11 +13,16 @@ internal static class BatchingRepositories
     public const string Batched = "simple_batched";
     public const string SmallQueue = "simple_small_queue";
     public const string QueueTimeout = "simple_queue_timeout";
+    public const string Delayed = "simple_delayed";
     public const int SmallQueueSize = 2;
 
     /// <summary>Two instances, batches of up to 8 rows, 2 ms delay.</summary>
     public static void WriteBatched(string root) => Write(root, Batched,
         "max_batch_size: 8\ndynamic_batching { max_queue_delay_microseconds: 2000 }\ninstance_group [ { count: 2, kind: KIND_CPU } ]\n");
+
+    /// <summary>For a server on a fake clock: one instance, batches of up to 8 rows held for one second (until the test moves time).</summary>
+    public static void WriteDelayed(string root) => Write(root, Delayed,
+        "max_batch_size: 8\ndynamic_batching { max_queue_delay_microseconds: 1000000 }\ninstance_group [ { count: 1, kind: KIND_CPU } ]\n");
 
     /// <summary>
     /// Models for a server on a fake clock: a one-second batching delay (nothing runs until the test moves

@@ -33,6 +33,7 @@ public sealed class InferenceGrpcClient
     private static readonly Method<CudaSharedMemoryStatusRequest, CudaSharedMemoryStatusResponse> CudaSharedMemoryStatusMethod = Unary(InferenceService, "CudaSharedMemoryStatus", CudaSharedMemoryStatusRequest.Parser, CudaSharedMemoryStatusResponse.Parser);
     private static readonly Method<CudaSharedMemoryRegisterRequest, CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterMethod = Unary(InferenceService, "CudaSharedMemoryRegister", CudaSharedMemoryRegisterRequest.Parser, CudaSharedMemoryRegisterResponse.Parser);
     private static readonly Method<LogSettingsRequest, LogSettingsResponse> LogSettingsMethod = Unary(InferenceService, "LogSettings", LogSettingsRequest.Parser, LogSettingsResponse.Parser);
+    private static readonly Method<TraceSettingRequest, TraceSettingResponse> TraceSettingMethod = Unary(InferenceService, "TraceSetting", TraceSettingRequest.Parser, TraceSettingResponse.Parser);
     private static readonly Method<HealthCheckRequest, HealthCheckResponse> HealthCheckMethod = Unary(HealthService, "Check", HealthCheckRequest.Parser, HealthCheckResponse.Parser);
 
     private static readonly Method<ModelInferRequest, ModelStreamInferResponse> ModelStreamInferMethod = new(
@@ -59,6 +60,9 @@ public sealed class InferenceGrpcClient
 
     public Task<ModelInferResponse> ModelInferAsync(ModelInferRequest request) => Call(ModelInferMethod, request);
 
+    /// <summary>Inference with call metadata of the caller's (a trace context); the client's token is not added.</summary>
+    public Task<ModelInferResponse> ModelInferAsync(ModelInferRequest request, Metadata headers) => Call(ModelInferMethod, request, headers);
+
     public Task<ModelConfigResponse> ModelConfigAsync(string name, string version = "") => Call(ModelConfigMethod, new ModelConfigRequest { Name = name, Version = version });
 
     public Task<ModelStatisticsResponse> ModelStatisticsAsync(string name = "", string version = "") => Call(ModelStatisticsMethod, new ModelStatisticsRequest { Name = name, Version = version });
@@ -84,6 +88,8 @@ public sealed class InferenceGrpcClient
     public Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegisterAsync(CudaSharedMemoryRegisterRequest request) => Call(CudaSharedMemoryRegisterMethod, request);
 
     public Task<LogSettingsResponse> LogSettingsAsync(LogSettingsRequest request) => Call(LogSettingsMethod, request);
+
+    public Task<TraceSettingResponse> TraceSettingAsync(TraceSettingRequest request) => Call(TraceSettingMethod, request);
 
     public Task<HealthCheckResponse> HealthCheckAsync(string service = "") => Call(HealthCheckMethod, new HealthCheckRequest { Service = service });
 

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Threading;
+using InferenceServer.Core.Tracing;
 using InferenceServer.Core.Traffic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,9 +15,9 @@ namespace InferenceServer.Core.Inference.Pipeline;
 /// <summary>
 /// One inference request's life, from admission to release, the same for every protocol (Triton's
 /// <c>InferenceServer::InferAsync</c> → <c>InferenceRequest::Run</c>): admit → choose and hold the version once (the head's
-/// routing key, or the message's when the model has a canary) → the codec binds the tensors → validate once →
-/// schedule → the codec writes the answer → after-steps (input profile, traffic outcome and shadow offer, hooks) →
-/// release. A protocol is a codec (<see cref="IInferenceCodec{TAnswer}"/>); a request feature is a step here.
+/// routing key, or the message's when the model has a canary) → sample for tracing (only while tracing is on) → the codec
+/// binds the tensors → validate once → schedule → the codec writes the answer → after-steps (trace, input profile,
+/// traffic outcome and shadow offer, hooks) → release. A protocol is a codec (<see cref="IInferenceCodec{TAnswer}"/>); a request feature is a step here.
 /// <para>
 /// Failures are counted once: refusals before scheduling here (client errors), everything after by the scheduler
 /// (execution, queue full, timeouts: server errors). Only server errors count against a canary.
@@ -27,17 +29,19 @@ public sealed partial class InferencePipeline
     private readonly InferenceRequestPool _requests;
     private readonly PinnedBufferPool _buffers;
     private readonly IAnsweredRequestHook[] _hooks;
+    private readonly RequestTracer _tracer;
     private readonly ILogger _logger;
     private readonly WorkInFlight _afterSteps = new();
 
     public InferencePipeline(ModelCatalog models, InferenceRequestPool requests, PinnedBufferPool buffers, ServerAdmission admission,
-        IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null)
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null, RequestTracer? tracer = null)
     {
         _models = models;
         _requests = requests;
         _buffers = buffers;
         Admission = admission;
         _hooks = hooks?.ToArray() ?? [];
+        _tracer = tracer ?? RequestTracer.Off();
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -66,6 +70,12 @@ public sealed partial class InferencePipeline
         {
             _requests.Return(request);
             return await codec.RefuseAsync(error, null).ConfigureAwait(false);
+        }
+
+        // Tracing off costs this one volatile read; a sampled request carries its trace, the others null.
+        if (_tracer.Enabled)
+        {
+            request.Trace = _tracer.TryStart(model!, head);
         }
 
         var outcome = RequestOutcome.ClientError;
@@ -99,10 +109,20 @@ public sealed partial class InferencePipeline
             }
 
             outcome = RequestOutcome.Success;
+            request.Trace?.Answering = Stopwatch.GetTimestamp();
             return await codec.AnswerAsync(request).ConfigureAwait(false);
         }
         finally
         {
+            if (request.Trace is { } trace)
+            {
+                trace.Answered = Stopwatch.GetTimestamp();
+                if (trace.Answering == 0)
+                {
+                    trace.Answering = trace.Answered;
+                }
+            }
+
             AfterAnswer(model!, traffic, request, outcome);
         }
     }
@@ -114,7 +134,7 @@ public sealed partial class InferencePipeline
     // of a kept-alive HTTP connection or a stream.
     private void AfterAnswer(ModelVersion model, ModelTraffic? traffic, InferenceRequest request, RequestOutcome outcome)
     {
-        if (traffic is null && _hooks.Length == 0 && (model.Profile is null || outcome != RequestOutcome.Success))
+        if (traffic is null && _hooks.Length == 0 && (model.Profile is null || outcome != RequestOutcome.Success) && request.Trace is null)
         {
             _requests.Return(request);
             model.Release();
@@ -137,6 +157,11 @@ public sealed partial class InferencePipeline
             if (answered.Outcome == RequestOutcome.Success)
             {
                 model.Profile?.Observe(request);
+            }
+
+            if (request.Trace is { } trace)
+            {
+                _tracer.Complete(trace, request, answered.Outcome);
             }
 
             answered.Traffic?.OnCompleted(model, request, answered.Outcome);

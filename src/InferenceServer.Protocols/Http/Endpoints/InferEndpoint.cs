@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using InferenceServer.Core.Inference.Pipeline;
+using InferenceServer.Core.Tracing;
 using InferenceServer.Protocols.Http.Routing;
 using Microsoft.AspNetCore.Http;
 
@@ -14,6 +15,12 @@ internal sealed class InferEndpoint(ServerContext server)
 {
     /// <summary>Request header carrying the sticky-routing key.</summary>
     public const string RoutingKeyHeader = "x-routing-key";
+
+    /// <summary>W3C trace context headers: the caller's trace, joined in OpenTelemetry tracing mode.</summary>
+    public const string TraceParentHeader = "traceparent";
+
+    /// <inheritdoc cref="TraceParentHeader"/>
+    public const string TraceStateHeader = "tracestate";
 
     public async Task InferAsync(HttpContext context, HttpRoute route)
     {
@@ -34,7 +41,12 @@ internal sealed class InferEndpoint(ServerContext server)
         }
 
         var routingKey = context.Request.Headers.TryGetValue(RoutingKeyHeader, out var key) && key.ToString() is { Length: > 0 } given ? given : null;
-        var head = new RequestHead(route.Model, route.Version, routingKey, received);
+        var head = new RequestHead(route.Model, route.Version, routingKey, received) { Protocol = TraceProtocol.Http };
+        if (server.Tracing.ReadsTraceContext && context.Request.Headers.TryGetValue(TraceParentHeader, out var traceParent))
+        {
+            head = head with { TraceParent = traceParent.ToString(), TraceState = context.Request.Headers[TraceStateHeader].ToString() };
+        }
+
         await server.Pipeline.RunAsync<HttpInferCodec, bool>(head, new HttpInferCodec(context, body, headerLength, server.Options.MaxJsonDepth, server.SharedMemory)).ConfigureAwait(false);
     }
 }

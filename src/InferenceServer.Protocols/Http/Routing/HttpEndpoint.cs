@@ -26,5 +26,6 @@ internal enum HttpEndpoint
     SharedMemoryStatus,
     SharedMemoryRegister,
     SharedMemoryUnregister,
-    TraceSettings,
+    TraceSettingsRead,
+    TraceSettingsChange,
 }

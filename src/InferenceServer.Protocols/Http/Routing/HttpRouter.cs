@@ -9,7 +9,7 @@ namespace InferenceServer.Protocols.Http.Routing;
 /// <see cref="HttpEndpoint.MethodNotAllowed"/>, as Triton answers.
 /// <code>
 /// /v2 | /v2/health/live|ready | /v2/models/stats | /v2/models/{m}[/versions/{v}][/infer|ready|config|stats|drift|sketches]
-/// /v2/models/{m}/traffic | /v2/repository[/{repo}]/index | /v2/repository/models/{m}/load|unload | /v2/logging
+/// /v2/models/{m}/traffic | /v2/models/{m}/trace/setting | /v2/repository[/{repo}]/index | /v2/repository/models/{m}/load|unload | /v2/logging
 /// /v2/systemsharedmemory… | /v2/cudasharedmemory… | /v2/trace/setting
 /// </code>
 /// </summary>
@@ -60,10 +60,16 @@ internal static class HttpRouter
                 : HttpRoute.MethodNotAllowed;
         }
 
-        return rest.SequenceEqual("trace/setting") ? new HttpRoute(HttpEndpoint.TraceSettings, ServerOperation.TraceSettings) : HttpRoute.NotFound;
+        return rest.SequenceEqual("trace/setting") ? TraceSettings(method, default) : HttpRoute.NotFound;
     }
 
-    // models/stats | models/{m}[/versions/{v}][/infer|ready|config|stats|drift|sketches] | models/{m}/traffic
+    // GET reads, POST changes (the control token); a model's settings have no version (Triton rejects one too).
+    private static HttpRoute TraceSettings(string method, ReadOnlyMemory<char> model) =>
+        method == HttpMethods.Get ? new HttpRoute(HttpEndpoint.TraceSettingsRead, ServerOperation.TraceSettingsRead, model)
+        : method == HttpMethods.Post ? new HttpRoute(HttpEndpoint.TraceSettingsChange, ServerOperation.TraceSettingsChange, model)
+        : HttpRoute.MethodNotAllowed;
+
+    // models/stats | models/{m}[/versions/{v}][/infer|ready|config|stats|drift|sketches] | models/{m}/traffic | models/{m}/trace/setting
     private static HttpRoute MatchModel(string path, int start, string method)
     {
         var rest = path.AsSpan(start);
@@ -96,6 +102,11 @@ internal static class HttpRouter
 
             version = path.AsMemory(position, digits);
             rest = slash < 0 ? [] : path.AsSpan(position + digits + 1);
+        }
+
+        if (rest.SequenceEqual("trace/setting"))
+        {
+            return version.IsEmpty ? TraceSettings(method, model) : HttpRoute.NotFound;
         }
 
         var (endpoint, operation, verb) = rest switch

@@ -241,6 +241,18 @@ internal static class ServerFlags
         "Let clients register shared-memory regions (POSIX objects under /dev/shm) for inputs and outputs; the control token guards registration when one is configured",
         o => o.AllowClientSharedMemory, (o, v) => o.AllowClientSharedMemory = v);
 
+    /// <summary>Off, as Triton: a trace is for a person looking at where one request's time went.</summary>
+    public static readonly RepeatedFlag<string> TraceConfig = new(
+        "trace-config", "level=OFF,rate=1000,count=-1,mode=triton", TraceConfigValue.Instance,
+        "Request tracing, as tritonserver: level=OFF|TIMESTAMPS|TENSORS, rate=N, count=N, mode=triton|opentelemetry; triton,file=PATH, triton,log-frequency=N; opentelemetry,url=URL, opentelemetry,protocol=http/protobuf|grpc, opentelemetry,resource=KEY=VALUE, opentelemetry,bsp_max_queue_size|bsp_schedule_delay|bsp_max_export_batch_size=N",
+        o => o.TraceConfig.Count == 0, (o, v) => o.TraceConfig = [.. o.TraceConfig, v]);
+
+    /// <summary>None: only the operator's --trace-config triton,file=… names a trace file; the trace API cannot.</summary>
+    public static readonly ValueFlag<string> TraceDirectory = new(
+        "trace-directory", "", TextValue.Instance,
+        "Directory in which the trace API may name a trace file (a file name, never a path); empty = the API cannot change the file",
+        o => o.TraceDirectory, (o, v) => o.TraceDirectory = v);
+
     /// <summary>Every flag, in the order <c>--help</c> lists them (after the fields above: static fields initialise in order).</summary>
     public static readonly IReadOnlyList<FlagDefinition> All =
     [
@@ -249,7 +261,7 @@ internal static class ServerFlags
         HttpMaxInputSize, GrpcMaxMessageSize, HttpMaxHeaderSize, HttpServerCert, HttpServerKey, HttpRootCert, HttpUseSslMutual,
         GrpcUseSsl, GrpcServerCert, GrpcServerKey, GrpcRootCert, GrpcUseSslMutual, ModelControlMode, RepositoryPollInterval,
         RepositoryPollMarker, ModelLoadRetryCount, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
-        CudaMemoryPoolByteSize, Gpus, ServerName, AllowClientShm,
+        CudaMemoryPoolByteSize, Gpus, ServerName, AllowClientShm, TraceConfig, TraceDirectory,
     ];
 
     private static readonly FrozenDictionary<string, FlagDefinition> ByName =
