@@ -21,6 +21,7 @@ public sealed class ServerContext
         "statistics",
         "parameters",
         "logging",
+        "sequence",
     ];
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
