@@ -32,10 +32,11 @@ internal sealed class SequenceFeed
     }
 
     /// <summary>
-    /// The id as the model's CORRID input takes it (empty when it has none), or why a request may not carry it: a string
-    /// for a numeric CORRID or a number for a string one, or a number the CORRID's type cannot hold.
+    /// Why a request may not carry <paramref name="id"/> (a string for a numeric CORRID or a number for a string one, or a
+    /// number the CORRID's type cannot hold), and, when <paramref name="materialize"/>, the id as the model's CORRID input
+    /// takes it (empty when it has none).
     /// </summary>
-    public InferenceError CorrelationIdValue(SequenceId id, out byte[] value)
+    public InferenceError CorrelationIdValue(SequenceId id, bool materialize, out byte[] value)
     {
         value = [];
         var control = _tensors.CorrelationId;
@@ -56,26 +57,30 @@ internal sealed class SequenceFeed
         switch (type)
         {
             case DataType.Bytes:
-                var text = Encoding.UTF8.GetBytes(id.Text!);
-                value = new byte[4 + text.Length];
-                BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)text.Length);
-                text.CopyTo(value, 4);
+                if (materialize)
+                {
+                    var text = Encoding.UTF8.GetBytes(id.Text!);
+                    value = new byte[4 + text.Length];
+                    BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)text.Length);
+                    text.CopyTo(value, 4);
+                }
+
                 return InferenceError.None;
-            case DataType.UInt64:
-                value = new byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(value, number);
+            case DataType.UInt64 or DataType.Int64 when type == DataType.UInt64 || number <= long.MaxValue:
+                if (materialize)
+                {
+                    value = new byte[8];
+                    BinaryPrimitives.WriteUInt64LittleEndian(value, number);
+                }
+
                 return InferenceError.None;
-            case DataType.Int64 when number <= long.MaxValue:
-                value = new byte[8];
-                BinaryPrimitives.WriteInt64LittleEndian(value, (long)number);
-                return InferenceError.None;
-            case DataType.UInt32 when number <= uint.MaxValue:
-                value = new byte[4];
-                BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)number);
-                return InferenceError.None;
-            case DataType.Int32 when number <= int.MaxValue:
-                value = new byte[4];
-                BinaryPrimitives.WriteInt32LittleEndian(value, (int)number);
+            case DataType.UInt32 or DataType.Int32 when number <= (type == DataType.UInt32 ? uint.MaxValue : int.MaxValue):
+                if (materialize)
+                {
+                    value = new byte[4];
+                    BinaryPrimitives.WriteUInt32LittleEndian(value, (uint)number);
+                }
+
                 return InferenceError.None;
             default:
                 return InferenceError.InvalidArgument(

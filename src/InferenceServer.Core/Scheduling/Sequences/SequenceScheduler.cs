@@ -116,13 +116,14 @@ public sealed class SequenceScheduler : IDisposable
                 $"request of sequence {id} for model '{_modelName}' has batch size {request.BatchSize}: a sequence request carries exactly one row");
         }
 
-        var error = _feed.CorrelationIdValue(id, out var correlationId);
+        // Every request's id is checked against the CORRID type; only a start keeps the id as the model takes it.
+        var error = _feed.CorrelationIdValue(id, request.SequenceStart, out var correlationId);
         if (error.IsError)
         {
             return error;
         }
 
-        var stateCount = _signature.Sequence!.States.Count;
+        var started = request.SequenceStart ? new Sequence(id, correlationId, _signature.Sequence!.States.Count) : null;
         lock (_gate)
         {
             if (_stopping)
@@ -131,7 +132,7 @@ public sealed class SequenceScheduler : IDisposable
             }
 
             var now = _time.GetTimestamp();
-            var admission = _slots.Admit(id, request.SequenceStart, request.SequenceEnd, now, () => new Sequence(id, correlationId, stateCount), out var sequence);
+            var admission = _slots.Admit(id, started, request.SequenceEnd, now, out var sequence);
             switch (admission)
             {
                 case SequenceAdmission.NotLive:
@@ -222,7 +223,7 @@ public sealed class SequenceScheduler : IDisposable
         request.SequenceStart = true;
         request.SequenceEnd = true;
         var id = _signature.Sequence!.CorrelationId?.Spec.DataType == Tensors.DataType.Bytes ? SequenceId.FromText("1") : SequenceId.FromNumber(1);
-        _feed.CorrelationIdValue(id, out var correlationId);
+        _feed.CorrelationIdValue(id, materialize: true, out var correlationId);
         _feed.Attach(new Sequence(id, correlationId, _signature.Sequence.States.Count), request);
     }
 

@@ -56,12 +56,13 @@ internal sealed class SequenceSlots
     public int WaitingCount { get; private set; }
 
     /// <summary>
-    /// Admits a request of sequence <paramref name="id"/>. <paramref name="sequence"/> is its sequence unless the request is
-    /// refused. On <see cref="SequenceAdmission.Wait"/> the caller must queue a waiter with <see cref="AddWaiter"/>.
+    /// Admits a request of sequence <paramref name="id"/>; a start brings its new sequence (<paramref name="started"/>).
+    /// <paramref name="sequence"/> is the request's sequence unless it is refused. On <see cref="SequenceAdmission.Wait"/>
+    /// the caller must queue a waiter with <see cref="AddWaiter"/>.
     /// </summary>
-    public SequenceAdmission Admit(SequenceId id, bool start, bool end, long now, Func<Sequence> create, out Sequence? sequence)
+    public SequenceAdmission Admit(SequenceId id, Sequence? started, bool end, long now, out Sequence? sequence)
     {
-        if (start)
+        if (started is not null)
         {
             if (_live.ContainsKey(id))
             {
@@ -75,7 +76,7 @@ internal sealed class SequenceSlots
                 return SequenceAdmission.BacklogFull;
             }
 
-            sequence = create();
+            sequence = started;
             if (TryTakeSlot(out var slot))
             {
                 sequence.Slot = slot;

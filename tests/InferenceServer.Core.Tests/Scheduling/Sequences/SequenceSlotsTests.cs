@@ -20,7 +20,7 @@ public sealed class SequenceSlotsTests
     private static SequenceId Id(ulong n) => SequenceId.FromNumber(n);
 
     private static SequenceAdmission Admit(SequenceSlots slots, ulong id, bool start, bool end, long now, out Sequence? sequence) =>
-        slots.Admit(Id(id), start, end, now, () => new Sequence(Id(id), [], 0), out sequence);
+        slots.Admit(Id(id), start ? new Sequence(Id(id), [], 0) : null, end, now, out sequence);
 
     [Fact]
     public void Admit_StartWithFreeSlot_TurnAtOnce_LowestSlotsFirst()
