@@ -34,7 +34,7 @@ internal sealed class NativeValueRun : IOnnxRun
     /// <summary>Whether a signature can run here: no BYTES input (those need the managed API's string tensors) and every output of known size.</summary>
     public static bool CanRun(ModelSignature signature)
     {
-        foreach (var input in signature.Inputs)
+        foreach (var input in signature.Inputs.Concat(signature.ServerInputs))
         {
             if (input.DataType == Core.Tensors.DataType.Bytes)
             {
@@ -42,7 +42,7 @@ internal sealed class NativeValueRun : IOnnxRun
             }
         }
 
-        foreach (var output in signature.Outputs)
+        foreach (var output in signature.Outputs.Concat(signature.StateOutputs))
         {
             if (!OutputShapes.HasKnownSize(output))
             {

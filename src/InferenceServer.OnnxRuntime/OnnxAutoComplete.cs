@@ -35,8 +35,10 @@ internal static class OnnxAutoComplete
             config.DefaultModelFilename = modelFileName;
         }
 
-        var modelInputs = Tensors(session.InputMetadata);
-        var modelOutputs = Tensors(session.OutputMetadata);
+        // A sequence model's control and state tensors are the server's to feed and read, never configured inputs or outputs.
+        var serverTensors = ServerTensorNames(config);
+        var modelInputs = Tensors(session.InputMetadata).Where(t => !serverTensors.Contains(t.Name)).ToList();
+        var modelOutputs = Tensors(session.OutputMetadata).Where(t => !serverTensors.Contains(t.Name)).ToList();
         // As Triton's ONNX backend: inputs, outputs, max_batch_size and dynamic batching are filled in only
         // when the config lacks inputs or outputs; a config that lists both is taken as written.
         var fillsInterface = config.Input.Count == 0 || config.Output.Count == 0;
@@ -93,6 +95,46 @@ internal static class OnnxAutoComplete
         }
 
         CompleteInstanceGroups(config);
+    }
+
+    /// <summary>Checks that every tensor the server feeds or reads for a sequence model is one of the model's, of the same type.</summary>
+    public static void CheckServerTensors(ModelConfig config, InferenceSession session, ModelSignature signature)
+    {
+        var modelInputs = Tensors(session.InputMetadata);
+        var modelOutputs = Tensors(session.OutputMetadata);
+        foreach (var spec in signature.ServerInputs)
+        {
+            CheckServerTensor(config, "input", spec, modelInputs);
+        }
+
+        foreach (var spec in signature.StateOutputs)
+        {
+            CheckServerTensor(config, "output", spec, modelOutputs);
+        }
+    }
+
+    private static void CheckServerTensor(ModelConfig config, string kind, TensorSpec spec, List<OnnxTensor> tensors)
+    {
+        var tensor = tensors.FirstOrDefault(t => t.Name == spec.Name) ?? throw new ModelLoadException(
+            $"model '{config.Name}': sequence_batching names {kind} '{spec.Name}', which the model does not have; the model's {kind}s are: {string.Join(", ", tensors.Select(t => t.Name))}");
+        if (tensor.DataType != spec.DataType)
+        {
+            throw new ModelLoadException(
+                $"model '{config.Name}': sequence_batching gives {kind} '{spec.Name}' type {spec.DataType.ToConfigString()} but the model has {tensor.DataType.ToConfigString()}");
+        }
+    }
+
+    private static HashSet<string> ServerTensorNames(ModelConfig config)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (config.SequenceBatching is { } sequence)
+        {
+            names.UnionWith(sequence.ControlInput.Select(c => c.Name));
+            names.UnionWith(sequence.State.Select(s => s.InputName));
+            names.UnionWith(sequence.State.Select(s => s.OutputName).Where(name => config.Output.All(o => o.Name != name)));
+        }
+
+        return names;
     }
 
     private static void CompleteInstanceGroups(ModelConfig config)

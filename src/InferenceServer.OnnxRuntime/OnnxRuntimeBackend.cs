@@ -74,6 +74,7 @@ public sealed partial class OnnxRuntimeBackend : IModelBackend
             first = CreateSession(path, options = CreateOptions(config, EstimateInstanceCount(config)));
             OnnxAutoComplete.Complete(config, first, fileName);
             var signature = ModelSignatureFactory.FromConfig(config);
+            OnnxAutoComplete.CheckServerTensors(config, first, signature);
             foreach (var placement in InstancePlacement.Place(config, _gpus))
             {
                 if (placement.DeviceOrdinal < 0)

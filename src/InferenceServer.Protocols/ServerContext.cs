@@ -28,6 +28,7 @@ public sealed class ServerContext
         "classification",
         "system_shared_memory",
         "trace",
+        "sequence",
     ];
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>

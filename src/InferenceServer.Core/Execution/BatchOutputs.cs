@@ -52,14 +52,25 @@ internal sealed class BatchOutputs
                 _names.Add(outputs[i].Name);
                 _specs.Add(outputs[i]);
             }
-
-            return;
+        }
+        else
+        {
+            foreach (var output in requested)
+            {
+                _names.Add(output.Spec!.Name);
+                _specs.Add(output.Spec);
+            }
         }
 
-        foreach (var output in requested)
+        // A sequence model's implicit state is computed on every execution, asked for or not: the server carries it
+        // to the sequence's next request (and takes it out of the answer unless the client asked for it).
+        foreach (var state in _signature.StateOutputs)
         {
-            _names.Add(output.Spec!.Name);
-            _specs.Add(output.Spec);
+            if (!_names.Contains(state.Name))
+            {
+                _names.Add(state.Name);
+                _specs.Add(state);
+            }
         }
     }
 

@@ -48,6 +48,18 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
     /// <summary>The request's trace when it was sampled (<see cref="Tracing.RequestTracer"/>); null for every other request.</summary>
     public Tracing.RequestTrace? Trace { get; internal set; }
 
+    /// <summary>The request's <c>sequence_id</c> parameter (<see cref="Scheduling.Sequences.SequenceId.None"/> when absent); read by sequence models only.</summary>
+    public Scheduling.Sequences.SequenceId SequenceId { get; set; }
+
+    /// <summary>The request's <c>sequence_start</c> parameter: it begins its sequence.</summary>
+    public bool SequenceStart { get; set; }
+
+    /// <summary>The request's <c>sequence_end</c> parameter: it ends its sequence.</summary>
+    public bool SequenceEnd { get; set; }
+
+    /// <summary>The request's place in its sequence, between admission and the end of its run (a sequence model's scheduler).</summary>
+    internal Scheduling.Sequences.SequenceTicket SequenceTicket;
+
     /// <summary>Set between the answer and the end of the request's after-steps (<see cref="Pipeline.InferencePipeline"/>).</summary>
     internal Pipeline.AnsweredRequest AfterAnswer;
 
@@ -103,6 +115,39 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
         var output = NextSlot(_outputs, ref _outputCount);
         output.SetShared(spec, shape, shared, offset, length);
         return output;
+    }
+
+    /// <summary>
+    /// Drops the inputs from position <paramref name="count"/> on: the tensors a scheduler added for the model alone
+    /// (sequence controls and state) leave before the request goes back to its front end.
+    /// </summary>
+    internal void RemoveInputsFrom(int count)
+    {
+        for (var i = count; i < _inputCount; i++)
+        {
+            _inputs[i].Reset();
+        }
+
+        _inputCount = Math.Min(_inputCount, count);
+    }
+
+    /// <summary>Drops one of the produced outputs (releasing its buffer), keeping the others in order.</summary>
+    internal void RemoveOutput(InferenceOutput output)
+    {
+        for (var i = 0; i < _outputCount; i++)
+        {
+            if (!ReferenceEquals(_outputs[i], output))
+            {
+                continue;
+            }
+
+            output.Reset();
+            // The emptied slot moves to the end so the slots stay reusable.
+            _outputs.RemoveAt(i);
+            _outputs.Add(output);
+            _outputCount--;
+            return;
+        }
     }
 
     /// <summary>Keeps a resource (a pooled body buffer, a pinned handle) alive until the request is reset.</summary>
@@ -164,6 +209,10 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
         BinaryDataOutput = false;
         Priority = 0;
         TimeoutMicroseconds = 0;
+        SequenceId = default;
+        SequenceStart = false;
+        SequenceEnd = false;
+        SequenceTicket = default;
         Queue = default;
         ReceivedTimestamp = 0;
         QueuedTimestamp = 0;

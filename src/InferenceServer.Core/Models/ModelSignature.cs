@@ -6,11 +6,19 @@ namespace InferenceServer.Core.Models;
 public sealed class ModelSignature
 {
     public ModelSignature(int maxBatchSize, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs)
+        : this(maxBatchSize, inputs, outputs, null)
+    {
+    }
+
+    internal ModelSignature(int maxBatchSize, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, Scheduling.Sequences.SequenceTensors? sequence)
     {
         MaxBatchSize = maxBatchSize;
         Inputs = inputs;
         Outputs = outputs;
         RequiredInputCount = inputs.Count(i => !i.Optional);
+        Sequence = sequence;
+        ServerInputs = sequence is null ? [] : [.. sequence.Inputs];
+        StateOutputs = sequence is null ? [] : [.. sequence.States.Select(s => s.Output)];
     }
 
     /// <summary>0: the model does not batch; otherwise the largest first dimension a request may carry.</summary>
@@ -23,6 +31,18 @@ public sealed class ModelSignature
     public IReadOnlyList<TensorSpec> Outputs { get; }
 
     public int RequiredInputCount { get; }
+
+    /// <summary>
+    /// Model inputs the server feeds itself (a sequence model's controls and implicit state): never sent by a client nor
+    /// listed in metadata, but part of every execution.
+    /// </summary>
+    public IReadOnlyList<TensorSpec> ServerInputs { get; }
+
+    /// <summary>Model outputs the server reads for itself (implicit state), computed on every execution; one may also be a configured output.</summary>
+    public IReadOnlyList<TensorSpec> StateOutputs { get; }
+
+    /// <summary>A sequence model's control and state tensors (<c>sequence_batching</c>); null for other models.</summary>
+    internal Scheduling.Sequences.SequenceTensors? Sequence { get; }
 
     public TensorSpec? FindInput(ReadOnlySpan<byte> utf8Name) => Find(Inputs, utf8Name);
 

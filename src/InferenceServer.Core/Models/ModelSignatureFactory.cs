@@ -50,7 +50,8 @@ public static class ModelSignatureFactory
 
         CheckUnique(config, "input", inputs);
         CheckUnique(config, "output", outputs);
-        return new ModelSignature(config.MaxBatchSize, inputs, outputs);
+        var sequence = config.SequenceBatching is null ? null : Scheduling.Sequences.SequenceTensors.FromConfig(config, inputs, outputs);
+        return new ModelSignature(config.MaxBatchSize, inputs, outputs, sequence);
     }
 
     private static TensorSpec Spec(ModelConfig config, string kind, string name, global::Inference.DataType dataType, Google.Protobuf.Collections.RepeatedField<long> dims, ModelTensorReshape? reshape, int index, bool optional)

@@ -3,6 +3,7 @@ using Inference;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models.WarmUp;
 using InferenceServer.Core.Scheduling;
+using InferenceServer.Core.Scheduling.Sequences;
 using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Telemetry.Latency;
 using InferenceServer.Core.Telemetry.Profiles;
@@ -18,7 +19,9 @@ public sealed class ModelVersion : IDisposable
     private readonly IModelRuntime _runtime;
     // Requests that hold this version (between TryAcquire and Release), plus RetiredFlag once retired.
     private const int RetiredFlag = 1 << 30;
-    private readonly RequestScheduler _scheduler;
+    // Exactly one of the two: a sequence model's scheduler, or the dynamic batcher (or none) of any other.
+    private readonly RequestScheduler? _scheduler;
+    private readonly SequenceScheduler? _sequences;
     private readonly IVersionObserver _observer;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _holders;
@@ -37,11 +40,19 @@ public sealed class ModelVersion : IDisposable
         Signature = signature;
         Time = time;
         _runtime = runtime;
-        SchedulerPolicy = SchedulerPolicy.FromConfig(config);
+        var sequencePolicy = config.SequenceBatching is null ? null : SequencePolicy.FromConfig(config, runtime.Instances.Count);
+        SchedulerPolicy = sequencePolicy?.Batching ?? SchedulerPolicy.FromConfig(config);
         _observer = (observers ?? NullVersionObserver.Instance).Create(name, version, SchedulerPolicy.MaxBatchRows);
         Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows, _observer, latency);
         Profile = profile;
-        _scheduler = new RequestScheduler(name, runtime.Instances, SchedulerPolicy, Statistics, time);
+        if (sequencePolicy is null)
+        {
+            _scheduler = new RequestScheduler(name, runtime.Instances, SchedulerPolicy, Statistics, time);
+        }
+        else
+        {
+            _sequences = new SequenceScheduler(name, signature, sequencePolicy, runtime.Instances, Statistics, time);
+        }
     }
 
     public string Name { get; }
@@ -66,7 +77,10 @@ public sealed class ModelVersion : IDisposable
     /// </summary>
     public VersionProfile? Profile { get; }
 
-    /// <summary>How requests are queued and batched (from <c>dynamic_batching</c>).</summary>
+    /// <summary>A sequence model's scheduler (<c>sequence_batching</c>); null for other models.</summary>
+    public SequenceScheduler? Sequences => _sequences;
+
+    /// <summary>How requests are queued and batched (from <c>dynamic_batching</c>, or a sequence model's strategy).</summary>
     public SchedulerPolicy SchedulerPolicy { get; }
 
     public TimeProvider Time { get; }
@@ -74,10 +88,10 @@ public sealed class ModelVersion : IDisposable
     /// <summary>The platform string for metadata: <c>platform</c>, else <c>backend</c>.</summary>
     public string Platform => Config.Platform.Length > 0 ? Config.Platform : Config.Backend;
 
-    public int PendingRequestCount => _scheduler.PendingCount;
+    public int PendingRequestCount => _sequences?.PendingCount ?? _scheduler!.PendingCount;
 
     /// <summary>Completes once at least <paramref name="count"/> requests wait in this version's queue.</summary>
-    public Task QueuedAsync(int count) => _scheduler.QueuedAsync(count);
+    public Task QueuedAsync(int count) => _sequences?.QueuedAsync(count) ?? _scheduler!.QueuedAsync(count);
 
     /// <summary>
     /// Validates the request against the signature and queues it. The returned task completes when
@@ -86,6 +100,11 @@ public sealed class ModelVersion : IDisposable
     public ValueTask InferAsync(InferenceRequest request)
     {
         var error = RequestValidator.Validate(this, request);
+        if (!error.IsError)
+        {
+            error = AdmitToSequence(request);
+        }
+
         if (error.IsError)
         {
             request.Version = this;
@@ -104,9 +123,21 @@ public sealed class ModelVersion : IDisposable
     internal ValueTask ScheduleAsync(InferenceRequest request)
     {
         request.Version = this;
-        _scheduler.Enqueue(request);
+        if (_sequences is not null)
+        {
+            return _sequences.ScheduleAsync(request);
+        }
+
+        _scheduler!.Enqueue(request);
         return request.WaitAsync();
     }
+
+    /// <summary>
+    /// For a sequence model, checks a validated request's sequence parameters and takes its place in its sequence (the
+    /// pipeline's step just before <see cref="ScheduleAsync"/>, which must follow); a refusal is the client's. Nothing for
+    /// other models: they ignore the sequence parameters, as in Triton.
+    /// </summary>
+    internal InferenceError AdmitToSequence(InferenceRequest request) => _sequences?.Admit(request) ?? InferenceError.None;
 
     /// <summary>
     /// Runs each warm-up sample on every instance before the version is published (<see cref="WarmUpSamples"/>),
@@ -150,6 +181,7 @@ public sealed class ModelVersion : IDisposable
                 return InferenceError.InvalidArgument($"warm-up sample '{sample.Name}' for model '{Name}' version {Version} is invalid: {error.Message}");
             }
 
+            _sequences?.AttachStandalone(request);
             instance.Execute([request]);
             return request.Error.IsError
                 ? InferenceError.InvalidArgument($"warm-up sample '{sample.Name}' of model '{Name}' version {Version} failed on instance {instance.Name}: {request.Error.Message}")
@@ -222,7 +254,8 @@ public sealed class ModelVersion : IDisposable
             return;
         }
 
-        _scheduler.Dispose();
+        _scheduler?.Dispose();
+        _sequences?.Dispose();
         _runtime.Dispose();
         _observer.Dispose();
     }

@@ -121,5 +121,13 @@ public sealed class SchedulerPolicy
         return new SchedulerPolicy(true, config.MaxBatchSize, preferred, delay, dynamic.PreserveOrdering, defaultLevel, levels, ReadAdaptiveWait(config));
     }
 
+    /// <summary>
+    /// The batching of a sequence model's ready requests (<see cref="Sequences.SequenceScheduler"/>): batches of up to
+    /// <c>max_batch_size</c> from the strategy's preferred sizes and delay, one priority level, the server's queue cap.
+    /// </summary>
+    internal static SchedulerPolicy ForSequences(ModelConfig config, int[] preferredBatchSizes, long maxQueueDelayMicroseconds, bool preserveOrdering) =>
+        new(config.MaxBatchSize > 0, Math.Max(1, config.MaxBatchSize), preferredBatchSizes, maxQueueDelayMicroseconds, preserveOrdering, 1,
+            [QueuePolicy.From(null, DefaultServerQueueCap)]);
+
     private static bool ReadAdaptiveWait(ModelConfig config) => ModelConfigParameters.ReadBool(config, AdaptiveWaitParameter, absent: true);
 }

@@ -56,6 +56,15 @@ internal static class GrpcRequestMapper
             request.TimeoutMicroseconds = value;
         }
 
+        if (hasParameters)
+        {
+            var sequenceError = GrpcSequenceParameters.Read(message.Parameters, request);
+            if (sequenceError.IsError)
+            {
+                return sequenceError;
+            }
+        }
+
         var raw = message.RawInputContents;
         var rawIndex = 0;
         foreach (var tensor in message.Inputs)

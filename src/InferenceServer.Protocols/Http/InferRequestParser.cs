@@ -214,6 +214,16 @@ internal sealed class InferRequestParser
                 continue;
             }
 
+            if (JsonSequenceParameters.TryRead(ref reader, _request, out var sequenceError))
+            {
+                if (sequenceError.IsError)
+                {
+                    return sequenceError;
+                }
+
+                continue;
+            }
+
             if (reader.ValueSpan.StartsWith("triton_"u8))
             {
                 return InferenceError.InvalidArgument($"parameter '{reader.GetString()}' is reserved: names starting with 'triton_' cannot be used in requests");

@@ -7,8 +7,8 @@ using InferenceServer.ModelBuilder.Samples;
 namespace InferenceServer.FunctionalTests.Models;
 
 /// <summary>
-/// Configs that ask for what this server does not do (a sequence batcher, a decoupled transaction policy) beside a
-/// model that serves. Invariants: such a model never turns READY — it is UNAVAILABLE in the repository index with
+/// Configs that ask for what this server does not do (a decoupled transaction policy) or what the model cannot take (a
+/// sequence batcher feeding a control input the model lacks) beside a model that serves. Invariants: such a model never turns READY — it is UNAVAILABLE in the repository index with
 /// a reason naming the field, and requests for it get 503 with that reason; the other model serves; a reload to
 /// such a config is refused naming the field while the version that served keeps serving.
 /// </summary>
@@ -58,7 +58,7 @@ public sealed class UnsupportedConfigTests
 
         var sequence = Row(index, Sequence);
         Assert.Equal("UNAVAILABLE", sequence["state"]!.GetValue<string>());
-        Assert.Contains($"model '{Sequence}': sequence_batching is not supported by this server yet", sequence["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"model '{Sequence}': sequence_batching names input 'START', which the model does not have", sequence["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         var decoupled = Row(index, Decoupled);
         Assert.Equal("UNAVAILABLE", decoupled["state"]!.GetValue<string>());
         Assert.Contains("model_transaction_policy { decoupled: true } is not supported", decoupled["reason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class UnsupportedConfigTests
         using var load = await server.Http.PostAsync($"v2/repository/models/{Simple}/load", content: null).WithTimeout();
 
         var message = await HttpInfer.AssertErrorAsync(load, HttpStatusCode.BadRequest);
-        Assert.Contains("sequence_batching is not supported by this server yet", message, StringComparison.Ordinal);
+        Assert.Contains("sequence_batching names input 'START', which the model does not have", message, StringComparison.Ordinal);
         await AssertServesAsync(server);
         var row = Row(await IndexAsync(server), Simple);
         Assert.Equal("READY", row["state"]!.GetValue<string>());

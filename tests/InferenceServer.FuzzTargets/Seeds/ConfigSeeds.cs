@@ -182,7 +182,7 @@ internal static class ConfigSeeds
 
         """;
 
-    /// <summary>The other branch of the scheduling oneof, with float lists and special float spellings.</summary>
+    /// <summary>The other branch of the scheduling oneof (a config the sequence batcher serves), with float spellings.</summary>
     public const string Sequence = """
         name: "sequence"
         backend: "onnxruntime"
@@ -191,7 +191,13 @@ internal static class ConfigSeeds
         output [ { name: "OUTPUT" data_type: TYPE_INT64 dims: [ 1 ] } ]
         sequence_batching {
           max_sequence_idle_microseconds: 5000000
-          control_input [ { name: "START" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0.0, 1e0, -inf, nan, 1.5f, .5 ] } ] } ]
+          direct { max_queue_delay_microseconds: 100 minimum_slot_utilization: .5 }
+          control_input [
+            { name: "START" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0.0, 1e0 ] } ] },
+            { name: "READY" control [ { kind: CONTROL_SEQUENCE_READY fp32_false_true: [ -inf, 1.5f ] } ] },
+            { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_STRING } ] }
+          ]
+          state [ { input_name: "S_IN" output_name: "S_OUT" data_type: TYPE_FP32 dims: [ -1 ] initial_state { data_type: TYPE_FP32 dims: [ 2 ] zero_data: true } } ]
         }
 
         """;

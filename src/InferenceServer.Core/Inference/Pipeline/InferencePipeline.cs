@@ -87,6 +87,12 @@ public sealed partial class InferencePipeline
                 error = RequestValidator.Validate(model!, request);
             }
 
+            if (!error.IsError)
+            {
+                // A sequence model's step: the request takes its place in its sequence (ScheduleAsync follows at once).
+                error = model!.AdmitToSequence(request);
+            }
+
             if (error.IsError)
             {
                 model!.Statistics.RecordFailure(FailureReason.Other, 0);

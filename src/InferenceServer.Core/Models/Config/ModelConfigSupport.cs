@@ -4,8 +4,7 @@ namespace InferenceServer.Core.Models.Config;
 
 /// <summary>
 /// Refuses, at load, a config that asks for something this server does not do and that would change what a
-/// request gets back: a sequence model run without its sequence batcher receives no control inputs and fails every
-/// request with the runtime's own words; a decoupled model would be cut to one response. Such a model is better
+/// request gets back: an ensemble would not call its composing models; a decoupled model would be cut to one response. Such a model is better
 /// UNAVAILABLE with a reason naming the field than READY and wrong. Backend-neutral: what one backend cannot do
 /// (an instance kind it cannot place) is that backend's to refuse.
 /// <para>
@@ -32,8 +31,6 @@ public static class ModelConfigSupport
     {
         switch (config.SchedulingChoiceCase)
         {
-            case ModelConfig.SchedulingChoiceOneofCase.SequenceBatching:
-                return "sequence_batching is not supported by this server yet; remove it or use dynamic_batching";
             case ModelConfig.SchedulingChoiceOneofCase.EnsembleScheduling:
                 return "ensemble_scheduling is not supported by this server yet; call the composing models one after the other";
         }

@@ -9,8 +9,6 @@ public sealed class ModelConfigSupportTests
         ProtoTextParser.ParseModelConfig($"name: \"m\"\nmax_batch_size: 8\n{extra}", "config.pbtxt");
 
     [Theory]
-    [InlineData("sequence_batching { }", "sequence_batching is not supported by this server yet; remove it or use dynamic_batching")]
-    [InlineData("sequence_batching { control_input [ { name: \"START\" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0, 1 ] } ] } ] }", "sequence_batching")]
     [InlineData("ensemble_scheduling { step [ { model_name: \"a\" model_version: -1 } ] }", "ensemble_scheduling is not supported")]
     [InlineData("platform: \"ensemble\"", "platform \"ensemble\" is not supported")]
     [InlineData("backend: \"ensemble\"", "backend \"ensemble\" is not supported")]
@@ -32,6 +30,7 @@ public sealed class ModelConfigSupportTests
     [Theory]
     [InlineData("")]
     [InlineData("dynamic_batching { max_queue_delay_microseconds: 100 }")]
+    [InlineData("sequence_batching { control_input [ { name: \"START\" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0, 1 ] } ] } ] }")]
     [InlineData("response_cache { enable: true }")]
     [InlineData("model_transaction_policy { decoupled: false }")]
     [InlineData("optimization { graph { level: 1 } }")]
