@@ -154,8 +154,15 @@ internal static class TelemetryJson
 
         writer.WriteEndObject();
         writer.WriteStartObject("thresholds"u8);
-        writer.WriteNumber("psi_warning"u8, report.Options.Thresholds.PsiWarning);
-        writer.WriteNumber("psi_drift"u8, report.Options.Thresholds.PsiDrift);
+        var thresholds = report.Options.Thresholds;
+        writer.WriteString("decision"u8, thresholds.Decision == DriftDecision.Psi ? "psi" : "wasserstein");
+        writer.WriteNumber("wasserstein_warning"u8, thresholds.WassersteinWarning);
+        writer.WriteNumber("wasserstein_drift"u8, thresholds.WassersteinDrift);
+        writer.WriteNumber("significance"u8, thresholds.Significance);
+        writer.WriteNumber("psi_warning"u8, thresholds.PsiWarning);
+        writer.WriteNumber("psi_drift"u8, thresholds.PsiDrift);
+        writer.WriteNumber("invalid_warning"u8, thresholds.InvalidWarning);
+        writer.WriteNumber("invalid_drift"u8, thresholds.InvalidDrift);
         writer.WriteEndObject();
         writer.WriteNumber("window_seconds"u8, report.Options.Window.TotalSeconds);
         writer.WriteStartObject("summary"u8);
@@ -197,6 +204,7 @@ internal static class TelemetryJson
     {
         writer.WriteStartObject();
         writer.WriteNumber("index"u8, feature.Index);
+        writer.WriteString("name"u8, feature.Name);
         writer.WriteNumber("count"u8, feature.Moments.Count);
         writer.WriteNumber("nan_count"u8, feature.Moments.NaNCount);
         writer.WriteNumber("inf_count"u8, feature.Moments.InfinityCount);
@@ -219,9 +227,11 @@ internal static class TelemetryJson
         }
 
         writer.WriteStartObject(name);
-        writer.WriteNumberOrNull("psi"u8, value.Psi);
-        writer.WriteNumberOrNull("js_distance"u8, value.JensenShannon);
-        writer.WriteNumberOrNull("ks"u8, value.KolmogorovSmirnov);
+        foreach (var statistic in DriftStatistics.All)
+        {
+            writer.WriteNumberOrNull(statistic.JsonName, value[statistic]);
+        }
+
         writer.WriteString("level"u8, level switch { DriftLevel.Drift => "drift", DriftLevel.Warning => "warning", _ => "none" });
         writer.WriteEndObject();
     }

@@ -152,7 +152,14 @@ public sealed class ModelRepositoryLoader
             }
         }
 
-        return new VersionProfile(signature, options, _time, reference);
+        try
+        {
+            return new VersionProfile(signature, options, _time, reference);
+        }
+        catch (FormatException ex)
+        {
+            throw new ModelLoadException($"model '{config.Name}': {ex.Message}");
+        }
     }
 
     private ModelVersionEntry LoadVersion(string name, long version, ModelConfig config, IModelBackend backend)

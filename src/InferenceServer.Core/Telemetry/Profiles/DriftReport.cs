@@ -3,8 +3,11 @@ using InferenceServer.Core.Telemetry.Sketches;
 
 namespace InferenceServer.Core.Telemetry.Profiles;
 
-/// <summary>One feature's statistics and its drift from the reference, over the lifetime and the window (null: nothing to compare).</summary>
-public sealed record FeatureDrift(int Index, RunningMoments Moments, DriftScore? Lifetime, DriftLevel LifetimeLevel, DriftScore? Window, DriftLevel WindowLevel, long WindowCount);
+/// <summary>
+/// One feature's statistics and its drift from the reference, over the lifetime and the window (null: nothing to
+/// compare). <paramref name="Name"/> is the name the config gives the column, else its index.
+/// </summary>
+public sealed record FeatureDrift(int Index, string Name, RunningMoments Moments, DriftScore? Lifetime, DriftLevel LifetimeLevel, DriftScore? Window, DriftLevel WindowLevel, long WindowCount);
 
 /// <summary>One profiled tensor.</summary>
 public sealed record TensorDrift(string Name, string Kind, bool PerColumn, IReadOnlyList<FeatureDrift> Features);
@@ -40,16 +43,17 @@ public sealed record DriftReport(
         {
             var layout = profile.Layouts[t];
             var features = new FeatureDrift[layout.FeatureCount];
+            var names = profile.FeatureNames[t];
             for (var f = 0; f < features.Length; f++)
             {
                 var baseline = reference?.Find(layout.Kind, layout.Name, f);
-                var lifetimeScore = Score(baseline, lifetime[t][f].Quantiles);
-                var windowScore = Score(baseline, window[t][f].Quantiles);
+                var lifetimeScore = Score(baseline, lifetime[t][f]);
+                var windowScore = Score(baseline, window[t][f]);
                 var lifetimeLevel = lifetimeScore is { } l ? thresholds.Classify(l) : DriftLevel.None;
                 var windowLevel = windowScore is { } w ? thresholds.Classify(w) : DriftLevel.None;
                 Count(lifetimeScore, lifetimeLevel, ref lifetimeScored, ref lifetimeWarning, ref lifetimeDrift);
                 Count(windowScore, windowLevel, ref windowScored, ref windowWarning, ref windowDrift);
-                features[f] = new FeatureDrift(f, lifetime[t][f].Moments, lifetimeScore, lifetimeLevel, windowScore, windowLevel, window[t][f].Moments.Count);
+                features[f] = new FeatureDrift(f, names[f], lifetime[t][f].Moments, lifetimeScore, lifetimeLevel, windowScore, windowLevel, window[t][f].Moments.Count);
             }
 
             tensors.Add(new TensorDrift(layout.Name, layout.Kind, layout.PerColumn, features));
@@ -65,8 +69,12 @@ public sealed record DriftReport(
             new DriftSummary(windowScored, windowWarning, windowDrift));
     }
 
-    private static DriftScore? Score(ReferenceFeature? baseline, KllSketch current) =>
-        baseline?.Bins is { } bins && !current.IsEmpty ? DriftScores.Compute(bins, baseline.Sketch, current) : null;
+    // Scored whenever the current side saw any value: a feature whose values are all NaN has no distribution
+    // to compare, but its missing-value score is the one that must alert.
+    private static DriftScore? Score(ReferenceFeature? baseline, FeatureSketch current) =>
+        baseline is not null && current.Moments.Count + current.Moments.NaNCount + current.Moments.InfinityCount > 0
+            ? DriftScore.Compute(new DriftComparison(baseline, current.Quantiles, current.Moments))
+            : null;
 
     private static void Count(DriftScore? score, DriftLevel level, ref int scored, ref int warning, ref int drift)
     {

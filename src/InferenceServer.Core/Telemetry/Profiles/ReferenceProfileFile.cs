@@ -9,11 +9,13 @@ namespace InferenceServer.Core.Telemetry.Profiles;
 /// <code>
 /// { "format": "inference-server/drift-reference/v1", "requests": 5000,
 ///   "tensors": [ { "name": "INPUT0", "kind": "input",
-///                  "features": [ { "count": 5000, "mean": 0.1, "std_dev": 1.0, "min": -3.2, "max": 3.9,
+///                  "features": [ { "count": 5000, "nan_count": 0, "inf_count": 0, "mean": 0.1, "std_dev": 1.0, "min": -3.2, "max": 3.9,
 ///                                  "sketch": { "k": 200, "count": 5000, "min": -3.2, "max": 3.9, "levels": [[…], …] } } ] } ] }
 /// </code>
 /// Features are columns of a <c>[batch, F]</c> tensor in order, or one feature for the whole tensor; the sketch
-/// is a KLL sketch (items of level h weigh 2^h). The moments are informational; drift uses the sketch.
+/// is a KLL sketch (items of level h weigh 2^h) of the finite values. Drift uses the sketch, the standard deviation
+/// (the unit of the Wasserstein distance) and the NaN/infinity counts (the missing-value baseline); the other
+/// moments are informational.
 /// </summary>
 public sealed record ReferenceProfileFile
 {
@@ -55,7 +57,7 @@ public sealed record ReferenceProfileFile
 
             try
             {
-                tensors[(tensor.Kind, tensor.Name)] = tensor.Features.Select(f => ReferenceFeature.Create(KllSketch.FromSnapshot(f.Sketch), default)).ToArray();
+                tensors[(tensor.Kind, tensor.Name)] = tensor.Features.Select(f => ReferenceFeature.Create(KllSketch.FromSnapshot(f.Sketch), f.StdDev, CheckedInvalid(f))).ToArray();
             }
             catch (ArgumentException ex)
             {
@@ -77,6 +79,8 @@ public sealed record ReferenceProfileFile
             Features = t.Features.Select(f => new ReferenceFeatureFile
             {
                 Count = f.Moments.Count,
+                NanCount = f.Moments.NaNCount,
+                InfCount = f.Moments.InfinityCount,
                 Mean = Finite(f.Moments.Mean),
                 StdDev = Finite(f.Moments.StandardDeviation),
                 Min = Finite(f.Moments.Min),
@@ -91,6 +95,11 @@ public sealed record ReferenceProfileFile
         using var stream = File.Create(path);
         JsonSerializer.Serialize(stream, this, ProfileJsonContext.Default.ReferenceProfileFile);
     }
+
+    private static long CheckedInvalid(ReferenceFeatureFile feature) =>
+        feature.NanCount >= 0 && feature.InfCount >= 0 && feature.StdDev >= 0
+            ? feature.NanCount + feature.InfCount
+            : throw new ArgumentException("nan_count, inf_count and std_dev cannot be negative");
 
     // JSON has no NaN: a feature that saw no finite value writes 0.
     private static double Finite(double value) => double.IsFinite(value) ? value : 0;

@@ -34,6 +34,7 @@ public sealed class VersionProfile
         Layouts = [.. _inputs.Where(l => l is not null).Cast<TensorLayout>(), .. _outputs.Where(l => l is not null).Cast<TensorLayout>()];
         _inputSlots = _inputs.Select(l => l is null ? -1 : IndexOf(l)).ToArray();
         _outputSlots = _outputs.Select(l => l is null ? -1 : IndexOf(l)).ToArray();
+        FeatureNames = Layouts.Select(l => NamesOf(l, options)).ToArray();
         // Fewer stripes than the latency sketches: a profile stripe holds a sketch per feature.
         _stripes = new Stripe[Math.Min(4, Stripes.Count)];
         for (var i = 0; i < _stripes.Length; i++)
@@ -43,6 +44,9 @@ public sealed class VersionProfile
     }
 
     public ProfileOptions Options { get; }
+
+    /// <summary>Per layout, each feature's name: the config's column names, else the index as text.</summary>
+    public IReadOnlyList<string[]> FeatureNames { get; }
 
     /// <summary>The profiled tensors: inputs first, then outputs.</summary>
     public IReadOnlyList<TensorLayout> Layouts { get; }
@@ -121,6 +125,19 @@ public sealed class VersionProfile
     // Values go to the window's current bucket only; buckets fold into the stripe's retired total when reused.
     private void Add(Stripe stripe, TensorSketches window, int slot, ReadOnlySpan<byte> data) =>
         TensorValues.Accumulate(Layouts[slot].DataType, data, window.Tensors[slot]);
+
+    /// <exception cref="FormatException">The config names a different number of columns than the tensor has features.</exception>
+    private static string[] NamesOf(TensorLayout layout, ProfileOptions options)
+    {
+        if (!options.FeatureNames.TryGetValue(layout.Name, out var names))
+        {
+            return Enumerable.Range(0, layout.FeatureCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+
+        return names.Length == layout.FeatureCount
+            ? names
+            : throw new FormatException($"parameter '{ProfileOptions.FeatureNamesPrefix}{layout.Name}' names {names.Length} columns but the tensor is profiled as {layout.FeatureCount} feature(s)");
+    }
 
     private int IndexOf(TensorLayout layout) => layout.IsInput ? InputSlot(layout.Index) : _inputs.Count(l => l is not null) + OutputSlot(layout.Index);
 
