@@ -41,6 +41,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _featureShare;
     private readonly Counter _shadowRequests;
     private readonly Gauge _shadowDivergence;
+    private readonly Gauge _canaryRolledBack;
     private readonly GpuMetrics? _gpus;
     private LoadedModels? _models;
 
@@ -78,6 +79,8 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             ["model", "shadow_version", "outcome"]);
         _shadowDivergence = factory.CreateGauge("inference_server_shadow_divergence", "Shadow vs primary answers per output: max_abs_diff, mean_abs_diff, argmax_agreement",
             ["model", "shadow_version", "output", "statistic"]);
+        _canaryRolledBack = factory.CreateGauge("inference_server_canary_rolled_back", "1 when the rollback guard took the model's canary out of rotation, 0 while the policy's canary serves",
+            ["model"]);
         RequestDuration = factory.CreateHistogram("inference_server_request_duration_seconds", "Time a successful request spent in the server, arrival to response",
             new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
         QueueDuration = factory.CreateHistogram("inference_server_queue_duration_seconds", "Time a successful request waited in the queue",
@@ -185,7 +188,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         }
     }
 
-    // Shadow series live as long as the policy that mirrors: cleared and rewritten each scrape.
+    // Shadow and rollback series live as long as the policy that mirrors or guards: cleared and rewritten each scrape.
     private void ExportShadows(LoadedModels models)
     {
         foreach (var labels in _shadowDivergence.GetAllLabelValues().ToArray())
@@ -193,8 +196,18 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             _shadowDivergence.RemoveLabelled(labels);
         }
 
+        foreach (var labels in _canaryRolledBack.GetAllLabelValues().ToArray())
+        {
+            _canaryRolledBack.RemoveLabelled(labels);
+        }
+
         foreach (var entry in models.Catalog.Table.Models.Values)
         {
+            if (entry.Traffic is { Policy.Rollback: not null } traffic)
+            {
+                _canaryRolledBack.WithLabels(entry.Name).Set(traffic.TrippedReason is null ? 0 : 1);
+            }
+
             foreach (var shadow in entry.Traffic?.Shadows ?? [])
             {
                 var version = shadow.Target.Version.ToString(CultureInfo.InvariantCulture);
