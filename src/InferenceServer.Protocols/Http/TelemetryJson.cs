@@ -14,6 +14,9 @@ namespace InferenceServer.Protocols.Http;
 /// </summary>
 internal static class TelemetryJson
 {
+    private static readonly JsonEncodedText[] QuantileNames =
+        [.. FeatureDrift.ReportedQuantiles.Select(q => JsonEncodedText.Encode("p" + (q * 100).ToString("0.##", CultureInfo.InvariantCulture)))];
+
     /// <summary><c>"latency_us": {"request": {"lifetime": {"count": n, "p50": …, "p90": …, "p99": …, "p999": …}, "1m": …, "5m": …}, "queue": …, "compute": …}</c></summary>
     public static void WriteLatencyQuantiles(Utf8JsonWriter writer, LatencySketches latency)
     {
@@ -176,6 +179,14 @@ internal static class TelemetryJson
             writer.WriteString("name"u8, tensor.Name);
             writer.WriteString("kind"u8, tensor.Kind);
             writer.WriteBoolean("per_column"u8, tensor.PerColumn);
+            if (tensor.LifetimeClassShares is { } lifetimeShares)
+            {
+                writer.WriteStartObject("class_shares"u8);
+                WriteNumbers(writer, "lifetime"u8, lifetimeShares);
+                WriteNumbers(writer, "window"u8, tensor.WindowClassShares ?? []);
+                writer.WriteEndObject();
+            }
+
             writer.WriteStartArray("features"u8);
             foreach (var feature in tensor.Features)
             {
@@ -212,10 +223,37 @@ internal static class TelemetryJson
         writer.WriteNumberOrNull("max"u8, feature.Moments.Max);
         writer.WriteNumberOrNull("mean"u8, feature.Moments.Mean);
         writer.WriteNumberOrNull("variance"u8, feature.Moments.Variance);
+        writer.WriteStartObject("quantiles"u8);
+        WriteQuantiles(writer, "lifetime"u8, feature.LifetimeQuantiles);
+        WriteQuantiles(writer, "window"u8, feature.WindowQuantiles);
+        writer.WriteEndObject();
         WriteScore(writer, "lifetime"u8, feature.Lifetime, feature.LifetimeLevel);
         WriteScore(writer, "window"u8, feature.Window, feature.WindowLevel);
         writer.WriteNumber("window_count"u8, feature.WindowCount);
         writer.WriteEndObject();
+    }
+
+    // {"p10": …, "p50": …, "p90": …}: the keys follow FeatureDrift.ReportedQuantiles.
+    private static void WriteQuantiles(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<double> values)
+    {
+        writer.WriteStartObject(name);
+        for (var i = 0; i < values.Count; i++)
+        {
+            writer.WriteNumberOrNull(QuantileNames[i], values[i]);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteNumberValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteScore(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DriftScore? score, DriftLevel level)

@@ -24,6 +24,9 @@ public sealed class ReferenceProfile
 
     public IReadOnlyDictionary<(string Kind, string Tensor), ReferenceFeature[]> Tensors { get; }
 
+    /// <summary>Column names a reference file gives a tensor's features (a CSV header), by kind and tensor.</summary>
+    public IReadOnlyDictionary<(string Kind, string Tensor), string[]> FeatureNames { get; init; } = new Dictionary<(string, string), string[]>();
+
     public ReferenceFeature? Find(string kind, string tensor, int feature) =>
         Tensors.TryGetValue((kind, tensor), out var features) && feature < features.Length ? features[feature] : null;
 }

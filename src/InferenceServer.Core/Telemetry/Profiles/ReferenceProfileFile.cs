@@ -48,11 +48,22 @@ public sealed record ReferenceProfileFile
         }
 
         var tensors = new Dictionary<(string, string), ReferenceFeature[]>();
+        var names = new Dictionary<(string, string), string[]>();
         foreach (var tensor in file.Tensors)
         {
             if (tensor.Kind is not ("input" or "output") || tensor.Name.Length == 0)
             {
                 throw new InvalidDataException($"{path}: tensor '{tensor.Name}' needs a name and kind 'input' or 'output'");
+            }
+
+            if (tensor.FeatureNames is { } featureNames)
+            {
+                if (featureNames.Count != tensor.Features.Count || featureNames.Any(n => n.Length == 0) || featureNames.Distinct(StringComparer.Ordinal).Count() != featureNames.Count)
+                {
+                    throw new InvalidDataException($"{path}: tensor '{tensor.Name}' needs one distinct, non-empty feature name per feature");
+                }
+
+                names[(tensor.Kind, tensor.Name)] = [.. featureNames];
             }
 
             try
@@ -65,17 +76,18 @@ public sealed record ReferenceProfileFile
             }
         }
 
-        return new ReferenceProfile("file", file.Requests, tensors);
+        return new ReferenceProfile("file", file.Requests, tensors) { FeatureNames = names };
     }
 
     /// <summary>The file for sketches built from <paramref name="requests"/> requests.</summary>
-    public static ReferenceProfileFile From(long requests, IReadOnlyList<(string Name, string Kind, FeatureSketch[] Features)> tensors) => new()
+    public static ReferenceProfileFile From(long requests, IReadOnlyList<(string Name, string Kind, FeatureSketch[] Features)> tensors, IReadOnlyList<string>? featureNames = null) => new()
     {
         Requests = requests,
         Tensors = tensors.Select(t => new ReferenceTensorFile
         {
             Name = t.Name,
             Kind = t.Kind,
+            FeatureNames = featureNames is null || tensors.Count != 1 ? null : [.. featureNames],
             Features = t.Features.Select(f => new ReferenceFeatureFile
             {
                 Count = f.Moments.Count,
