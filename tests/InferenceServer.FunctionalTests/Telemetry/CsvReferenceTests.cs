@@ -129,6 +129,27 @@ public sealed class CsvReferenceTests : IDisposable
         Assert.Contains($$"""inference_server_drift_level{model="{{Model}}",version="1",kind="input",tensor="INPUT0",feature="score",window="lifetime"} 2""", metrics, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("age, income", "names 2 columns but the tensor is profiled as 3 feature(s)")]
+    [InlineData("age, score, income", "name the columns differently")]
+    public async Task FeatureNames_WrongCountOrDisagreeingWithTheReference_FailTheVersionWithTheReason(string names, string expected)
+    {
+        var reference = Run(WriteCsv("age,income,score", ["1,2,3", "4,5,6"]));
+        await using var server = await TestServer.StartAsync(root =>
+        {
+            SampleRepositoryWriter.WriteModel(root, Model, SampleModels.Identity(OnnxType.Float, -1, Columns),
+                $"name: \"{Model}\"\nmax_batch_size: 8\nparameters {{ key: \"drift_feature_names.INPUT0\" value {{ string_value: \"{names}\" }} }}\n");
+            File.Copy(reference, Path.Combine(root, Model, "1", ProfileOptions.ReferenceFileName));
+        });
+        server.ExpectLoadFailures(Model);
+
+        using var response = await server.Http.PostAsync("v2/repository/index", content: null).WithTimeout();
+        var row = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync().WithTimeout())!.AsArray())!;
+        Assert.Equal("UNAVAILABLE", row["state"]!.GetValue<string>());
+        Assert.Contains(expected, row["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("drift_feature_names.INPUT0", row["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static async Task<Dictionary<string, string>> InputLevelsAsync(TestServer server, string window)
     {
         using var response = await server.Http.GetAsync($"v2/models/{Model}/versions/1/drift").WithTimeout();
