@@ -10,7 +10,7 @@ need=()
 command -v curl >/dev/null || need+=(curl)
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
-command -v prometheus >/dev/null || need+=(prometheus)
+command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "::: installing ${need[*]}"
   apt-get update -qq && apt-get install -y -qq "${need[@]}"

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Memory;
@@ -30,6 +31,9 @@ internal sealed class InferRequestParser
     private SharedMemoryRegistry _sharedMemory = null!;
     private int _maxDepth;
     private ReadOnlyMemory<byte> _json;
+
+    // The JSON as the client sent it; differs from _json only where NonFiniteJsonTokens replaced a token.
+    private ReadOnlyMemory<byte> _originalJson;
     private ReadOnlyMemory<byte> _binary;
     private int _binaryOffset;
 
@@ -42,6 +46,7 @@ internal sealed class InferRequestParser
         parser._sharedMemory = sharedMemory;
         parser._maxDepth = maxDepth;
         parser._json = default;
+        parser._originalJson = default;
         parser._binary = default;
         parser._binaryOffset = 0;
         return parser;
@@ -65,10 +70,20 @@ internal sealed class InferRequestParser
             return parser.ParseRawBinary(body);
         }
 
-        parser._json = headerLength < 0 ? body : body[..(int)headerLength];
+        parser._json = parser._originalJson = headerLength < 0 ? body : body[..(int)headerLength];
         parser._binary = headerLength < 0 ? ReadOnlyMemory<byte>.Empty : body[(int)headerLength..];
+        byte[]? rewritten = null;
         try
         {
+            if (NonFiniteJsonTokens.MayContain(parser._json.Span))
+            {
+                rewritten = ArrayPool<byte>.Shared.Rent(parser._json.Length);
+                if (NonFiniteJsonTokens.Rewrite(parser._json.Span, rewritten) > 0)
+                {
+                    parser._json = rewritten.AsMemory(0, parser._json.Length);
+                }
+            }
+
             return parser.ParseJson();
         }
         catch (JsonException ex)
@@ -78,6 +93,15 @@ internal sealed class InferRequestParser
         catch (InvalidOperationException ex)
         {
             return InferenceError.InvalidArgument($"failed to parse the request JSON: {ex.Message}");
+        }
+        finally
+        {
+            if (rewritten is not null)
+            {
+                // Nothing parsed keeps a reference into the copy: data is copied out, names are strings.
+                ArrayPool<byte>.Shared.Return(rewritten);
+                parser._json = parser._originalJson = default;
+            }
         }
     }
 
@@ -353,7 +377,7 @@ internal sealed class InferRequestParser
             return TakeBinary(input, binarySize, expectedBytes);
         }
 
-        var dataError = JsonTensorReader.Read(_json.Span[dataStart..dataEnd], name, dataType, shape.ElementCount, expectedBytes, _pool, _maxDepth, out var buffer);
+        var dataError = JsonTensorReader.Read(_json.Span[dataStart..dataEnd], _originalJson.Span[dataStart..dataEnd], name, dataType, shape.ElementCount, expectedBytes, _pool, _maxDepth, out var buffer);
         if (dataError.IsError)
         {
             return dataError;

@@ -10,11 +10,15 @@ namespace InferenceServer.Protocols.Http;
 /// Reads a JSON <c>data</c> array (nested or flat, row-major) into a pinned buffer in the tensor's
 /// binary layout. The buffer is sized from the validated shape before reading, once the data text is long
 /// enough to hold that many values, and the reader stops at the first value past the expected count, so a
-/// request cannot make it allocate more than a few bytes per byte of its data.
+/// request cannot make it allocate more than a few bytes per byte of its data. FP32 and FP64 data may hold
+/// <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c>: the reader reads a copy in which they are strings
+/// (<see cref="NonFiniteJsonTokens"/>) and looks at the original to tell them from strings the client sent.
 /// </summary>
 internal static class JsonTensorReader
 {
-    public static InferenceError Read(ReadOnlySpan<byte> json, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, int maxDepth, out PinnedBuffer? buffer)
+    /// <param name="json">The data text to read (non-finite tokens replaced).</param>
+    /// <param name="original">The same text as sent: equal to <paramref name="json"/> but where a token was replaced.</param>
+    public static InferenceError Read(ReadOnlySpan<byte> json, ReadOnlySpan<byte> original, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, int maxDepth, out PinnedBuffer? buffer)
     {
         buffer = null;
         if (type is DataType.Fp16 or DataType.Bf16)
@@ -24,11 +28,11 @@ internal static class JsonTensorReader
 
         var options = new JsonReaderOptions { MaxDepth = maxDepth };
         return type == DataType.Bytes
-            ? ReadStrings(json, name, elementCount, pool, options, out buffer)
-            : ReadNumbers(json, name, type, elementCount, expectedBytes, pool, options, out buffer);
+            ? ReadStrings(json, original, name, elementCount, pool, options, out buffer)
+            : ReadNumbers(json, original, name, type, elementCount, expectedBytes, pool, options, out buffer);
     }
 
-    private static InferenceError ReadNumbers(ReadOnlySpan<byte> json, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
+    private static InferenceError ReadNumbers(ReadOnlySpan<byte> json, ReadOnlySpan<byte> original, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
     {
         buffer = null;
 
@@ -55,7 +59,7 @@ internal static class JsonTensorReader
                 return Fail(ref buffer, $"input '{name}' has more data values than its shape's {elementCount} elements");
             }
 
-            if (!TryWrite(ref reader, type, destination, (int)index))
+            if (!TryWrite(ref reader, original, type, destination, (int)index))
             {
                 return Fail(ref buffer, $"input '{name}' of datatype {type.ToProtocolString()} has a value that is not a valid {type.ToProtocolString()} at element {index}");
             }
@@ -80,7 +84,7 @@ internal static class JsonTensorReader
         return count;
     }
 
-    private static bool TryWrite(ref Utf8JsonReader reader, DataType type, Span<byte> destination, int index)
+    private static bool TryWrite(ref Utf8JsonReader reader, ReadOnlySpan<byte> original, DataType type, Span<byte> destination, int index)
     {
         if (type == DataType.Bool)
         {
@@ -95,7 +99,7 @@ internal static class JsonTensorReader
 
         if (reader.TokenType != JsonTokenType.Number)
         {
-            return false;
+            return reader.TokenType == JsonTokenType.String && TryWriteNonFinite(original[(int)reader.TokenStartIndex], type, destination, index);
         }
 
         switch (type)
@@ -146,9 +150,29 @@ internal static class JsonTensorReader
         }
     }
 
+    // Off the number path: only a string token gets here, and only a replaced token of a float tensor is a value.
+    private static bool TryWriteNonFinite(byte originalFirstByte, DataType type, Span<byte> destination, int index)
+    {
+        if (type is not (DataType.Fp32 or DataType.Fp64) || !NonFiniteJsonTokens.TryRead(originalFirstByte, out var value))
+        {
+            return false;
+        }
+
+        if (type == DataType.Fp32)
+        {
+            MemoryMarshal.Cast<byte, float>(destination)[index] = (float)value;
+        }
+        else
+        {
+            MemoryMarshal.Cast<byte, double>(destination)[index] = value;
+        }
+
+        return true;
+    }
+
     // Two passes: the first counts the strings and bounds their size (escapes only shrink text), the
     // second unescapes them into the length-prefixed layout.
-    private static InferenceError ReadStrings(ReadOnlySpan<byte> json, string name, long elementCount, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
+    private static InferenceError ReadStrings(ReadOnlySpan<byte> json, ReadOnlySpan<byte> original, string name, long elementCount, PinnedBufferPool pool, JsonReaderOptions options, out PinnedBuffer? buffer)
     {
         buffer = null;
         var reader = new Utf8JsonReader(json, options);
@@ -161,7 +185,7 @@ internal static class JsonTensorReader
                 continue;
             }
 
-            if (reader.TokenType != JsonTokenType.String)
+            if (reader.TokenType != JsonTokenType.String || original[(int)reader.TokenStartIndex] != (byte)'"')
             {
                 return InferenceError.InvalidArgument($"input '{name}' has datatype BYTES, so its data values must be JSON strings (element {count} is not)");
             }

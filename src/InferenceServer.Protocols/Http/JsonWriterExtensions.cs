@@ -16,4 +16,16 @@ internal static class JsonWriterExtensions
             writer.WriteNull(name);
         }
     }
+
+    public static void WriteNumberOrNull(this Utf8JsonWriter writer, JsonEncodedText name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
 }

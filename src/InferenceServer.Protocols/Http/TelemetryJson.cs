@@ -14,6 +14,9 @@ namespace InferenceServer.Protocols.Http;
 /// </summary>
 internal static class TelemetryJson
 {
+    private static readonly JsonEncodedText[] QuantileNames =
+        [.. FeatureDrift.ReportedQuantiles.Select(q => JsonEncodedText.Encode("p" + (q * 100).ToString("0.##", CultureInfo.InvariantCulture)))];
+
     /// <summary><c>"latency_us": {"request": {"lifetime": {"count": n, "p50": …, "p90": …, "p99": …, "p999": …}, "1m": …, "5m": …}, "queue": …, "compute": …}</c></summary>
     public static void WriteLatencyQuantiles(Utf8JsonWriter writer, LatencySketches latency)
     {
@@ -154,8 +157,15 @@ internal static class TelemetryJson
 
         writer.WriteEndObject();
         writer.WriteStartObject("thresholds"u8);
-        writer.WriteNumber("psi_warning"u8, report.Options.Thresholds.PsiWarning);
-        writer.WriteNumber("psi_drift"u8, report.Options.Thresholds.PsiDrift);
+        var thresholds = report.Options.Thresholds;
+        writer.WriteString("decision"u8, thresholds.Decision == DriftDecision.Psi ? "psi" : "wasserstein");
+        writer.WriteNumber("wasserstein_warning"u8, thresholds.WassersteinWarning);
+        writer.WriteNumber("wasserstein_drift"u8, thresholds.WassersteinDrift);
+        writer.WriteNumber("significance"u8, thresholds.Significance);
+        writer.WriteNumber("psi_warning"u8, thresholds.PsiWarning);
+        writer.WriteNumber("psi_drift"u8, thresholds.PsiDrift);
+        writer.WriteNumber("invalid_warning"u8, thresholds.InvalidWarning);
+        writer.WriteNumber("invalid_drift"u8, thresholds.InvalidDrift);
         writer.WriteEndObject();
         writer.WriteNumber("window_seconds"u8, report.Options.Window.TotalSeconds);
         writer.WriteStartObject("summary"u8);
@@ -169,6 +179,14 @@ internal static class TelemetryJson
             writer.WriteString("name"u8, tensor.Name);
             writer.WriteString("kind"u8, tensor.Kind);
             writer.WriteBoolean("per_column"u8, tensor.PerColumn);
+            if (tensor.LifetimeClassShares is { } lifetimeShares)
+            {
+                writer.WriteStartObject("class_shares"u8);
+                WriteNumbers(writer, "lifetime"u8, lifetimeShares);
+                WriteNumbers(writer, "window"u8, tensor.WindowClassShares ?? []);
+                writer.WriteEndObject();
+            }
+
             writer.WriteStartArray("features"u8);
             foreach (var feature in tensor.Features)
             {
@@ -197,6 +215,7 @@ internal static class TelemetryJson
     {
         writer.WriteStartObject();
         writer.WriteNumber("index"u8, feature.Index);
+        writer.WriteString("name"u8, feature.Name);
         writer.WriteNumber("count"u8, feature.Moments.Count);
         writer.WriteNumber("nan_count"u8, feature.Moments.NaNCount);
         writer.WriteNumber("inf_count"u8, feature.Moments.InfinityCount);
@@ -204,10 +223,37 @@ internal static class TelemetryJson
         writer.WriteNumberOrNull("max"u8, feature.Moments.Max);
         writer.WriteNumberOrNull("mean"u8, feature.Moments.Mean);
         writer.WriteNumberOrNull("variance"u8, feature.Moments.Variance);
+        writer.WriteStartObject("quantiles"u8);
+        WriteQuantiles(writer, "lifetime"u8, feature.LifetimeQuantiles);
+        WriteQuantiles(writer, "window"u8, feature.WindowQuantiles);
+        writer.WriteEndObject();
         WriteScore(writer, "lifetime"u8, feature.Lifetime, feature.LifetimeLevel);
         WriteScore(writer, "window"u8, feature.Window, feature.WindowLevel);
         writer.WriteNumber("window_count"u8, feature.WindowCount);
         writer.WriteEndObject();
+    }
+
+    // {"p10": …, "p50": …, "p90": …}: the keys follow FeatureDrift.ReportedQuantiles.
+    private static void WriteQuantiles(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<double> values)
+    {
+        writer.WriteStartObject(name);
+        for (var i = 0; i < values.Count; i++)
+        {
+            writer.WriteNumberOrNull(QuantileNames[i], values[i]);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteNumberValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteScore(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DriftScore? score, DriftLevel level)
@@ -219,9 +265,11 @@ internal static class TelemetryJson
         }
 
         writer.WriteStartObject(name);
-        writer.WriteNumberOrNull("psi"u8, value.Psi);
-        writer.WriteNumberOrNull("js_distance"u8, value.JensenShannon);
-        writer.WriteNumberOrNull("ks"u8, value.KolmogorovSmirnov);
+        foreach (var statistic in DriftStatistics.All)
+        {
+            writer.WriteNumberOrNull(statistic.JsonName, value[statistic]);
+        }
+
         writer.WriteString("level"u8, level switch { DriftLevel.Drift => "drift", DriftLevel.Warning => "warning", _ => "none" });
         writer.WriteEndObject();
     }

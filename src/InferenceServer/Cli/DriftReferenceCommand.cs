@@ -7,7 +7,9 @@ namespace InferenceServer.Cli;
 /// <summary>
 /// <c>inference-server drift-reference --input samples.jsonl --output drift_reference.json [--max-columns 256]</c>:
 /// builds a version's drift reference from sample requests, one KServe v2 JSON infer request per line (the
-/// bodies clients send, e.g. the validation set). A <c>[batch, F]</c> input with F up to the column cap gets
+/// bodies clients send, e.g. the validation set). Or <c>--csv train.csv [--tensor INPUT0]</c>: from a table of
+/// training data (<see cref="CsvReference"/>), its columns the features of one <c>[batch, F]</c> input, their
+/// header names kept in the file as the features' names. A <c>[batch, F]</c> input with F up to the column cap gets
 /// one feature per column, as the server profiles it; anything else one feature for the whole tensor.
 /// Copy the output into the version folder as <c>drift_reference.json</c>.
 /// </summary>
@@ -17,7 +19,8 @@ internal static class DriftReferenceCommand
 
     public static int Run(string[] args)
     {
-        string? input = null, output = null;
+        string? input = null, output = null, csv = null;
+        var tensor = "INPUT0";
         var maxColumns = 256;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -25,19 +28,34 @@ internal static class DriftReferenceCommand
             {
                 case "--input": input = args[i + 1]; break;
                 case "--output": output = args[i + 1]; break;
+                case "--csv": csv = args[i + 1]; break;
+                case "--tensor" when args[i + 1].Length > 0: tensor = args[i + 1]; break;
                 case "--max-columns" when int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 0: maxColumns = columns; break;
                 default: return Usage($"unexpected argument '{args[i]} {args[i + 1]}'");
             }
         }
 
-        if (input is null || output is null || args.Length % 2 != 0)
+        if ((input is null) == (csv is null) || output is null || args.Length % 2 != 0)
         {
-            return Usage("--input and --output are required");
+            return Usage("--output and one of --input or --csv are required");
         }
 
         try
         {
-            var (requests, tensors) = Profile(input, maxColumns);
+            if (csv is not null)
+            {
+                var (rows, names, features) = CsvReference.Profile(csv);
+                ReferenceProfileFile.From(rows, [(tensor, "input", features)], names).Save(output);
+                Console.WriteLine($"{output}: {rows} rows, input '{tensor}', {features.Length} features");
+                if (names is not null)
+                {
+                    Console.WriteLine($"config.pbtxt: parameters {{ key: \"{ProfileOptions.FeatureNamesPrefix}{tensor}\" value {{ string_value: \"{string.Join(",", names)}\" }} }} (optional: the file names them already)");
+                }
+
+                return 0;
+            }
+
+            var (requests, tensors) = Profile(input!, maxColumns);
             ReferenceProfileFile.From(requests, tensors.Select(t => (t.Key, "input", t.Value)).ToArray()).Save(output);
             Console.WriteLine($"{output}: {requests} requests, {tensors.Count} tensors, {tensors.Values.Sum(f => f.Length)} features");
             return 0;
@@ -119,6 +137,7 @@ internal static class DriftReferenceCommand
     {
         Console.Error.WriteLine($"error: {problem}");
         Console.Error.WriteLine($"usage: inference-server {Name} --input <requests.jsonl> --output <drift_reference.json> [--max-columns 256]");
+        Console.Error.WriteLine($"       inference-server {Name} --csv <train.csv> [--tensor INPUT0] --output <drift_reference.json>");
         return 2;
     }
 }

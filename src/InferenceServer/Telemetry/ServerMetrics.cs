@@ -36,12 +36,12 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _ready;
     private readonly Counter _loadFailures;
     private readonly Gauge _latency;
-    private readonly Gauge _psi;
-    private readonly Gauge _jsDistance;
-    private readonly Gauge _ks;
+    private readonly Gauge[] _driftStatistics;
+    private readonly Gauge _driftLevel;
     private readonly Gauge _featureShare;
     private readonly Counter _shadowRequests;
     private readonly Gauge _shadowDivergence;
+    private readonly Gauge _canaryRolledBack;
     private readonly GpuMetrics? _gpus;
     private LoadedModels? _models;
 
@@ -71,15 +71,16 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _latency = factory.CreateGauge("inference_server_latency_seconds", "Latency quantiles from the version's sketches (1 % relative accuracy)",
             ["model", "version", "stage", "window", "quantile"]);
         string[] driftLabels = ["model", "version", "kind", "tensor", "feature", "window"];
-        _psi = factory.CreateGauge("inference_server_drift_psi", "Population stability index of a feature against the version's reference", driftLabels);
-        _jsDistance = factory.CreateGauge("inference_server_drift_js_distance", "Jensen-Shannon distance (base 2) of a feature against the version's reference", driftLabels);
-        _ks = factory.CreateGauge("inference_server_drift_ks", "Kolmogorov-Smirnov statistic of a feature against the version's reference", driftLabels);
+        _driftStatistics = DriftStatistics.All.Select(s => factory.CreateGauge(s.MetricName, s.Help, driftLabels)).ToArray();
+        _driftLevel = factory.CreateGauge("inference_server_drift_level", "A feature's drift level against the version's reference: 0 none, 1 warning, 2 drift", driftLabels);
         _featureShare = factory.CreateGauge("inference_server_drift_feature_share", "Share of scored features at warning level or above, or at drift level",
             ["model", "version", "window", "level"]);
         _shadowRequests = factory.CreateCounter("inference_server_shadow_requests_total", "Requests mirrored to a shadow version, by outcome (mirrored, dropped when its queue was full, completed, failed)",
             ["model", "shadow_version", "outcome"]);
         _shadowDivergence = factory.CreateGauge("inference_server_shadow_divergence", "Shadow vs primary answers per output: max_abs_diff, mean_abs_diff, argmax_agreement",
             ["model", "shadow_version", "output", "statistic"]);
+        _canaryRolledBack = factory.CreateGauge("inference_server_canary_rolled_back", "1 when the rollback guard took the model's canary out of rotation, 0 while the policy's canary serves",
+            ["model"]);
         RequestDuration = factory.CreateHistogram("inference_server_request_duration_seconds", "Time a successful request spent in the server, arrival to response",
             new HistogramConfiguration { LabelNames = VersionLabels, Buckets = MetricBuckets.Durations });
         QueueDuration = factory.CreateHistogram("inference_server_queue_duration_seconds", "Time a successful request waited in the queue",
@@ -187,7 +188,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         }
     }
 
-    // Shadow series live as long as the policy that mirrors: cleared and rewritten each scrape.
+    // Shadow and rollback series live as long as the policy that mirrors or guards: cleared and rewritten each scrape.
     private void ExportShadows(LoadedModels models)
     {
         foreach (var labels in _shadowDivergence.GetAllLabelValues().ToArray())
@@ -195,8 +196,18 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             _shadowDivergence.RemoveLabelled(labels);
         }
 
+        foreach (var labels in _canaryRolledBack.GetAllLabelValues().ToArray())
+        {
+            _canaryRolledBack.RemoveLabelled(labels);
+        }
+
         foreach (var entry in models.Catalog.Table.Models.Values)
         {
+            if (entry.Traffic is { Policy.Rollback: not null } traffic)
+            {
+                _canaryRolledBack.WithLabels(entry.Name).Set(traffic.TrippedReason is null ? 0 : 1);
+            }
+
             foreach (var shadow in entry.Traffic?.Shadows ?? [])
             {
                 var version = shadow.Target.Version.ToString(CultureInfo.InvariantCulture);
@@ -241,9 +252,8 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         {
             foreach (var feature in tensor.Features)
             {
-                var index = feature.Index.ToString(CultureInfo.InvariantCulture);
-                ExportScore(feature.Lifetime, name, version, tensor, index, "lifetime");
-                ExportScore(feature.Window, name, version, tensor, index, "window");
+                ExportScore(feature.Lifetime, feature.LifetimeLevel, name, version, tensor, feature.Name, "lifetime");
+                ExportScore(feature.Window, feature.WindowLevel, name, version, tensor, feature.Name, "window");
             }
         }
 
@@ -254,16 +264,19 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         }
     }
 
-    private void ExportScore(DriftScore? score, string name, string version, TensorDrift tensor, string feature, string window)
+    private void ExportScore(DriftScore? score, DriftLevel level, string name, string version, TensorDrift tensor, string feature, string window)
     {
         if (score is not { } value)
         {
             return;
         }
 
-        _psi.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value.Psi);
-        _jsDistance.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value.JensenShannon);
-        _ks.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value.KolmogorovSmirnov);
+        foreach (var statistic in DriftStatistics.All)
+        {
+            _driftStatistics[statistic.Ordinal].WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value[statistic]);
+        }
+
+        _driftLevel.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set((int)level);
     }
 
     // Every series of a version that is gone, whatever its other labels.
@@ -274,7 +287,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             RemoveSeries(counter, model, version);
         }
 
-        foreach (var gauge in new[] { _pending, _ready, _latency, _psi, _jsDistance, _ks, _featureShare })
+        foreach (var gauge in new[] { _pending, _ready, _latency, _driftLevel, _featureShare }.Concat(_driftStatistics))
         {
             RemoveSeries(gauge, model, version);
         }

@@ -13,7 +13,7 @@ namespace InferenceServer.FunctionalTests.Deployment;
 internal static class SchemaChecks
 {
     /// <summary>Kinds without a model in the client: the field checks cover them.</summary>
-    private static readonly string[] CustomKinds = ["PodMonitor", "ServiceMonitor", "ServingRuntime", "InferenceService", "Kustomization"];
+    private static readonly string[] CustomKinds = ["PodMonitor", "ServiceMonitor", "PrometheusRule", "ServingRuntime", "InferenceService", "Kustomization"];
 
     public static void Check(IReadOnlyList<ManifestDocument> documents, Findings findings)
     {

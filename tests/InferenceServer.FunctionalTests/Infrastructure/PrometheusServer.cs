@@ -82,7 +82,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Starts Prometheus scraping <c>http://127.0.0.1:<paramref name="metricsPort"/>/metrics</c> and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(int metricsPort)
+    /// <param name="rulesFile">An alerting rules file to evaluate every scrape interval (its alerts show in <c>ALERTS</c>); null for none.</param>
+    public static async Task<PrometheusServer> StartAsync(int metricsPort, string? rulesFile = null)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "the prometheus binary was not found on PATH or at /usr/bin/prometheus; .ci/run installs it " +
@@ -92,7 +93,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var target = $"127.0.0.1:{metricsPort}";
         var configFile = Path.Combine(folder, "prometheus.yml");
-        await File.WriteAllTextAsync(configFile, Config(target)).WaitAsync(TestTimeouts.Request);
+        await File.WriteAllTextAsync(configFile, Config(target, rulesFile)).WaitAsync(TestTimeouts.Request);
 
         try
         {
@@ -256,10 +257,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static string Config(string target)
+    private static string Config(string target, string? rulesFile)
     {
         var interval = $"{ScrapeInterval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
-        return $"""
+        var rules = rulesFile is null ? "" : $"rule_files: ['{rulesFile}']\n";
+        return rules + $"""
             global:
               scrape_interval: {interval}
               scrape_timeout: {interval}

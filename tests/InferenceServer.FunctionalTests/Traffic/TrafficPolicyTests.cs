@@ -218,6 +218,13 @@ public sealed class TrafficPolicyTests
         Assert.True(failures >= 40, $"only {failures} canary failures before the trip");
         var after = await SendAsync(server, 200);
         Assert.Equal(200, after["1"]);
+        Assert.Contains("inference_server_canary_rolled_back{model=\"simple\"} 1", await MetricsAsync(server), StringComparison.Ordinal);
+    }
+
+    private static async Task<string> MetricsAsync(TestServer server)
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://127.0.0.1:{server.MetricsPort}/metrics").WithTimeout();
     }
 
     [Fact]
@@ -230,6 +237,7 @@ public sealed class TrafficPolicyTests
 
         Assert.Null((await TrafficAsync(server))["rolled_back"]);
         AssertShare(counts["2"], 1_000, 0.5);
+        Assert.Contains("inference_server_canary_rolled_back{model=\"simple\"} 0", await MetricsAsync(server), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public sealed class JsonTensorReaderTests : IDisposable
     private InferenceError Read(string json, DataType type, long count, out byte[] bytes)
     {
         var expectedBytes = type == DataType.Bytes ? -1 : count * type.ElementSize();
-        var error = JsonTensorReader.Read(Encoding.UTF8.GetBytes(json), "T", type, count, expectedBytes, _pool, MaxDepth, out var buffer);
+        var error = JsonTensorReader.Read(Encoding.UTF8.GetBytes(json), Encoding.UTF8.GetBytes(json), "T", type, count, expectedBytes, _pool, MaxDepth, out var buffer);
         Assert.Equal(error.IsError, buffer is null);
         bytes = buffer?.Span.ToArray() ?? [];
         buffer?.Dispose();
@@ -189,7 +189,7 @@ public sealed class JsonTensorReaderTests : IDisposable
     [InlineData(new byte[] { (byte)'[', (byte)'"', 0xFF, (byte)'"', (byte)']' }, 1, "element 0")]
     public void Read_BytesNotValidUtf8_RejectedNamingElementAndBufferReturned(byte[] json, long count, string element)
     {
-        var error = JsonTensorReader.Read(json, "T", DataType.Bytes, count, -1, _pool, MaxDepth, out var buffer);
+        var error = JsonTensorReader.Read(json, json, "T", DataType.Bytes, count, -1, _pool, MaxDepth, out var buffer);
 
         Assert.Equal(InferenceErrorCode.InvalidArgument, error.Code);
         Assert.Contains("input 'T'", error.Message, StringComparison.Ordinal);

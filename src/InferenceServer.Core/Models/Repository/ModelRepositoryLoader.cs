@@ -173,7 +173,14 @@ public sealed class ModelRepositoryLoader
             }
         }
 
-        return new VersionProfile(signature, options, _time, reference);
+        try
+        {
+            return new VersionProfile(signature, options, _time, reference);
+        }
+        catch (FormatException ex)
+        {
+            throw new ModelLoadException($"model '{config.Name}': {ex.Message}");
+        }
     }
 
     // A failed version is tried again at once, up to the retry count: a load can fail for a passing reason (a file

@@ -1,13 +1,36 @@
 namespace InferenceServer.Core.Telemetry.Drift;
 
-/// <summary>
-/// Distances between a reference and a current distribution (<see cref="DriftScores.Compute(QuantileBins, Sketches.KllSketch, Sketches.KllSketch)"/>).
-/// All three are NaN when there is no current data.
-/// </summary>
-/// <param name="Psi">Population stability index over the reference's quantile bins: 0 for identical
-/// bins, under 0.1 usually read as stable, 0.2 and over as a significant shift. Unbounded above.</param>
-/// <param name="JensenShannon">Jensen–Shannon distance (square root of the base-2 divergence) over the
-/// same bins: 0 for identical bins, 1 for bins with no overlap.</param>
-/// <param name="KolmogorovSmirnov">Largest gap between the two CDFs, in [0, 1], from the full sketches
-/// rather than the bins.</param>
-public readonly record struct DriftScore(double Psi, double JensenShannon, double KolmogorovSmirnov);
+/// <summary>The value of every <see cref="DriftStatistics.All"/> statistic for one comparison of a feature with its reference.</summary>
+public sealed class DriftScore
+{
+    private readonly double[] _values;
+
+    private DriftScore(double[] values) => _values = values;
+
+    /// <summary>The statistic's value (NaN: nothing it could measure).</summary>
+    public double this[DriftStatistic statistic] => _values[statistic.Ordinal];
+
+    /// <summary>Values in <see cref="DriftStatistics.All"/> order.</summary>
+    public ReadOnlySpan<double> Values => _values;
+
+    /// <summary>Computes every registered statistic.</summary>
+    public static DriftScore Compute(DriftComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var all = DriftStatistics.All;
+        var values = new double[all.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = all[i].Compute(comparison);
+        }
+
+        return new DriftScore(values);
+    }
+
+    /// <summary>A score with the given values, in <see cref="DriftStatistics.All"/> order (tests and tools).</summary>
+    public static DriftScore FromValues(params double[] values)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(values.Length, DriftStatistics.All.Count, nameof(values));
+        return new DriftScore(values);
+    }
+}

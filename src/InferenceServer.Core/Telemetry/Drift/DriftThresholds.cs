@@ -1,24 +1,65 @@
 namespace InferenceServer.Core.Telemetry.Drift;
 
-/// <summary>PSI thresholds that turn a <see cref="DriftScore"/> into a <see cref="DriftLevel"/>.</summary>
+/// <summary>Thresholds that turn a <see cref="DriftScore"/> into a <see cref="DriftLevel"/>.</summary>
 /// <remarks>
-/// The defaults are the conventional PSI reading from credit-risk model monitoring: under 0.1 no
-/// significant change, 0.1 to 0.2 a moderate shift, 0.2 and over a significant one.
+/// <para>
+/// A feature's level is the higher of two checks. Its distribution: by default the normalised Wasserstein
+/// distance (warning 0.1, drift 0.2 reference standard deviations), counted only when the KS p-value is
+/// under 0.001. The distance is an effect size, so millions of rows do not turn a negligible shift into an
+/// alert (a 0.01σ shift scores about 0.01 plus the sketches' resolution, 0.02–0.04σ at k = 200, whatever the
+/// count); the p-value gate keeps the sampling noise of a small window (about 0.7σ/√n in Wasserstein) from
+/// alerting on its own, while a real 0.5σ shift is significant from a few dozen rows. 0.1 is Evidently's
+/// Wasserstein threshold; here it warns, and twice it is drift. The p-value bound is 0.001 rather than
+/// the usual 0.05 or 0.01 because every feature is tested at once and at every read: with 50 features it is a
+/// Bonferroni 5 % for the whole model, where 0.01 lets about one same-distribution feature in a hundred warn
+/// whenever the window is small enough for its Wasserstein noise to reach the warning level. PSI (0.1 / 0.2) remains available with <c>drift_decision: psi</c>.
+/// </para>
+/// <para>
+/// Its missing values: the share of NaN/±infinity values over the reference's, warning at 0.01 and drift at
+/// 0.05 (one and five points), so a column that turns to NaN upstream alerts whatever its finite values do.
+/// </para>
 /// </remarks>
 public sealed record DriftThresholds
 {
-    /// <summary>The conventional thresholds (warning 0.1, drift 0.2).</summary>
+    /// <summary>The defaults described above.</summary>
     public static DriftThresholds Default { get; } = new();
 
-    /// <summary>PSI at or above which a feature is in <see cref="DriftLevel.Warning"/>. Default 0.1.</summary>
+    public DriftDecision Decision { get; init; } = DriftDecision.Wasserstein;
+
+    /// <summary>Normalised Wasserstein distance at or above which a feature is in <see cref="DriftLevel.Warning"/>. Default 0.1.</summary>
+    public double WassersteinWarning { get; init; } = 0.1;
+
+    /// <summary>Normalised Wasserstein distance at or above which a feature is in <see cref="DriftLevel.Drift"/>. Default 0.2.</summary>
+    public double WassersteinDrift { get; init; } = 0.2;
+
+    /// <summary>The KS p-value under which a Wasserstein distance counts. Default 0.001.</summary>
+    public double Significance { get; init; } = 0.001;
+
+    /// <summary>PSI at or above which a feature is in <see cref="DriftLevel.Warning"/> when PSI decides. Default 0.1.</summary>
     public double PsiWarning { get; init; } = 0.1;
 
-    /// <summary>PSI at or above which a feature is in <see cref="DriftLevel.Drift"/>. Default 0.2.</summary>
+    /// <summary>PSI at or above which a feature is in <see cref="DriftLevel.Drift"/> when PSI decides. Default 0.2.</summary>
     public double PsiDrift { get; init; } = 0.2;
 
-    /// <summary>The level of a score; a NaN PSI (no current data) is <see cref="DriftLevel.None"/>.</summary>
-    public DriftLevel Classify(DriftScore score) =>
-        score.Psi >= PsiDrift ? DriftLevel.Drift
-        : score.Psi >= PsiWarning ? DriftLevel.Warning
-        : DriftLevel.None;
+    /// <summary>Rise in the share of NaN/±infinity values at or above which a feature is in <see cref="DriftLevel.Warning"/>. Default 0.01.</summary>
+    public double InvalidWarning { get; init; } = 0.01;
+
+    /// <summary>Rise in the share of NaN/±infinity values at or above which a feature is in <see cref="DriftLevel.Drift"/>. Default 0.05.</summary>
+    public double InvalidDrift { get; init; } = 0.05;
+
+    /// <summary>The higher of the distribution's and the missing values' levels; NaN statistics (nothing to compare) count as none.</summary>
+    public DriftLevel Classify(DriftScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        var distribution = Decision == DriftDecision.Psi
+            ? Level(score[DriftStatistics.Psi], PsiWarning, PsiDrift)
+            : score[DriftStatistics.KolmogorovSmirnovPValue] < Significance
+                ? Level(score[DriftStatistics.Wasserstein], WassersteinWarning, WassersteinDrift)
+                : DriftLevel.None;
+        var missing = Level(score[DriftStatistics.InvalidShareIncrease], InvalidWarning, InvalidDrift);
+        return (DriftLevel)Math.Max((int)distribution, (int)missing);
+    }
+
+    private static DriftLevel Level(double value, double warning, double drift) =>
+        value >= drift ? DriftLevel.Drift : value >= warning ? DriftLevel.Warning : DriftLevel.None;
 }

@@ -3,11 +3,32 @@ using InferenceServer.Core.Telemetry.Sketches;
 
 namespace InferenceServer.Core.Telemetry.Profiles;
 
-/// <summary>One feature's statistics and its drift from the reference, over the lifetime and the window (null: nothing to compare).</summary>
-public sealed record FeatureDrift(int Index, RunningMoments Moments, DriftScore? Lifetime, DriftLevel LifetimeLevel, DriftScore? Window, DriftLevel WindowLevel, long WindowCount);
+/// <summary>
+/// One feature's statistics and its drift from the reference, over the lifetime and the window (null: nothing to
+/// compare). <paramref name="Name"/> is the name the config gives the column, else its index.
+/// </summary>
+public sealed record FeatureDrift(int Index, string Name, RunningMoments Moments, DriftScore? Lifetime, DriftLevel LifetimeLevel, DriftScore? Window, DriftLevel WindowLevel, long WindowCount)
+{
+    /// <summary>The quantiles reported per feature (for a regression output, its prediction distribution).</summary>
+    public static readonly double[] ReportedQuantiles = [0.1, 0.5, 0.9];
 
-/// <summary>One profiled tensor.</summary>
-public sealed record TensorDrift(string Name, string Kind, bool PerColumn, IReadOnlyList<FeatureDrift> Features);
+    /// <summary><see cref="ReportedQuantiles"/> of the lifetime's finite values (NaN: none).</summary>
+    public IReadOnlyList<double> LifetimeQuantiles { get; init; } = [];
+
+    /// <summary><see cref="ReportedQuantiles"/> of the window's finite values (NaN: none).</summary>
+    public IReadOnlyList<double> WindowQuantiles { get; init; } = [];
+}
+
+/// <summary>
+/// One profiled tensor. For a class-score output (<see cref="PredictedClasses"/>) the share of rows predicting each
+/// class over the lifetime and the window (empty: none counted); null for other tensors.
+/// </summary>
+public sealed record TensorDrift(string Name, string Kind, bool PerColumn, IReadOnlyList<FeatureDrift> Features)
+{
+    public IReadOnlyList<double>? LifetimeClassShares { get; init; }
+
+    public IReadOnlyList<double>? WindowClassShares { get; init; }
+}
 
 /// <summary>How many features could be scored, and how many of them are at warning or drift level.</summary>
 public sealed record DriftSummary(int Features, int Warning, int Drift)
@@ -32,7 +53,8 @@ public sealed record DriftReport(
     public static DriftReport Build(VersionProfile profile)
     {
         var reference = profile.Reference;
-        var (lifetime, window) = profile.Read();
+        var (lifetimeSketches, windowSketches) = profile.ReadAll();
+        var (lifetime, window) = (lifetimeSketches.Tensors, windowSketches.Tensors);
         var thresholds = profile.Options.Thresholds;
         var tensors = new List<TensorDrift>(profile.Layouts.Count);
         int lifetimeScored = 0, lifetimeWarning = 0, lifetimeDrift = 0, windowScored = 0, windowWarning = 0, windowDrift = 0;
@@ -40,19 +62,29 @@ public sealed record DriftReport(
         {
             var layout = profile.Layouts[t];
             var features = new FeatureDrift[layout.FeatureCount];
+            var names = profile.FeatureNames[t];
             for (var f = 0; f < features.Length; f++)
             {
                 var baseline = reference?.Find(layout.Kind, layout.Name, f);
-                var lifetimeScore = Score(baseline, lifetime[t][f].Quantiles);
-                var windowScore = Score(baseline, window[t][f].Quantiles);
+                var lifetimeScore = Score(baseline, lifetime[t][f]);
+                var windowScore = Score(baseline, window[t][f]);
                 var lifetimeLevel = lifetimeScore is { } l ? thresholds.Classify(l) : DriftLevel.None;
                 var windowLevel = windowScore is { } w ? thresholds.Classify(w) : DriftLevel.None;
                 Count(lifetimeScore, lifetimeLevel, ref lifetimeScored, ref lifetimeWarning, ref lifetimeDrift);
                 Count(windowScore, windowLevel, ref windowScored, ref windowWarning, ref windowDrift);
-                features[f] = new FeatureDrift(f, lifetime[t][f].Moments, lifetimeScore, lifetimeLevel, windowScore, windowLevel, window[t][f].Moments.Count);
+                features[f] = new FeatureDrift(f, names[f], lifetime[t][f].Moments, lifetimeScore, lifetimeLevel, windowScore, windowLevel, window[t][f].Moments.Count)
+                {
+                    LifetimeQuantiles = Quantiles(lifetime[t][f].Quantiles),
+                    WindowQuantiles = Quantiles(window[t][f].Quantiles),
+                };
             }
 
-            tensors.Add(new TensorDrift(layout.Name, layout.Kind, layout.PerColumn, features));
+            var classes = PredictedClasses.Applies(layout);
+            tensors.Add(new TensorDrift(layout.Name, layout.Kind, layout.PerColumn, features)
+            {
+                LifetimeClassShares = classes ? PredictedClasses.Shares(lifetimeSketches.ClassCounts[t]) : null,
+                WindowClassShares = classes ? PredictedClasses.Shares(windowSketches.ClassCounts[t]) : null,
+            });
         }
 
         return new DriftReport(
@@ -65,8 +97,15 @@ public sealed record DriftReport(
             new DriftSummary(windowScored, windowWarning, windowDrift));
     }
 
-    private static DriftScore? Score(ReferenceFeature? baseline, KllSketch current) =>
-        baseline?.Bins is { } bins && !current.IsEmpty ? DriftScores.Compute(bins, baseline.Sketch, current) : null;
+    // Scored whenever the current side saw any value: a feature whose values are all NaN has no distribution
+    // to compare, but its missing-value score is the one that must alert.
+    private static DriftScore? Score(ReferenceFeature? baseline, FeatureSketch current) =>
+        baseline is not null && current.Moments.Count + current.Moments.NaNCount + current.Moments.InfinityCount > 0
+            ? DriftScore.Compute(new DriftComparison(baseline, current.Quantiles, current.Moments))
+            : null;
+
+    private static double[] Quantiles(KllSketch sketch) =>
+        [.. FeatureDrift.ReportedQuantiles.Select(q => sketch.IsEmpty ? double.NaN : sketch.Quantile(q))];
 
     private static void Count(DriftScore? score, DriftLevel level, ref int scored, ref int warning, ref int drift)
     {

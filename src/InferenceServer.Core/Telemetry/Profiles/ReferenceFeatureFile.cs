@@ -5,7 +5,14 @@ namespace InferenceServer.Core.Telemetry.Profiles;
 /// <summary>One feature of a reference file.</summary>
 public sealed record ReferenceFeatureFile
 {
+    /// <summary>Finite values.</summary>
     public long Count { get; init; }
+
+    /// <summary>NaN values (missing); absent in files written before it was counted, read as 0.</summary>
+    public long NanCount { get; init; }
+
+    /// <summary>±infinity values; absent in older files, read as 0.</summary>
+    public long InfCount { get; init; }
 
     public double Mean { get; init; }
 

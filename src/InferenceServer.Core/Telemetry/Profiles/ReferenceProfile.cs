@@ -24,22 +24,35 @@ public sealed class ReferenceProfile
 
     public IReadOnlyDictionary<(string Kind, string Tensor), ReferenceFeature[]> Tensors { get; }
 
+    /// <summary>Column names a reference file gives a tensor's features (a CSV header), by kind and tensor.</summary>
+    public IReadOnlyDictionary<(string Kind, string Tensor), string[]> FeatureNames { get; init; } = new Dictionary<(string, string), string[]>();
+
     public ReferenceFeature? Find(string kind, string tensor, int feature) =>
         Tensors.TryGetValue((kind, tensor), out var features) && feature < features.Length ? features[feature] : null;
 }
 
-/// <summary>One feature of a reference: its sketch, moments and decile bins (null bins when it saw no finite value).</summary>
-public sealed record ReferenceFeature(KllSketch Sketch, RunningMoments Moments, QuantileBins? Bins)
+/// <summary>
+/// One feature of a reference: its sketch and the decile bins cut from it (null bins when it saw no finite value),
+/// its standard deviation (what Wasserstein distances are measured in) and its share of NaN/±infinity values.
+/// </summary>
+public sealed record ReferenceFeature(KllSketch Sketch, QuantileBins? Bins, double StandardDeviation, double InvalidShare)
 {
-    public static ReferenceFeature From(FeatureSketch sketch) => Create(sketch.Quantiles.Copy(), sketch.Moments);
+    /// <summary>The unit of normalised distances: the standard deviation, or 1 for a constant (or empty) feature.</summary>
+    public double Scale => StandardDeviation > 0 && double.IsFinite(StandardDeviation) ? StandardDeviation : 1;
+
+    public static ReferenceFeature From(FeatureSketch sketch) =>
+        Create(sketch.Quantiles.Copy(), sketch.Moments.StandardDeviation, sketch.Moments.NaNCount + sketch.Moments.InfinityCount);
 
     /// <summary>
     /// Takes ownership of <paramref name="sketch"/>. Its sorted view is built here, once: drift reads then only
     /// read it, so concurrent scrapes and drift requests can share the reference without a lock.
     /// </summary>
-    public static ReferenceFeature Create(KllSketch sketch, RunningMoments moments)
+    /// <param name="invalidCount">Values that were NaN or ±infinity, beside the sketch's finite ones.</param>
+    public static ReferenceFeature Create(KllSketch sketch, double standardDeviation, long invalidCount)
     {
+        ArgumentNullException.ThrowIfNull(sketch);
         sketch.Rank(0);
-        return new(sketch, moments, sketch.IsEmpty ? null : QuantileBins.FromReference(sketch));
+        var total = sketch.Count + invalidCount;
+        return new(sketch, sketch.IsEmpty ? null : QuantileBins.FromReference(sketch), standardDeviation, total == 0 ? 0 : (double)invalidCount / total);
     }
 }

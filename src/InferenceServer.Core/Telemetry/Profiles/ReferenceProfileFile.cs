@@ -9,11 +9,13 @@ namespace InferenceServer.Core.Telemetry.Profiles;
 /// <code>
 /// { "format": "inference-server/drift-reference/v1", "requests": 5000,
 ///   "tensors": [ { "name": "INPUT0", "kind": "input",
-///                  "features": [ { "count": 5000, "mean": 0.1, "std_dev": 1.0, "min": -3.2, "max": 3.9,
+///                  "features": [ { "count": 5000, "nan_count": 0, "inf_count": 0, "mean": 0.1, "std_dev": 1.0, "min": -3.2, "max": 3.9,
 ///                                  "sketch": { "k": 200, "count": 5000, "min": -3.2, "max": 3.9, "levels": [[…], …] } } ] } ] }
 /// </code>
 /// Features are columns of a <c>[batch, F]</c> tensor in order, or one feature for the whole tensor; the sketch
-/// is a KLL sketch (items of level h weigh 2^h). The moments are informational; drift uses the sketch.
+/// is a KLL sketch (items of level h weigh 2^h) of the finite values. Drift uses the sketch, the standard deviation
+/// (the unit of the Wasserstein distance) and the NaN/infinity counts (the missing-value baseline); the other
+/// moments are informational.
 /// </summary>
 public sealed record ReferenceProfileFile
 {
@@ -46,6 +48,7 @@ public sealed record ReferenceProfileFile
         }
 
         var tensors = new Dictionary<(string, string), ReferenceFeature[]>();
+        var names = new Dictionary<(string, string), string[]>();
         foreach (var tensor in file.Tensors)
         {
             if (tensor.Kind is not ("input" or "output") || tensor.Name.Length == 0)
@@ -53,9 +56,19 @@ public sealed record ReferenceProfileFile
                 throw new InvalidDataException($"{path}: tensor '{tensor.Name}' needs a name and kind 'input' or 'output'");
             }
 
+            if (tensor.FeatureNames is { } featureNames)
+            {
+                if (featureNames.Count != tensor.Features.Count || featureNames.Any(n => n.Length == 0) || featureNames.Distinct(StringComparer.Ordinal).Count() != featureNames.Count)
+                {
+                    throw new InvalidDataException($"{path}: tensor '{tensor.Name}' needs one distinct, non-empty feature name per feature");
+                }
+
+                names[(tensor.Kind, tensor.Name)] = [.. featureNames];
+            }
+
             try
             {
-                tensors[(tensor.Kind, tensor.Name)] = tensor.Features.Select(f => ReferenceFeature.Create(KllSketch.FromSnapshot(f.Sketch), default)).ToArray();
+                tensors[(tensor.Kind, tensor.Name)] = tensor.Features.Select(f => ReferenceFeature.Create(KllSketch.FromSnapshot(f.Sketch), f.StdDev, CheckedInvalid(f))).ToArray();
             }
             catch (ArgumentException ex)
             {
@@ -63,20 +76,23 @@ public sealed record ReferenceProfileFile
             }
         }
 
-        return new ReferenceProfile("file", file.Requests, tensors);
+        return new ReferenceProfile("file", file.Requests, tensors) { FeatureNames = names };
     }
 
     /// <summary>The file for sketches built from <paramref name="requests"/> requests.</summary>
-    public static ReferenceProfileFile From(long requests, IReadOnlyList<(string Name, string Kind, FeatureSketch[] Features)> tensors) => new()
+    public static ReferenceProfileFile From(long requests, IReadOnlyList<(string Name, string Kind, FeatureSketch[] Features)> tensors, IReadOnlyList<string>? featureNames = null) => new()
     {
         Requests = requests,
         Tensors = tensors.Select(t => new ReferenceTensorFile
         {
             Name = t.Name,
             Kind = t.Kind,
+            FeatureNames = featureNames is null || tensors.Count != 1 ? null : [.. featureNames],
             Features = t.Features.Select(f => new ReferenceFeatureFile
             {
                 Count = f.Moments.Count,
+                NanCount = f.Moments.NaNCount,
+                InfCount = f.Moments.InfinityCount,
                 Mean = Finite(f.Moments.Mean),
                 StdDev = Finite(f.Moments.StandardDeviation),
                 Min = Finite(f.Moments.Min),
@@ -91,6 +107,11 @@ public sealed record ReferenceProfileFile
         using var stream = File.Create(path);
         JsonSerializer.Serialize(stream, this, ProfileJsonContext.Default.ReferenceProfileFile);
     }
+
+    private static long CheckedInvalid(ReferenceFeatureFile feature) =>
+        feature.NanCount >= 0 && feature.InfCount >= 0 && feature.StdDev >= 0
+            ? feature.NanCount + feature.InfCount
+            : throw new ArgumentException("nan_count, inf_count and std_dev cannot be negative");
 
     // JSON has no NaN: a feature that saw no finite value writes 0.
     private static double Finite(double value) => double.IsFinite(value) ? value : 0;

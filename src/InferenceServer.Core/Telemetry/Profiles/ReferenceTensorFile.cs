@@ -8,4 +8,7 @@ public sealed record ReferenceTensorFile
     public string Kind { get; init; } = "input";
 
     public List<ReferenceFeatureFile> Features { get; init; } = [];
+
+    /// <summary>Column names, one per feature (from a CSV header); null when the features are only numbered.</summary>
+    public List<string>? FeatureNames { get; init; }
 }

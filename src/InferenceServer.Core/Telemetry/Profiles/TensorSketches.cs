@@ -1,14 +1,20 @@
 namespace InferenceServer.Core.Telemetry.Profiles;
 
-/// <summary>One feature sketch per feature of each profiled tensor (same order as the layouts).</summary>
+/// <summary>
+/// One feature sketch per feature of each profiled tensor (same order as the layouts), and the predicted-class
+/// counts of class-score outputs (<see cref="PredictedClasses"/>; empty for other tensors).
+/// </summary>
 public sealed class TensorSketches
 {
     public TensorSketches(IReadOnlyList<TensorLayout> layouts)
     {
         Tensors = layouts.Select(l => Enumerable.Range(0, l.FeatureCount).Select(_ => new FeatureSketch()).ToArray()).ToArray();
+        ClassCounts = layouts.Select(l => PredictedClasses.Applies(l) ? new long[l.FeatureCount] : []).ToArray();
     }
 
     public FeatureSketch[][] Tensors { get; }
+
+    public long[][] ClassCounts { get; }
 
     public void Merge(TensorSketches other)
     {
@@ -17,6 +23,11 @@ public sealed class TensorSketches
             for (var f = 0; f < Tensors[t].Length; f++)
             {
                 Tensors[t][f].Merge(other.Tensors[t][f]);
+            }
+
+            for (var c = 0; c < ClassCounts[t].Length; c++)
+            {
+                ClassCounts[t][c] += other.ClassCounts[t][c];
             }
         }
     }
@@ -29,6 +40,11 @@ public sealed class TensorSketches
             {
                 feature.Clear();
             }
+        }
+
+        foreach (var counts in ClassCounts)
+        {
+            Array.Clear(counts);
         }
     }
 }

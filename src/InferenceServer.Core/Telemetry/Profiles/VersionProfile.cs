@@ -34,6 +34,7 @@ public sealed class VersionProfile
         Layouts = [.. _inputs.Where(l => l is not null).Cast<TensorLayout>(), .. _outputs.Where(l => l is not null).Cast<TensorLayout>()];
         _inputSlots = _inputs.Select(l => l is null ? -1 : IndexOf(l)).ToArray();
         _outputSlots = _outputs.Select(l => l is null ? -1 : IndexOf(l)).ToArray();
+        FeatureNames = Layouts.Select(l => NamesOf(l, options, reference)).ToArray();
         // Fewer stripes than the latency sketches: a profile stripe holds a sketch per feature.
         _stripes = new Stripe[Math.Min(4, Stripes.Count)];
         for (var i = 0; i < _stripes.Length; i++)
@@ -43,6 +44,9 @@ public sealed class VersionProfile
     }
 
     public ProfileOptions Options { get; }
+
+    /// <summary>Per layout, each feature's name: the config's column names, else the index as text.</summary>
+    public IReadOnlyList<string[]> FeatureNames { get; }
 
     /// <summary>The profiled tensors: inputs first, then outputs.</summary>
     public IReadOnlyList<TensorLayout> Layouts { get; }
@@ -120,8 +124,41 @@ public sealed class VersionProfile
     }
 
     // Values go to the window's current bucket only; buckets fold into the stripe's retired total when reused.
-    private void Add(Stripe stripe, TensorSketches window, int slot, ReadOnlySpan<byte> data) =>
+    private void Add(Stripe stripe, TensorSketches window, int slot, ReadOnlySpan<byte> data)
+    {
         TensorValues.Accumulate(Layouts[slot].DataType, data, window.Tensors[slot]);
+        if (window.ClassCounts[slot].Length > 0)
+        {
+            PredictedClasses.Count(Layouts[slot].DataType, data, window.ClassCounts[slot]);
+        }
+    }
+
+    // The config's names, else the reference file's (a CSV header), else indices. When both name the columns they
+    // must agree: the reference's columns are compared with the model's by position.
+    /// <exception cref="FormatException">Names of the wrong count, or config and reference naming the columns differently.</exception>
+    private static string[] NamesOf(TensorLayout layout, ProfileOptions options, ReferenceProfile? reference)
+    {
+        string[]? fromReference = null;
+        reference?.FeatureNames.TryGetValue((layout.Kind, layout.Name), out fromReference);
+        if (fromReference is not null && fromReference.Length != layout.FeatureCount)
+        {
+            throw new FormatException($"{ProfileOptions.ReferenceFileName} names {fromReference.Length} columns of '{layout.Name}' but the tensor is profiled as {layout.FeatureCount} feature(s)");
+        }
+
+        if (!options.FeatureNames.TryGetValue(layout.Name, out var names))
+        {
+            return fromReference ?? Enumerable.Range(0, layout.FeatureCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+
+        if (names.Length != layout.FeatureCount)
+        {
+            throw new FormatException($"parameter '{ProfileOptions.FeatureNamesPrefix}{layout.Name}' names {names.Length} columns but the tensor is profiled as {layout.FeatureCount} feature(s)");
+        }
+
+        return fromReference is null || fromReference.SequenceEqual(names, StringComparer.Ordinal)
+            ? names
+            : throw new FormatException($"parameter '{ProfileOptions.FeatureNamesPrefix}{layout.Name}' ({string.Join(",", names)}) and {ProfileOptions.ReferenceFileName} ({string.Join(",", fromReference)}) name the columns differently");
+    }
 
     private int IndexOf(TensorLayout layout) => layout.IsInput ? InputSlot(layout.Index) : _inputs.Count(l => l is not null) + OutputSlot(layout.Index);
 
@@ -131,6 +168,13 @@ public sealed class VersionProfile
 
     /// <summary>Merged copies of every stripe's sketches: lifetime and window, per layout (same order as <see cref="Layouts"/>).</summary>
     public (FeatureSketch[][] Lifetime, FeatureSketch[][] Window) Read()
+    {
+        var (lifetime, window) = ReadAll();
+        return (lifetime.Tensors, window.Tensors);
+    }
+
+    /// <summary>Merged copies of every stripe's sketches and predicted-class counts: lifetime and window.</summary>
+    public (TensorSketches Lifetime, TensorSketches Window) ReadAll()
     {
         var lifetime = new TensorSketches(Layouts);
         var window = new TensorSketches(Layouts);
@@ -145,7 +189,7 @@ public sealed class VersionProfile
             }
         }
 
-        return (lifetime.Tensors, window.Tensors);
+        return (lifetime, window);
     }
 
     private ReferenceProfile Freeze()

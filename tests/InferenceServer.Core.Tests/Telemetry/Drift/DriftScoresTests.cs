@@ -16,17 +16,14 @@ public class DriftScoresTests
     {
         var referenceValues = Normal(SampleSize, referenceSeed, shift: 0);
         var currentValues = Normal(SampleSize, currentSeed, shift: 0);
-        var reference = Sketch(referenceValues, referenceSeed);
-        var current = Sketch(currentValues, currentSeed);
+        var score = DriftTestSketches.Score(DriftTestSketches.Reference(referenceValues, referenceSeed), currentValues, currentSeed);
 
-        var score = DriftScores.Compute(reference, current);
-
-        Assert.True(score.Psi < 0.05, $"PSI {score.Psi}");
-        Assert.True(score.KolmogorovSmirnov < 0.03, $"KS {score.KolmogorovSmirnov}");
-        Assert.True(score.JensenShannon < 0.05, $"JS {score.JensenShannon}");
+        Assert.True(score[DriftStatistics.Psi] < 0.05, $"PSI {score[DriftStatistics.Psi]}");
+        Assert.True(score[DriftStatistics.KolmogorovSmirnov] < 0.03, $"KS {score[DriftStatistics.KolmogorovSmirnov]}");
+        Assert.True(score[DriftStatistics.JensenShannon] < 0.05, $"JS {score[DriftStatistics.JensenShannon]}");
         Assert.Equal(DriftLevel.None, DriftThresholds.Default.Classify(score));
         var exact = TestDistributions.KolmogorovSmirnov(TestDistributions.Sorted(referenceValues), TestDistributions.Sorted(currentValues));
-        Assert.True(Math.Abs(score.KolmogorovSmirnov - exact) <= 0.03, $"KS {score.KolmogorovSmirnov}, exact {exact}");
+        Assert.True(Math.Abs(score[DriftStatistics.KolmogorovSmirnov] - exact) <= 0.03, $"KS {score[DriftStatistics.KolmogorovSmirnov]}, exact {exact}");
     }
 
     [Theory]
@@ -38,14 +35,11 @@ public class DriftScoresTests
     {
         var referenceValues = Normal(SampleSize, referenceSeed, shift: 0);
         var currentValues = Normal(SampleSize, currentSeed, shift: 1);
-        var reference = Sketch(referenceValues, referenceSeed);
-        var current = Sketch(currentValues, currentSeed);
-
-        var score = DriftScores.Compute(reference, current);
+        var score = DriftTestSketches.Score(DriftTestSketches.Reference(referenceValues, referenceSeed), currentValues, currentSeed);
 
         var exact = TestDistributions.KolmogorovSmirnov(TestDistributions.Sorted(referenceValues), TestDistributions.Sorted(currentValues));
-        Assert.True(score.Psi > 0.2, $"PSI {score.Psi}");
-        Assert.True(Math.Abs(score.KolmogorovSmirnov - exact) <= 0.03, $"KS {score.KolmogorovSmirnov}, exact {exact}");
+        Assert.True(score[DriftStatistics.Psi] > 0.2, $"PSI {score[DriftStatistics.Psi]}");
+        Assert.True(Math.Abs(score[DriftStatistics.KolmogorovSmirnov] - exact) <= 0.03, $"KS {score[DriftStatistics.KolmogorovSmirnov]}, exact {exact}");
         // Population value for N(0,1) against N(1,1): 2Φ(0.5) − 1 ≈ 0.383.
         Assert.InRange(exact, 0.36, 0.41);
         Assert.Equal(DriftLevel.Drift, DriftThresholds.Default.Classify(score));
@@ -71,30 +65,34 @@ public class DriftScoresTests
     public void Compute_IdenticalData_AllScoresZero()
     {
         var values = Normal(SampleSize, 9, shift: 0);
-        var reference = Sketch(values, 9);
-        var current = Sketch(values, 9);
+        var reference = DriftTestSketches.Reference(values, 9);
 
-        var score = DriftScores.Compute(reference, current);
-        var self = DriftScores.Compute(reference, reference);
+        var score = DriftScore.Compute(new DriftComparison(reference, Sketch(values, 9), DriftTestSketches.Moments(values)));
+        var self = DriftScore.Compute(new DriftComparison(reference, reference.Sketch, DriftTestSketches.Moments(values)));
 
-        Assert.Equal(new DriftScore(0, 0, 0), score);
-        Assert.Equal(new DriftScore(0, 0, 0), self);
+        foreach (var statistic in new[] { DriftStatistics.Psi, DriftStatistics.JensenShannon, DriftStatistics.KolmogorovSmirnov, DriftStatistics.Wasserstein, DriftStatistics.InvalidShare, DriftStatistics.InvalidShareIncrease, DriftStatistics.OutOfRangeShare })
+        {
+            Assert.Equal(0, score[statistic]);
+            Assert.Equal(0, self[statistic]);
+        }
+
+        Assert.Equal(1, score[DriftStatistics.KolmogorovSmirnovPValue]);
     }
 
     [Fact]
     public void Compute_GrowingShift_EveryScoreIncreases()
     {
-        var reference = Sketch(Normal(SampleSize, 10, shift: 0), 10);
-        var bins = QuantileBins.FromReference(reference);
-        var previous = new DriftScore(-1, -1, -1);
+        var reference = DriftTestSketches.Reference(Normal(SampleSize, 10, shift: 0), 10);
+        var previous = DriftScore.FromValues([.. DriftStatistics.All.Select(_ => -1.0)]);
         foreach (var shift in new[] { 0.0, 0.25, 0.5, 1, 2, 4 })
         {
-            var score = DriftScores.Compute(bins, reference, Sketch(Normal(SampleSize, 11, shift), 11));
+            var score = DriftTestSketches.Score(reference, Normal(SampleSize, 11, shift), 11);
 
-            Assert.True(score.JensenShannon > previous.JensenShannon, $"shift {shift}: JS {score.JensenShannon} after {previous.JensenShannon}");
-            Assert.True(score.Psi > previous.Psi, $"shift {shift}: PSI {score.Psi} after {previous.Psi}");
-            Assert.True(score.KolmogorovSmirnov > previous.KolmogorovSmirnov, $"shift {shift}: KS {score.KolmogorovSmirnov}");
-            Assert.InRange(score.JensenShannon, 0, 1);
+            Assert.True(score[DriftStatistics.JensenShannon] > previous[DriftStatistics.JensenShannon], $"shift {shift}: JS {score[DriftStatistics.JensenShannon]} after {previous[DriftStatistics.JensenShannon]}");
+            Assert.True(score[DriftStatistics.Psi] > previous[DriftStatistics.Psi], $"shift {shift}: PSI {score[DriftStatistics.Psi]} after {previous[DriftStatistics.Psi]}");
+            Assert.True(score[DriftStatistics.KolmogorovSmirnov] > previous[DriftStatistics.KolmogorovSmirnov], $"shift {shift}: KS {score[DriftStatistics.KolmogorovSmirnov]}");
+            Assert.True(score[DriftStatistics.Wasserstein] > previous[DriftStatistics.Wasserstein], $"shift {shift}: Wasserstein {score[DriftStatistics.Wasserstein]}");
+            Assert.InRange(score[DriftStatistics.JensenShannon], 0, 1);
             previous = score;
         }
     }
@@ -105,26 +103,21 @@ public class DriftScoresTests
         // Every current value lies above the reference's maximum: nine bins empty out, so PSI needs its
         // floor to stay finite; the top bin still overlaps, so JS is that of deciles against all-in-the-
         // top-bin, sqrt((0.654 + 0.862) / 2) ≈ 0.871; KS is 1.
-        var reference = Sketch(Normal(SampleSize, 12, shift: 0), 12);
-        var current = Sketch(Normal(SampleSize, 13, shift: 100), 13);
+        var score = DriftTestSketches.Score(Normal(SampleSize, 12, shift: 0), Normal(SampleSize, 13, shift: 100), 12);
 
-        var score = DriftScores.Compute(reference, current);
-
-        Assert.True(double.IsFinite(score.Psi) && score.Psi > 5, $"PSI {score.Psi}");
-        Assert.Equal(0.871, score.JensenShannon, 0.01);
-        Assert.Equal(1, score.KolmogorovSmirnov);
+        Assert.True(double.IsFinite(score[DriftStatistics.Psi]) && score[DriftStatistics.Psi] > 5, $"PSI {score[DriftStatistics.Psi]}");
+        Assert.Equal(0.871, score[DriftStatistics.JensenShannon], 0.01);
+        Assert.Equal(1, score[DriftStatistics.KolmogorovSmirnov]);
+        Assert.Equal(1, score[DriftStatistics.OutOfRangeShare]);
+        Assert.Equal(100, score[DriftStatistics.Wasserstein], 1.0);
     }
 
     [Fact]
     public void Compute_EmptyCurrent_ScoresNaNAndClassifiesAsNone()
     {
-        var reference = Sketch(Normal(1_000, 14, shift: 0), 14);
+        var score = DriftTestSketches.Score(Normal(1_000, 14, shift: 0), [], 14);
 
-        var score = DriftScores.Compute(reference, new KllSketch(200, new Random(14)));
-
-        Assert.True(double.IsNaN(score.Psi));
-        Assert.True(double.IsNaN(score.JensenShannon));
-        Assert.True(double.IsNaN(score.KolmogorovSmirnov));
+        Assert.All(DriftStatistics.All, s => Assert.True(double.IsNaN(score[s]), s.Name));
         Assert.Equal(DriftLevel.None, DriftThresholds.Default.Classify(score));
     }
 
@@ -158,14 +151,5 @@ public class DriftScoresTests
         return values;
     }
 
-    private static KllSketch Sketch(double[] values, int seed)
-    {
-        var sketch = new KllSketch(200, new Random(seed));
-        foreach (var value in values)
-        {
-            sketch.Add(value);
-        }
-
-        return sketch;
-    }
+    private static KllSketch Sketch(double[] values, int seed) => DriftTestSketches.Sketch(values, seed);
 }

@@ -4,25 +4,66 @@ namespace InferenceServer.Core.Tests.Telemetry.Drift;
 
 public class DriftThresholdsTests
 {
-    [Theory]
-    [InlineData(0, DriftLevel.None)]
-    [InlineData(0.0999, DriftLevel.None)]
-    [InlineData(0.1, DriftLevel.Warning)]
-    [InlineData(0.1999, DriftLevel.Warning)]
-    [InlineData(0.2, DriftLevel.Drift)]
-    [InlineData(7, DriftLevel.Drift)]
-    [InlineData(double.NaN, DriftLevel.None)]
-    public void Classify_DefaultThresholds_LevelByPsi(double psi, DriftLevel expected)
+    private static DriftScore Score(double psi = 0, double wasserstein = 0, double pValue = 1, double invalidIncrease = 0)
     {
-        Assert.Equal(expected, DriftThresholds.Default.Classify(new DriftScore(psi, 0, 0)));
+        var values = new double[DriftStatistics.All.Count];
+        values[DriftStatistics.Psi.Ordinal] = psi;
+        values[DriftStatistics.Wasserstein.Ordinal] = wasserstein;
+        values[DriftStatistics.KolmogorovSmirnovPValue.Ordinal] = pValue;
+        values[DriftStatistics.InvalidShareIncrease.Ordinal] = invalidIncrease;
+        return DriftScore.FromValues(values);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0, DriftLevel.None)]
+    [InlineData(0.099, 0.0, DriftLevel.None)]
+    [InlineData(0.1, 0.0, DriftLevel.Warning)]
+    [InlineData(0.2, 0.0, DriftLevel.Drift)]
+    [InlineData(3.0, 0.0, DriftLevel.Drift)]
+    [InlineData(3.0, 0.5, DriftLevel.None)]
+    [InlineData(3.0, 0.00099, DriftLevel.Drift)]
+    [InlineData(3.0, 0.001, DriftLevel.None)]
+    public void Classify_Default_WassersteinCountsOnlyWhenSignificant(double wasserstein, double pValue, DriftLevel expected)
+    {
+        Assert.Equal(expected, DriftThresholds.Default.Classify(Score(wasserstein: wasserstein, pValue: pValue, psi: 9)));
+    }
+
+    [Theory]
+    [InlineData(0.0, DriftLevel.None)]
+    [InlineData(0.0099, DriftLevel.None)]
+    [InlineData(0.01, DriftLevel.Warning)]
+    [InlineData(0.05, DriftLevel.Drift)]
+    [InlineData(1.0, DriftLevel.Drift)]
+    public void Classify_InvalidShareRise_HasItsOwnLevel(double increase, DriftLevel expected)
+    {
+        Assert.Equal(expected, DriftThresholds.Default.Classify(Score(invalidIncrease: increase)));
+    }
+
+    [Fact]
+    public void Classify_NaNStatistics_None()
+    {
+        Assert.Equal(DriftLevel.None, DriftThresholds.Default.Classify(Score(double.NaN, double.NaN, double.NaN, double.NaN)));
+    }
+
+    [Theory]
+    [InlineData(0.0, DriftLevel.None)]
+    [InlineData(0.099, DriftLevel.None)]
+    [InlineData(0.1, DriftLevel.Warning)]
+    [InlineData(0.2, DriftLevel.Drift)]
+    public void Classify_PsiDecision_LevelByPsiAlone(double psi, DriftLevel expected)
+    {
+        var thresholds = DriftThresholds.Default with { Decision = DriftDecision.Psi };
+
+        Assert.Equal(expected, thresholds.Classify(Score(psi: psi, wasserstein: 9, pValue: 0)));
     }
 
     [Fact]
     public void Classify_CustomThresholds_UsesThem()
     {
-        var thresholds = new DriftThresholds { PsiWarning = 0.05, PsiDrift = 0.5 };
+        var thresholds = new DriftThresholds { WassersteinWarning = 0.2, WassersteinDrift = 0.5, Significance = 0.05 };
 
-        Assert.Equal(DriftLevel.Warning, thresholds.Classify(new DriftScore(0.3, 0, 0)));
-        Assert.Equal(DriftLevel.None, thresholds.Classify(new DriftScore(0.04, 0, 0)));
+        Assert.Equal(DriftLevel.Warning, thresholds.Classify(Score(wasserstein: 0.3, pValue: 0.04)));
+        Assert.Equal(DriftLevel.None, thresholds.Classify(Score(wasserstein: 0.3, pValue: 0.06)));
+        Assert.Equal(DriftLevel.None, thresholds.Classify(Score(wasserstein: 0.1, pValue: 0)));
     }
 }
