@@ -75,28 +75,10 @@ public static class DriftScores
             return double.NaN;
         }
 
-        var a = reference.GetSortedView();
-        var b = current.GetSortedView();
-        double aTotal = reference.Count;
-        double bTotal = current.Count;
-        int i = 0, j = 0;
+        var walk = new SketchCdfWalk(reference, current);
         var largest = 0.0;
-        while (i < a.Length || j < b.Length)
+        while (walk.MoveNext(out _, out var fa, out var fb))
         {
-            // Next step point of either CDF; move both past every item at or below it.
-            var x = j >= b.Length || (i < a.Length && a.Items[i] <= b.Items[j]) ? a.Items[i] : b.Items[j];
-            while (i < a.Length && a.Items[i] <= x)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b.Items[j] <= x)
-            {
-                j++;
-            }
-
-            var fa = i == 0 ? 0 : a.CumulativeWeights[i - 1] / aTotal;
-            var fb = j == 0 ? 0 : b.CumulativeWeights[j - 1] / bTotal;
             largest = Math.Max(largest, Math.Abs(fa - fb));
         }
 
@@ -119,35 +101,18 @@ public static class DriftScores
             return double.NaN;
         }
 
-        var a = reference.GetSortedView();
-        var b = current.GetSortedView();
-        double aTotal = reference.Count;
-        double bTotal = current.Count;
-        int i = 0, j = 0;
+        var walk = new SketchCdfWalk(reference, current);
         var distance = 0.0;
         var gap = 0.0;
         var previous = double.NaN;
-        while (i < a.Length || j < b.Length)
+        while (walk.MoveNext(out var x, out var fa, out var fb))
         {
-            var x = j >= b.Length || (i < a.Length && a.Items[i] <= b.Items[j]) ? a.Items[i] : b.Items[j];
             if (!double.IsNaN(previous))
             {
                 // Between the previous step point and this one both CDFs are flat at their values after it.
                 distance += gap * (x - previous);
             }
 
-            while (i < a.Length && a.Items[i] <= x)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b.Items[j] <= x)
-            {
-                j++;
-            }
-
-            var fa = i == 0 ? 0 : a.CumulativeWeights[i - 1] / aTotal;
-            var fb = j == 0 ? 0 : b.CumulativeWeights[j - 1] / bTotal;
             gap = Math.Abs(fa - fb);
             previous = x;
         }
