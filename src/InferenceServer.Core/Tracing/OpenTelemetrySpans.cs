@@ -34,6 +34,8 @@ internal sealed class OpenTelemetrySpans
         span.SetTag("inference.protocol", trace.Protocol == TraceProtocol.Grpc ? "grpc" : trace.Protocol == TraceProtocol.Http ? "http" : "other");
         span.SetTag("inference.request.batch_size", request.BatchSize);
         span.SetTag("inference.trace.id", trace.Id);
+        span.SetTag("inference.routing", trace.Routing);
+        span.SetTag("inference.shadow.mirrored", trace.ShadowsMirrored);
         if (request.Error.IsError)
         {
             span.SetStatus(ActivityStatusCode.Error, request.Error.Message);

@@ -34,6 +34,12 @@ public sealed class RequestTrace
 
     public TraceProtocol Protocol { get; }
 
+    /// <summary>How the version was chosen (<see cref="TraceRouting"/>); a span attribute.</summary>
+    public string Routing { get; internal set; } = TraceRouting.Latest;
+
+    /// <summary>How many shadow versions the request was mirrored to (set by the after-steps before the trace is written).</summary>
+    public int ShadowsMirrored { get; internal set; }
+
     /// <summary>When the front end received the request (its receive stage starts here).</summary>
     public long Received { get; }
 

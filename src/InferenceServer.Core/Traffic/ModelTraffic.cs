@@ -73,26 +73,28 @@ public sealed class ModelTraffic : IAsyncDisposable
     /// <summary>
     /// After a request finished on <paramref name="version"/> and its answer went out: mirror it, and feed the rollback
     /// guard. Only server-side failures count against a version; a client error is not the version's doing.
+    /// Returns how many shadows took a copy.
     /// </summary>
-    public void OnCompleted(ModelVersion version, InferenceRequest request, RequestOutcome outcome)
+    public int OnCompleted(ModelVersion version, InferenceRequest request, RequestOutcome outcome)
     {
         if (outcome == RequestOutcome.ClientError)
         {
-            return;
+            return 0;
         }
 
         var success = outcome == RequestOutcome.Success;
+        var mirrored = 0;
         if (success)
         {
             foreach (var shadow in Shadows)
             {
-                shadow.Offer(request, Random.Shared.NextDouble());
+                mirrored += shadow.Offer(request, Random.Shared.NextDouble()) ? 1 : 0;
             }
         }
 
         if (_guard is null)
         {
-            return;
+            return mirrored;
         }
 
         if (version.Version == _guard.Policy.Canary)
@@ -107,6 +109,8 @@ public sealed class ModelTraffic : IAsyncDisposable
         {
             _primaryCounts!.Increment(success);
         }
+
+        return mirrored;
     }
 
     private void Evaluate(ModelVersion canary)

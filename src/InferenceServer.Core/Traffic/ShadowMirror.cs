@@ -54,19 +54,19 @@ public sealed class ShadowMirror : IAsyncDisposable
     /// <summary>Divergence per output tensor, between the primary's and the shadow's answers.</summary>
     public IReadOnlyDictionary<string, OutputDivergence> Divergence => _divergence;
 
-    /// <summary>Copies a successful primary request for the shadow when the sample says so; never blocks.</summary>
-    public void Offer(InferenceRequest request, double uniform)
+    /// <summary>Copies a successful primary request for the shadow when the sample says so; never blocks. True when it took a copy.</summary>
+    public bool Offer(InferenceRequest request, double uniform)
     {
         if (!Target.Mirrors(uniform))
         {
-            return;
+            return false;
         }
 
         // A full queue drops before copying anything: a slow shadow costs the request path one counter increment.
         if (_queue.Reader.Count >= Target.QueueSize)
         {
             Interlocked.Increment(ref _dropped);
-            return;
+            return false;
         }
 
         var job = new ShadowJob(
@@ -78,12 +78,12 @@ public sealed class ShadowMirror : IAsyncDisposable
         if (_queue.Writer.TryWrite(job))
         {
             Interlocked.Increment(ref _mirrored);
+            return true;
         }
-        else
-        {
-            _jobs.Finished();
-            Interlocked.Increment(ref _dropped);
-        }
+
+        _jobs.Finished();
+        Interlocked.Increment(ref _dropped);
+        return false;
     }
 
     /// <summary>Completes once every mirrored request has run on the shadow (completed or failed).</summary>

@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using Grpc.Core;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.FunctionalTests.Tracing.Otlp;
+using InferenceServer.FunctionalTests.Traffic;
+using InferenceServer.ModelBuilder.Repository;
+using InferenceServer.ModelBuilder.Samples;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceServer.FunctionalTests.Tracing;
@@ -53,6 +57,7 @@ public sealed class OpenTelemetryTracingTests
         Assert.Equal(Span.Types.SpanKind.Server, http.Span.Kind);
         Assert.Equal("http", http.Text("inference.protocol"));
         Assert.Equal("inference-server", http.Service);
+        Assert.Equal(("latest", 0L), (http.Text("inference.routing"), http.Number("inference.shadow.mirrored")));
         var grpc = spans.Single(s => s.Name == "simple infer" && s.Text("inference.request.id") == "grpc-1");
         Assert.Equal(grpcTraceId, grpc.TraceId);
         Assert.Equal("grpc", grpc.Text("inference.protocol"));
@@ -106,6 +111,47 @@ public sealed class OpenTelemetryTracingTests
         Assert.Equal(Requests, batch.Number("inference.batch.requests"));
         Assert.Equal(Requests, batch.Number("inference.batch.size"));
         Assert.Contains(requests, request => request.SpanId == batch.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task RequestSpan_SaysHowItsVersionWasChosen_AndWhetherItWasMirrored()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var simple = SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
+        await using var server = await TestServer.StartAsync(root =>
+        {
+            SampleRepositoryWriter.WriteModel(root, "simple", simple, "name: \"simple\"\nmax_batch_size: 8\nversion_policy: { all: {} }\n");
+            SampleRepositoryWriter.WriteModel(root, "simple", simple, config: null, version: 2);
+            SampleRepositoryWriter.WriteModel(root, "simple", simple, config: null, version: 3);
+        }, options =>
+        {
+            options.ModelControlMode = ModelControlMode.Explicit;
+            options.LoadModels = ["*"];
+            options.TraceConfig = Config(receiver, "http/protobuf", rate: 1);
+        });
+        await TrafficPolicyTests.PutPolicyAsync(server, """{"weights": {"1": 50, "2": 50}, "shadow": [{"version": "3", "percent": 100, "queue_size": 1000}]}""");
+
+        await SendAsync("v2/models/simple/infer", "sticky", routingKey: "user-7");
+        await SendAsync("v2/models/simple/infer", "weighted", routingKey: null);
+        await SendAsync("v2/models/simple/versions/1/infer", "explicit", routingKey: null);
+
+        var spans = await receiver.WaitForAsync(all => all.Count(s => s.Name == "simple infer") == 3);
+        var routing = spans.Where(s => s.Name == "simple infer").ToDictionary(s => s.Text("inference.request.id")!, s => (s.Text("inference.routing"), s.Number("inference.shadow.mirrored")));
+        Assert.Equal(("sticky", 1L), routing["sticky"]);
+        Assert.Equal(("weighted", 1L), routing["weighted"]);
+        Assert.Equal(("explicit_version", 1L), routing["explicit"]);
+
+        async Task SendAsync(string path, string id, string? routingKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = HttpInfer.Json(SimpleRequests.JsonBody(1, id: id)) };
+            if (routingKey is not null)
+            {
+                request.Headers.Add("x-routing-key", routingKey);
+            }
+
+            using var response = await server.Http.SendAsync(request).WithTimeout();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 
     private static string[] Config(OtlpReceiver receiver, string protocol, int rate) =>

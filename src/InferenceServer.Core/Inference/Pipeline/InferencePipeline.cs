@@ -76,6 +76,7 @@ public sealed partial class InferencePipeline
         if (_tracer.Enabled)
         {
             request.Trace = _tracer.TryStart(model!, head);
+            request.Trace?.Routing = TraceRouting.Of(head.Version.Span, head.RoutingKey, traffic, codec);
         }
 
         var outcome = RequestOutcome.ClientError;
@@ -165,12 +166,14 @@ public sealed partial class InferencePipeline
                 model.Profile?.Observe(request);
             }
 
+            // The traffic step first: the trace records whether the request was mirrored.
+            var mirrored = answered.Traffic?.OnCompleted(model, request, answered.Outcome) ?? 0;
             if (request.Trace is { } trace)
             {
+                trace.ShadowsMirrored = mirrored;
                 _tracer.Complete(trace, request, answered.Outcome);
             }
 
-            answered.Traffic?.OnCompleted(model, request, answered.Outcome);
             foreach (var hook in _hooks)
             {
                 hook.OnAnswered(model, request, answered.Outcome);
