@@ -29,6 +29,7 @@ public sealed class SequenceScheduler : IDisposable
     private const double MaxTimerMilliseconds = 3_600_000;
 
     private readonly Lock _gate = new();
+    private List<(int Count, TaskCompletionSource Reached)>? _pendingWatchers;
     private readonly string _modelName;
     private readonly ModelSignature _signature;
     private readonly SequenceFeed _feed;
@@ -58,8 +59,40 @@ public sealed class SequenceScheduler : IDisposable
     public SequencePolicy Policy { get; }
 
     /// <summary>Requests admitted and not yet run: waiting for their turn, or queued in the batcher.</summary>
-    /// <summary>Completes once at least <paramref name="count"/> requests wait in the batcher's queue (starts waiting for a slot are not counted).</summary>
-    public Task QueuedAsync(int count) => _batcher.QueuedAsync(count);
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> requests are pending (<see cref="PendingCount"/>: waiting for their
+    /// turn or a slot, or queued in the batcher), so a caller waits on the queue instead of polling it.
+    /// </summary>
+    public Task QueuedAsync(int count)
+    {
+        lock (_gate)
+        {
+            if (_slots.WaitingCount + _batcher.PendingCount >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_pendingWatchers ??= []).Add((count, reached));
+            return reached.Task;
+        }
+    }
+
+    // Under the lock; costs a null check while nobody watches.
+    private void NotifyPendingWatchers()
+    {
+        if (_pendingWatchers is not { } watchers)
+        {
+            return;
+        }
+
+        var pending = _slots.WaitingCount + _batcher.PendingCount;
+        watchers.RemoveAll(w => pending >= w.Count && w.Reached.TrySetResult());
+        if (watchers.Count == 0)
+        {
+            _pendingWatchers = null;
+        }
+    }
 
     public int PendingCount
     {
@@ -156,6 +189,8 @@ public sealed class SequenceScheduler : IDisposable
                 {
                     ArmTimer(_slots.NextDeadline(), now);
                 }
+
+                NotifyPendingWatchers();
             }
         }
 
@@ -199,6 +234,14 @@ public sealed class SequenceScheduler : IDisposable
         {
             var clientInputs = _feed.Attach(sequence, request);
             _batcher.Enqueue(request);
+            if (Volatile.Read(ref _pendingWatchers) is not null)
+            {
+                lock (_gate)
+                {
+                    NotifyPendingWatchers();
+                }
+            }
+
             await request.WaitAsync().ConfigureAwait(false);
             _feed.Detach(sequence, request, clientInputs);
         }

@@ -186,7 +186,7 @@ internal static class ServerFlags
 
     /// <summary>0, as Triton: a failed load is reported at once; a repository filled by slow copies may want a retry or two.</summary>
     public static readonly ValueFlag<int> ModelLoadRetryCount = new(
-        "model-load-retry-count", 0, new IntegerValue<int>(0, 100), "Times a model version that failed to load is tried again at once before it is reported UNAVAILABLE",
+        "model-load-retry-count", 0, new IntegerValue<int>(0, 10_000), "Times a model version that failed to load is tried again at once before it is reported UNAVAILABLE",
         o => o.ModelLoadRetryCount, (o, v) => o.ModelLoadRetryCount = v);
 
     /// <summary>None, and then control calls are refused: a load names files the server will open and run.</summary>
