@@ -144,6 +144,11 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
                 await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request, context), new GrpcInferCodec(request, context, responseStream, _server.SharedMemory)).ConfigureAwait(false);
             }
         }
+        catch (IOException)
+        {
+            // The client reset its stream (it went away or cancelled): every message it sent was answered, and there is
+            // no one left to tell anything; not an error of the server's.
+        }
         catch (Exception ex) when (GrpcUnexpectedErrors.IsUnexpected(ex, context))
         {
             throw GrpcUnexpectedErrors.Report(_logger, context, ex);
