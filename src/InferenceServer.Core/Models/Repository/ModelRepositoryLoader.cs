@@ -188,13 +188,16 @@ public sealed class ModelRepositoryLoader
     private ModelVersionEntry LoadVersion(string name, long version, ModelConfig config, IModelBackend backend)
     {
         var entry = LoadVersionOnce(name, version, config, backend);
-        for (var attempt = 1; attempt <= _loadRetryCount && entry.State != ModelState.Ready && entry.Loaded is null && Directory.Exists(Repository.VersionDirectory(name, version)); attempt++)
+        var attempts = 1;
+        while (entry.State != ModelState.Ready && attempts <= _loadRetryCount && Directory.Exists(Repository.VersionDirectory(name, version)))
         {
             entry = LoadVersionOnce(name, version, config, backend);
-            if (entry.State != ModelState.Ready && attempt == _loadRetryCount)
-            {
-                entry = entry with { Reason = $"{entry.Reason} (failed {attempt + 1} times; --model-load-retry-count {_loadRetryCount})" };
-            }
+            attempts++;
+        }
+
+        if (entry.State != ModelState.Ready && attempts > 1)
+        {
+            entry = entry with { Reason = $"{entry.Reason} (failed {attempts} times; --model-load-retry-count {_loadRetryCount})" };
         }
 
         return entry;
