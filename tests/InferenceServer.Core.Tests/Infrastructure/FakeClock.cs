@@ -14,7 +14,7 @@ internal sealed class FakeClock : TimeProvider
     private readonly long _start;
     private readonly Lock _lock = new();
     private readonly HashSet<long> _armedAt = [];
-    private readonly List<(long Due, TaskCompletionSource Armed)> _waiters = [];
+    private readonly List<(long Low, long High, TaskCompletionSource<TimeSpan> Armed)> _waiters = [];
 
     public FakeClock()
     {
@@ -36,18 +36,29 @@ internal sealed class FakeClock : TimeProvider
     public void Advance(TimeSpan delta) => _fake.Advance(delta);
 
     /// <summary>Completes once some timer of this clock has been set to fire at <paramref name="sinceStart"/> (fake time since creation).</summary>
-    public Task TimerArmedAsync(TimeSpan sinceStart)
+    public Task TimerArmedAsync(TimeSpan sinceStart) => TimerArmedBetweenAsync(sinceStart, sinceStart + TimeSpan.FromTicks(1));
+
+    /// <summary>
+    /// Completes, with the due time since creation, once some timer of this clock has been set to fire in
+    /// [<paramref name="from"/>, <paramref name="to"/>): for code that rounds its waits, so that the exact due
+    /// time depends on when it looked at the clock.
+    /// </summary>
+    public Task<TimeSpan> TimerArmedBetweenAsync(TimeSpan from, TimeSpan to, CancellationToken cancel = default)
     {
-        var due = _start + sinceStart.Ticks;
+        var (low, high) = (_start + from.Ticks, to == TimeSpan.MaxValue ? long.MaxValue : _start + to.Ticks);
         lock (_lock)
         {
-            if (_armedAt.Contains(due))
+            foreach (var due in _armedAt)
             {
-                return Task.CompletedTask;
+                if (due >= low && due < high)
+                {
+                    return Task.FromResult(TimeSpan.FromTicks(due - _start));
+                }
             }
 
-            var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((due, armed));
+            var armed = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((low, high, armed));
+            cancel.Register(() => armed.TrySetCanceled(cancel));
             return armed.Task.WithTimeout();
         }
     }
@@ -61,13 +72,13 @@ internal sealed class FakeClock : TimeProvider
 
     private void Armed(long due)
     {
-        List<TaskCompletionSource>? ready = null;
+        List<TaskCompletionSource<TimeSpan>>? ready = null;
         lock (_lock)
         {
             _armedAt.Add(due);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (_waiters[i].Due == due)
+                if (due >= _waiters[i].Low && due < _waiters[i].High)
                 {
                     (ready ??= []).Add(_waiters[i].Armed);
                     _waiters.RemoveAt(i);
@@ -75,18 +86,25 @@ internal sealed class FakeClock : TimeProvider
             }
         }
 
-        ready?.ForEach(armed => armed.TrySetResult());
+        ready?.ForEach(armed => armed.TrySetResult(TimeSpan.FromTicks(due - _start)));
     }
 
     private sealed class WatchedTimer(FakeClock clock, ITimer inner) : ITimer
     {
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            var due = clock._fake.GetTimestamp() + dueTime.Ticks;
+            // The inner timer counts from the fake time it reads under its own lock, which an advance on another
+            // thread may move between these two readings: record both ends, so a waiter for either wakes.
+            var dueBefore = clock._fake.GetTimestamp() + dueTime.Ticks;
             var changed = inner.Change(dueTime, period);
+            var dueAfter = clock._fake.GetTimestamp() + dueTime.Ticks;
             if (changed && dueTime != Timeout.InfiniteTimeSpan)
             {
-                clock.Armed(due);
+                clock.Armed(dueBefore);
+                if (dueAfter != dueBefore)
+                {
+                    clock.Armed(dueAfter);
+                }
             }
 
             return changed;

@@ -18,6 +18,7 @@ namespace InferenceServer.Core.Tests.Scheduling;
 public sealed class PipelinedBatchTests
 {
     private const int MaxBatch = 64;
+    private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(10);
 
     private static ModelConfig BatchingConfig(bool? adaptive = null, params int[] preferred)
     {
@@ -45,27 +46,67 @@ public sealed class PipelinedBatchTests
 
         await AllCompleted(full);
         var half = Enumerable.Range(0, MaxBatch / 2).Select(i => Request($"half{i}")).ToArray();
+        var enqueuedAt = clock.Elapsed;
         foreach (var request in half)
         {
             scheduler.Enqueue(request);
         }
 
-        clock.Advance(TimeSpan.FromMilliseconds(10));
-        await AllCompleted(half);
+        await AdvancePastDeadlineAsync(clock, enqueuedAt, AllCompleted(half));
     }
 
-    // Enqueues the first request and, while its execution is held, the others; then releases it.
-    private static async Task QueueBehindAHeldRun(RequestScheduler scheduler, BatchRecorder recorder, InferenceRequest[] requests)
+    // Moves the clock to the deadline of requests enqueued at enqueuedAt and on to every timer armed after it,
+    // until `until` completes. The scheduler arms its timer on its own thread from a clock reading taken a moment
+    // before, rounded up to whole milliseconds: an advance in between arms that timer past the deadline.
+    private static async Task AdvancePastDeadlineAsync(FakeClock clock, TimeSpan enqueuedAt, Task until)
+    {
+        var deadline = enqueuedAt + Delay;
+        if (deadline > clock.Elapsed)
+        {
+            clock.Advance(deadline - clock.Elapsed);
+        }
+
+        using var stop = new CancellationTokenSource();
+        while (true)
+        {
+            var late = clock.TimerArmedBetweenAsync(clock.Elapsed + TimeSpan.FromTicks(1), TimeSpan.MaxValue, stop.Token);
+            if (await Task.WhenAny(until, late) == until)
+            {
+                await stop.CancelAsync();
+                await until;
+                return;
+            }
+
+            var due = await late;
+            if (due > clock.Elapsed)
+            {
+                clock.Advance(due - clock.Elapsed);
+            }
+        }
+    }
+
+    // Enqueues the first request and, while its execution is held, the others; then releases it. Returns when
+    // the others were enqueued (the clock stands still while the run is held). Where the first request may wait
+    // for company before it runs (waitsForDelay), the clock is moved past its delay.
+    private static async Task<TimeSpan> QueueBehindAHeldRun(RequestScheduler scheduler, BatchRecorder recorder, InferenceRequest[] requests, FakeClock clock, bool waitsForDelay = false)
     {
         using var hold = recorder.Hold(requests[0]);
+        var firstAt = clock.Elapsed;
         scheduler.Enqueue(requests[0]);
+        if (waitsForDelay)
+        {
+            await AdvancePastDeadlineAsync(clock, firstAt, hold.Started);
+        }
+
         await hold.Started;
+        var enqueuedAt = clock.Elapsed;
         foreach (var request in requests[1..])
         {
             scheduler.Enqueue(request);
         }
 
         hold.Release();
+        return enqueuedAt;
     }
 
     [Fact]
@@ -79,7 +120,7 @@ public sealed class PipelinedBatchTests
 
         // 1 held + 40 queued behind it: the 40 go in batches of 8 (the floor), each answered before the next runs.
         var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
-        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        await QueueBehindAHeldRun(scheduler, recorder, requests, clock);
         await AllCompleted(requests);
 
         Assert.Equal([1L, 8L, 8L, 8L, 8L, 8L], recorder.Batches[measured..].Select(b => b.Rows));
@@ -98,10 +139,9 @@ public sealed class PipelinedBatchTests
         // The fixed cost is a quarter of 24 rows' work: the 40 go in a batch of 24 and, fewer than a pipelined
         // batch and arrived all at once, the 16 left wait for more until the delay passes.
         var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
-        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        var enqueuedAt = await QueueBehindAHeldRun(scheduler, recorder, requests, clock);
         await AllCompleted(requests[..25]);
-        clock.Advance(TimeSpan.FromMilliseconds(10));
-        await AllCompleted(requests[25..]);
+        await AdvancePastDeadlineAsync(clock, enqueuedAt, AllCompleted(requests[25..]));
 
         Assert.Equal([1L, 24L, 16L], recorder.Batches[measured..].Select(b => b.Rows));
     }
@@ -117,7 +157,7 @@ public sealed class PipelinedBatchTests
 
         // 1 held + 72 queued: behind by more than a full batch, so the first run takes 64; the 8 left are at the floor.
         var requests = Enumerable.Range(0, 73).Select(i => Request($"r{i}")).ToArray();
-        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        await QueueBehindAHeldRun(scheduler, recorder, requests, clock);
         await AllCompleted(requests);
 
         Assert.Equal([1L, 64L, 8L], recorder.Batches[measured..].Select(b => b.Rows));
@@ -135,11 +175,13 @@ public sealed class PipelinedBatchTests
         // With the wait turned off even the first request waits out the delay; the 40 queue behind its held run
         // and wait out theirs, which passes (the clock is moved) only once all of them are queued.
         var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
+        TimeSpan enqueuedAt;
         using (var hold = recorder.Hold(requests[0]))
         {
+            var firstAt = clock.Elapsed;
             scheduler.Enqueue(requests[0]);
-            clock.Advance(TimeSpan.FromMilliseconds(10));
-            await hold.Started;
+            await AdvancePastDeadlineAsync(clock, firstAt, hold.Started);
+            enqueuedAt = clock.Elapsed;
             foreach (var request in requests[1..])
             {
                 scheduler.Enqueue(request);
@@ -148,8 +190,7 @@ public sealed class PipelinedBatchTests
             hold.Release();
         }
 
-        clock.Advance(TimeSpan.FromMilliseconds(10));
-        await AllCompleted(requests);
+        await AdvancePastDeadlineAsync(clock, enqueuedAt, AllCompleted(requests));
 
         Assert.Equal([1L, 40L], recorder.Batches[measured..].Select(b => b.Rows));
     }
@@ -165,24 +206,23 @@ public sealed class PipelinedBatchTests
         foreach (var count in new[] { MaxBatch, MaxBatch / 2 })
         {
             var burst = Enumerable.Range(0, count).Select(i => Request($"m{count}_{i}")).ToArray();
+            var burstAt = clock.Elapsed;
             foreach (var request in burst)
             {
                 scheduler.Enqueue(request);
             }
 
-            clock.Advance(TimeSpan.FromMilliseconds(10));
-            await AllCompleted(burst);
+            await AdvancePastDeadlineAsync(clock, burstAt, AllCompleted(burst));
         }
 
         var measured = recorder.Batches.Length;
 
         // 1 held + 40 queued: the largest preferred size that can be formed (24) runs, not pipelined batches of 8.
         var requests = Enumerable.Range(0, 41).Select(i => Request($"r{i}")).ToArray();
-        await QueueBehindAHeldRun(scheduler, recorder, requests);
+        var enqueuedAt = await QueueBehindAHeldRun(scheduler, recorder, requests, clock, waitsForDelay: true);
         await recorder.BatchesStartedAsync(measured + 2);
 
         Assert.Equal([1L, 24L], recorder.Batches[measured..(measured + 2)].Select(b => b.Rows));
-        clock.Advance(TimeSpan.FromMilliseconds(10));
-        await AllCompleted(requests);
+        await AdvancePastDeadlineAsync(clock, enqueuedAt, AllCompleted(requests));
     }
 }
