@@ -35,6 +35,38 @@ internal sealed class FakeClock : TimeProvider
     /// <summary>Moves time forward; timers that come due fire on this thread before it returns.</summary>
     public void Advance(TimeSpan delta) => _fake.Advance(delta);
 
+    /// <summary>
+    /// Moves the clock to <paramref name="deadline"/> (fake time since creation) and on to every timer armed for
+    /// later, until <paramref name="until"/> completes. Code that arms its timer on another thread from a clock
+    /// reading taken a moment before arms it late when this advance falls in between; following such timers
+    /// keeps the test from waiting on a time nobody will reach.
+    /// </summary>
+    public async Task AdvancePastAsync(TimeSpan deadline, Task until)
+    {
+        if (deadline > Elapsed)
+        {
+            Advance(deadline - Elapsed);
+        }
+
+        using var stop = new CancellationTokenSource();
+        while (true)
+        {
+            var late = TimerArmedBetweenAsync(Elapsed + TimeSpan.FromTicks(1), TimeSpan.MaxValue, stop.Token);
+            if (await Task.WhenAny(until, late) == until)
+            {
+                await stop.CancelAsync();
+                await until;
+                return;
+            }
+
+            var due = await late;
+            if (due > Elapsed)
+            {
+                Advance(due - Elapsed);
+            }
+        }
+    }
+
     /// <summary>Completes once some timer of this clock has been set to fire at <paramref name="sinceStart"/> (fake time since creation).</summary>
     public Task TimerArmedAsync(TimeSpan sinceStart) => TimerArmedBetweenAsync(sinceStart, sinceStart + TimeSpan.FromTicks(1));
 

@@ -55,35 +55,8 @@ public sealed class PipelinedBatchTests
         await AdvancePastDeadlineAsync(clock, enqueuedAt, AllCompleted(half));
     }
 
-    // Moves the clock to the deadline of requests enqueued at enqueuedAt and on to every timer armed after it,
-    // until `until` completes. The scheduler arms its timer on its own thread from a clock reading taken a moment
-    // before, rounded up to whole milliseconds: an advance in between arms that timer past the deadline.
-    private static async Task AdvancePastDeadlineAsync(FakeClock clock, TimeSpan enqueuedAt, Task until)
-    {
-        var deadline = enqueuedAt + Delay;
-        if (deadline > clock.Elapsed)
-        {
-            clock.Advance(deadline - clock.Elapsed);
-        }
-
-        using var stop = new CancellationTokenSource();
-        while (true)
-        {
-            var late = clock.TimerArmedBetweenAsync(clock.Elapsed + TimeSpan.FromTicks(1), TimeSpan.MaxValue, stop.Token);
-            if (await Task.WhenAny(until, late) == until)
-            {
-                await stop.CancelAsync();
-                await until;
-                return;
-            }
-
-            var due = await late;
-            if (due > clock.Elapsed)
-            {
-                clock.Advance(due - clock.Elapsed);
-            }
-        }
-    }
+    private static Task AdvancePastDeadlineAsync(FakeClock clock, TimeSpan enqueuedAt, Task until) =>
+        clock.AdvancePastAsync(enqueuedAt + Delay, until);
 
     // Enqueues the first request and, while its execution is held, the others; then releases it. Returns when
     // the others were enqueued (the clock stands still while the run is held). Where the first request may wait
