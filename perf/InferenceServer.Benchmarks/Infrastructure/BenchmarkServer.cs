@@ -2,6 +2,7 @@ using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.Core.Tracing;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.OnnxRuntime;
 using InferenceServer.Protocols;
@@ -18,13 +19,21 @@ namespace InferenceServer.Benchmarks.Infrastructure;
 internal sealed class BenchmarkServer : IDisposable
 {
     public BenchmarkServer(params IReadOnlyList<SampleModel> models)
-        : this(versions: 1, models)
+        : this(versions: 1, tracing: null, models)
     {
     }
 
     /// <param name="versions">Version folders 1..N per model, each holding the same ONNX file (the config decides which load).</param>
     /// <param name="models">The models to write and load.</param>
     public BenchmarkServer(int versions, params IReadOnlyList<SampleModel> models)
+        : this(versions, tracing: null, models)
+    {
+    }
+
+    /// <param name="versions">Version folders 1..N per model, each holding the same ONNX file (the config decides which load).</param>
+    /// <param name="tracing">The request tracer the pipeline uses (null: tracing off).</param>
+    /// <param name="models">The models to write and load.</param>
+    public BenchmarkServer(int versions, RequestTracer? tracing, params IReadOnlyList<SampleModel> models)
     {
         Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
         foreach (var model in models)
@@ -48,7 +57,7 @@ internal sealed class BenchmarkServer : IDisposable
             }
         }
 
-        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None }) { Started = true };
+        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None }, tracing: tracing) { Started = true };
     }
 
     public string Root { get; }
