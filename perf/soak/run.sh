@@ -26,6 +26,12 @@
 #   SERVER_BINARY=        path of a server executable to run instead (implies no publish)
 #   HTTP_PORT=18010 GRPC_PORT=18011 METRICS_PORT=18012
 #   KEEP_WORK=0           1: keep the work folder (repository, request body, server output) and print its path
+#   LATENCY_CHECK=0       1: after the cycles, compare the request path's p50 on the soaked server with a fresh
+#                         one (Triton's InferenceRequestNew grew from 10 us to 2 ms after a week of reloads):
+#                         LATENCY_ROUNDS=3 rounds alternating the two servers, LATENCY_SECONDS=5 each, load tool
+#                         at concurrency 1 on the loaded MLP; passes when the median ratio soaked/fresh is below
+#                         LATENCY_BOUND=1.25 (this VM's round-to-round spread is 10-20 %)
+#   LOAD_TOOL=artifacts/loadtool/inference-load
 # Anything else in the environment reaches the server, e.g. MALLOC_ARENA_MAX=2 perf/soak/run.sh.
 set -euo pipefail
 
@@ -141,4 +147,42 @@ fi
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 step "summary: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/{print $2}') GiB, $cycles cycles in $((SECONDS - started)) s"
-python3 "$here/summarize.py" "$csv" "$from" "$bound" "$window"
+verdict=0
+python3 "$here/summarize.py" "$csv" "$from" "$bound" "$window" || verdict=$?
+
+if [[ "${LATENCY_CHECK:-0}" == 1 ]]; then
+  loadtool=$(realpath -m "${LOAD_TOOL:-$root/artifacts/loadtool/inference-load}")
+  [[ -x $loadtool ]] || { echo "no load tool at $loadtool" >&2; exit 2; }
+  step "request path p50: the soaked server against a fresh one"
+  fresh_http=$((http_port + 100)); fresh_grpc=$((grpc_port + 100)); fresh_metrics=$((metrics_port + 100))
+  port_free "$fresh_http" HTTP_PORT+100; port_free "$fresh_grpc" GRPC_PORT+100; port_free "$fresh_metrics" METRICS_PORT+100
+  "$server" --model-repository="$repo" --model-control-mode=explicit --control-token-file="$work/control-token" --address=127.0.0.1 \
+    --http-port="$fresh_http" --grpc-port="$fresh_grpc" --metrics-port="$fresh_metrics" >"$work/fresh.out" 2>&1 &
+  fresh_pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$fresh_http/v2/health/live"; do
+    kill -0 "$fresh_pid" 2>/dev/null || { echo "the fresh server exited:" >&2; cat "$work/fresh.out" >&2; exit 1; }
+    sleep 0.05
+  done
+  post load "$base/repository/models/mlp/load" -H "Authorization: Bearer $token"
+  post load "http://127.0.0.1:$fresh_http/v2/repository/models/mlp/load" -H "Authorization: Bearer $token"
+  : >"$work/latency.tsv"
+  for ((round = 1; round <= ${LATENCY_ROUNDS:-3}; round++)); do
+    for side in soaked fresh; do
+      port=$http_port; [[ $side == fresh ]] && port=$fresh_http
+      "$loadtool" -m mlp -u "127.0.0.1:$port" --binary --concurrency-range 1 -p 1000 --duration-secs "${LATENCY_SECONDS:-5}" >"$work/latency.table" 2>/dev/null
+      p50=$(tail -1 "$work/latency.table" | awk '{print $7}')
+      printf '%s\t%s\t%s\n' "$round" "$side" "$p50" | tee -a "$work/latency.tsv"
+    done
+  done
+  kill "$fresh_pid"; wait "$fresh_pid" 2>/dev/null || true
+  python3 - "$work/latency.tsv" "${LATENCY_BOUND:-1.25}" <<'PY' || verdict=1
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+p50 = {(r, side): float(v) for r, side, v in rows}
+ratios = [p50[(r, "soaked")] / p50[(r, "fresh")] for r in sorted({r for r, _ in p50}, key=int)]
+median = statistics.median(ratios)
+print(f"p50 soaked / fresh per round: {' '.join(f'{x:.2f}' for x in ratios)}; median {median:.2f} (bound {sys.argv[2]})")
+sys.exit(0 if median < float(sys.argv[2]) else 1)
+PY
+fi
+exit "$verdict"

@@ -190,12 +190,12 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             : null;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer");
         var models = app.Services.GetRequiredService<LoadedModels>();
-        serverMetrics.Bind(models);
+        var poller = app.Services.GetService<RepositoryPoller>();
+        serverMetrics.Bind(models, poller);
         LogGpus(logger, gpus, pool);
         LogLoading(logger, options.ModelRepository);
 
         // Models load while Kestrel starts; readiness turns true only once both are done.
-        var poller = app.Services.GetService<RepositoryPoller>();
         var loading = options.ModelControlMode switch
         {
             ModelControlMode.Explicit => Task.Run(() => models.Lifecycle.LoadOnly(options.LoadModels)),

@@ -2,6 +2,7 @@ using System.Globalization;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
+using InferenceServer.Core.Models.Repository;
 using InferenceServer.Core.Telemetry;
 using InferenceServer.Core.Telemetry.Drift;
 using InferenceServer.Core.Telemetry.Latency;
@@ -35,6 +36,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _poolUsed;
     private readonly Gauge _ready;
     private readonly Counter _loadFailures;
+    private readonly Counter _pollFailures;
     private readonly Gauge _latency;
     private readonly Gauge[] _driftStatistics;
     private readonly Gauge _driftLevel;
@@ -44,6 +46,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Gauge _canaryRolledBack;
     private readonly GpuMetrics? _gpus;
     private LoadedModels? _models;
+    private RepositoryPoller? _poller;
 
     // Label sets exported by the last scrape, so series of versions that are gone can be removed.
     private HashSet<(string Model, string Version)> _exported = [];
@@ -68,6 +71,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _poolUsed = factory.CreateGauge("nv_pinned_memory_pool_used_bytes", "Bytes of the pinned tensor pool rented out now");
         _ready = factory.CreateGauge("inference_server_model_ready", "1 when the model version serves, 0 when it is known but not ready", VersionLabels);
         _loadFailures = factory.CreateCounter("inference_server_model_load_failures_total", "Versions (or whole models) that failed to load", ["model"]);
+        _pollFailures = factory.CreateCounter("inference_server_repository_poll_failures_total", "Repository polls that could not read the repository (nothing changed on those polls; the log says why)");
         _latency = factory.CreateGauge("inference_server_latency_seconds", "Latency quantiles from the version's sketches (1 % relative accuracy)",
             ["model", "version", "stage", "window", "quantile"]);
         string[] driftLabels = ["model", "version", "kind", "tensor", "feature", "window"];
@@ -104,7 +108,13 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     public Histogram BatchSize { get; }
 
     /// <summary>Where the counters are read from; set once the manager exists (it needs this factory first).</summary>
-    public void Bind(LoadedModels models) => _models = models;
+    /// <param name="models">The loaded models.</param>
+    /// <param name="poller">The repository poller in poll mode, else null.</param>
+    public void Bind(LoadedModels models, RepositoryPoller? poller)
+    {
+        _models = models;
+        _poller = poller;
+    }
 
     public IVersionObserver Create(string model, long version, int maxBatchRows) =>
         new PrometheusVersionObserver(this, model, version.ToString(CultureInfo.InvariantCulture));
@@ -147,6 +157,11 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         foreach (var (model, failures) in models.Lifecycle.LoadFailures)
         {
             _loadFailures.WithLabels(model).IncTo(failures);
+        }
+
+        if (_poller is { } poller)
+        {
+            _pollFailures.IncTo(poller.ScanFailures);
         }
 
         foreach (var (model, version) in _exported)

@@ -16,11 +16,16 @@ internal static class PollingServer
     private static readonly byte[] SimpleOnnx =
         SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
 
-    public static async Task<(TestServer Server, FakeTimeProvider Time)> StartAsync()
+    /// <param name="more">Writes more models into the repository beside <c>simple</c>.</param>
+    public static async Task<(TestServer Server, FakeTimeProvider Time)> StartAsync(Action<string>? more = null)
     {
         var time = new FakeTimeProvider();
         var server = await TestServer.StartAsync(
-            root => SampleRepositoryWriter.WriteModel(root, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n"),
+            root =>
+            {
+                SampleRepositoryWriter.WriteModel(root, "simple", SimpleOnnx, "name: \"simple\"\nmax_batch_size: 8\n");
+                more?.Invoke(root);
+            },
             options =>
             {
                 options.ModelControlMode = ModelControlMode.Poll;

@@ -21,14 +21,27 @@ internal sealed class SwapLoad
     private long _requested;
 
     public SwapLoad(TestServer server, string model, int clients, long liveVersion)
+        : this(server.Http, server.Grpc, model, clients, liveVersion)
+    {
+    }
+
+    /// <param name="http">A client of the server's HTTP port.</param>
+    /// <param name="grpc">A client of the server's gRPC port.</param>
+    /// <param name="model">The model whose versions are swapped.</param>
+    /// <param name="clients">Inference clients, half HTTP and half gRPC.</param>
+    /// <param name="liveVersion">The version serving now.</param>
+    public SwapLoad(HttpClient http, InferenceGrpcClient grpc, string model, int clients, long liveVersion)
     {
         _published = _requested = liveVersion;
         _clients =
         [
-            .. Enumerable.Range(0, clients).Select(client => Task.Run(() => RunClientAsync(server, model, useGrpc: client % 2 == 1))),
-            Task.Run(() => ProbeReadinessAsync(server, model)),
+            .. Enumerable.Range(0, clients).Select(client => Task.Run(() => RunClientAsync(http, grpc, model, useGrpc: client % 2 == 1))),
+            Task.Run(() => ProbeReadinessAsync(http, model)),
         ];
     }
+
+    /// <summary>Answers so far, over both protocols.</summary>
+    public long Answers => Seen.Values.Sum();
 
     public ConcurrentQueue<string> Failures { get; } = new();
 
@@ -53,7 +66,7 @@ internal sealed class SwapLoad
         await Task.WhenAll(_clients).WaitAsync(TestTimeouts.Load);
     }
 
-    private async Task ProbeReadinessAsync(TestServer server, string model)
+    private async Task ProbeReadinessAsync(HttpClient http, string model)
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -61,7 +74,7 @@ internal sealed class SwapLoad
             {
                 try
                 {
-                    using var response = await server.Http.GetAsync(path);
+                    using var response = await http.GetAsync(path);
                     if (response.StatusCode != HttpStatusCode.OK)
                     {
                         Failures.Enqueue($"GET {path}: {(int)response.StatusCode} during a swap");
@@ -75,7 +88,7 @@ internal sealed class SwapLoad
         }
     }
 
-    private async Task RunClientAsync(TestServer server, string model, bool useGrpc)
+    private async Task RunClientAsync(HttpClient http, InferenceGrpcClient grpc, string model, bool useGrpc)
     {
         for (var count = 0; !_stop.IsCancellationRequested; count++)
         {
@@ -85,11 +98,11 @@ internal sealed class SwapLoad
                 long version;
                 if (useGrpc)
                 {
-                    version = long.Parse((await server.Grpc.ModelInferAsync(SimpleRequests.Grpc(batch: 1, seed: count, model: model))).ModelVersion, CultureInfo.InvariantCulture);
+                    version = long.Parse((await grpc.ModelInferAsync(SimpleRequests.Grpc(batch: 1, seed: count, model: model))).ModelVersion, CultureInfo.InvariantCulture);
                 }
                 else
                 {
-                    using var response = await HttpInfer.PostAsync(server.Http, model, SimpleRequests.Json(batch: 1, seed: count));
+                    using var response = await HttpInfer.PostAsync(http, model, SimpleRequests.Json(batch: 1, seed: count));
                     var result = await HttpInfer.ReadAsync(response);
                     if (result.Status != HttpStatusCode.OK)
                     {

@@ -29,6 +29,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
     private TaskCompletionSource _nextPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private int _disposed;
+    private long _scanFailures;
 
     public RepositoryPoller(ModelLifecycle lifecycle, TrafficControl traffic, RepositoryScanner scanner, TimeSpan interval, TimeProvider time, ILogger<RepositoryPoller> logger)
     {
@@ -83,6 +84,9 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
         }
     }
 
+    /// <summary>Polls that could not read the repository (it vanished, or a folder could not be listed): nothing changed on them.</summary>
+    public long ScanFailures => Interlocked.Read(ref _scanFailures);
+
     /// <summary>Completes when the next poll to start has finished applying its changes (tests and tools wait on it).</summary>
     public Task NextPollAsync() => Volatile.Read(ref _nextPoll).Task;
 
@@ -100,6 +104,7 @@ public sealed partial class RepositoryPoller : IAsyncDisposable
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                Interlocked.Increment(ref _scanFailures);
                 LogScanFailed(ex.Message);
                 return;
             }
