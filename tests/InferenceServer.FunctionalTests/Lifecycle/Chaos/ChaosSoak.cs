@@ -9,12 +9,12 @@ using InferenceServer.ModelBuilder.Samples;
 namespace InferenceServer.FunctionalTests.Lifecycle.Chaos;
 
 /// <summary>
-/// The chaos soak: the published server in poll mode (one-second polls) serving <c>simple</c> under continuous HTTP
-/// and gRPC load (<see cref="SwapLoad"/>: every answer a success, from a version live while the request was out), swapped
-/// to a new version again and again; before each swap one <see cref="ChaosFault"/>, in turn. Each fault must show where
-/// an operator looks: a failed load as the serving version's reason in the repository index and in
+/// The chaos soak: the published server serving <c>simple</c> under continuous HTTP and gRPC load (<see cref="SwapLoad"/>: every answer a success, from a version live while the request was out), swapped
+/// to a new version again and again, the server taking each change of the repository from its poller (poll mode, one-second
+/// polls) or from a load call (explicit mode, <see cref="ChaosControl"/>); before each swap one <see cref="ChaosFault"/>, in turn. Each fault must show where
+/// an operator looks: a failed load in the load call's answer (explicit mode), as the serving version's reason in the repository index and in
 /// <c>inference_server_model_load_failures_total</c>; a repository that cannot be read in
-/// <c>inference_server_repository_poll_failures_total</c> (and the log); a model failing at run time in its own answers
+/// <c>inference_server_repository_poll_failures_total</c> (poll mode) or the load call's answer (explicit mode); a model failing at run time in its own answers
 /// (400 / INVALID_ARGUMENT with the graph's error) and <c>nv_inference_request_failure</c>. After every swap the server
 /// process's RSS, descriptors and threads are read from /proc (<see cref="ChaosSample"/>).
 /// The server runs on its own clock, so the waits here poll its API and metrics.
@@ -30,17 +30,20 @@ internal sealed class ChaosSoak : IAsyncDisposable
         SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
 
     private readonly ServerProcess _server;
+    private readonly ChaosControl _control;
     private readonly string _repository;
     private readonly HttpClient _http;
     private readonly GrpcChannel _channel;
     private readonly InferenceGrpcClient _grpc;
     private long _version = 1;
 
-    private ChaosSoak(ServerProcess server, string repository)
+    private ChaosSoak(ServerProcess server, ChaosControl control, string repository)
     {
         _server = server;
+        _control = control;
         _repository = repository;
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}/"), Timeout = TestTimeouts.Request };
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestServer.ControlToken);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");
         _grpc = new InferenceGrpcClient(_channel);
         Load = new SwapLoad(_http, _grpc, Model, clients: 4, liveVersion: 1);
@@ -58,7 +61,7 @@ internal sealed class ChaosSoak : IAsyncDisposable
     /// <summary>The server's output so far, for assertion messages.</summary>
     public string ServerOutput => _server.Output;
 
-    public static async Task<ChaosSoak> StartAsync(string executable)
+    public static async Task<ChaosSoak> StartAsync(string executable, ChaosControl control)
     {
         var repository = Directory.CreateTempSubdirectory("chaos-soak-").FullName;
         SampleRepositoryWriter.WriteModel(repository, Model, SimpleOnnx, Config, version: 1);
@@ -68,8 +71,10 @@ internal sealed class ChaosSoak : IAsyncDisposable
             input [ { name: "INPUT0" data_type: TYPE_INT32 dims: [ 16 ] }, { name: "INPUT1" data_type: TYPE_INT32 dims: [ 16 ] } ]
             output [ { name: "OUTPUT0" data_type: TYPE_INT32 dims: [ 16 ] }, { name: "OUTPUT1" data_type: TYPE_INT32 dims: [ 16 ] } ]
             """);
-        var server = await ServerProcess.StartAsync(executable, repository, "--model-control-mode=poll", "--repository-poll-secs=1");
-        var soak = new ChaosSoak(server, repository);
+        var server = control == ChaosControl.Poll
+            ? await ServerProcess.StartAsync(executable, repository, "--model-control-mode=poll", "--repository-poll-secs=1")
+            : await ServerProcess.StartAsync(executable, repository, "--model-control-mode=explicit", $"--load-model={Model}", $"--load-model={Failing}");
+        var soak = new ChaosSoak(server, control, repository);
         await soak.Load.WaitForAnswerFromAsync(1);
         return soak;
     }
@@ -139,6 +144,12 @@ internal sealed class ChaosSoak : IAsyncDisposable
 
         SampleRepositoryWriter.WriteModel(_repository, Model, SimpleOnnx, config: null, (int)next);
         Directory.Delete(VersionFolder(_version), recursive: true);
+        if (_control == ChaosControl.Api)
+        {
+            using var loaded = await LoadCallAsync();
+            Assert.True(loaded.StatusCode == HttpStatusCode.OK, $"loading version {next}: {(int)loaded.StatusCode} {await loaded.Content.ReadAsStringAsync()}");
+        }
+
         await Load.WaitForAnswerFromAsync(next).WaitAsync(TestTimeouts.Load);
         Load.Published(next);
         _version = next;
@@ -149,10 +160,18 @@ internal sealed class ChaosSoak : IAsyncDisposable
         const string Counter = "inference_server_model_load_failures_total{model=\"simple\"}";
         var before = await MetricAsync(Counter);
         change();
+        var answer = "";
+        if (_control == ChaosControl.Api)
+        {
+            using var refused = await LoadCallAsync();
+            answer = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{fault}: the load call answered {(int)refused.StatusCode} {answer}");
+        }
+
         await EventuallyAsync(async () => await MetricAsync(Counter) > before, $"{fault}: a failed load of '{Model}' counted in {Counter}");
         var reason = await ServingReasonAsync();
         Assert.True(reason.Contains(reasonText, StringComparison.Ordinal), $"{fault}: the index gives the serving version's reason as '{reason}', expected it to mention '{reasonText}'");
-        Observations.Add($"{fault}: {reason}");
+        Observations.Add($"{fault}: {reason}{(answer.Length > 0 ? $" (load call: {answer})" : "")}");
     }
 
     private async Task ExpectRunTimeFailuresAsync()
@@ -175,9 +194,21 @@ internal sealed class ChaosSoak : IAsyncDisposable
         var before = await MetricAsync(Counter);
         var moved = _repository + ".moved";
         Directory.Move(_repository, moved);
+        string seen;
         try
         {
-            await EventuallyAsync(async () => await MetricAsync(Counter) > before, $"a poll that could not read the repository counted in {Counter}");
+            if (_control == ChaosControl.Api)
+            {
+                using var refused = await LoadCallAsync();
+                seen = $"load call answered {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}";
+                Assert.True(refused.StatusCode != HttpStatusCode.OK, $"{ChaosFault.RepositoryRenamed}: {seen}");
+            }
+            else
+            {
+                await EventuallyAsync(async () => await MetricAsync(Counter) > before, $"a poll that could not read the repository counted in {Counter}");
+                seen = $"{Counter} {before} -> {await MetricAsync(Counter)}";
+            }
+
             using var ready = await _http.GetAsync("v2/health/ready").WithTimeout();
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
@@ -186,8 +217,10 @@ internal sealed class ChaosSoak : IAsyncDisposable
             Directory.Move(moved, _repository);
         }
 
-        Observations.Add($"{ChaosFault.RepositoryRenamed}: {Counter} {before} -> {await MetricAsync(Counter)}");
+        Observations.Add($"{ChaosFault.RepositoryRenamed}: {seen}");
     }
+
+    private Task<HttpResponseMessage> LoadCallAsync() => _http.PostAsync($"v2/repository/models/{Model}/load", content: null).WithTimeout();
 
     // The reason the index gives for the model's serving version: a failed reload says so there.
     private async Task<string> ServingReasonAsync()

@@ -6,8 +6,8 @@ namespace InferenceServer.FunctionalTests.Lifecycle.Chaos;
 
 /// <summary>
 /// The short CI version of the chaos soak (<see cref="ChaosSoak"/>; perf/soak/chaos.sh runs the same test with
-/// <c>CHAOS_SWAPS=100</c> and writes the per-swap curve to <c>CHAOS_CSV</c>): the published native-AOT server in poll
-/// mode, one swap per fault kind by default. Invariants:
+/// <c>CHAOS_SWAPS=100</c> and writes the per-swap curve to <c>CHAOS_CSV</c>, one file per mode): the published
+/// native-AOT server taking changes through poll mode and through the load API, one swap per fault kind by default. Invariants:
 /// <list type="number">
 /// <item>No request to the healthy model fails, over HTTP or gRPC, and every answer comes from a version that was live
 /// while the request was out; its ready endpoints answer 200 throughout.</item>
@@ -24,17 +24,21 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
     private const int ThreadGrowthBound = 8;
     private const long RssGrowthBound = 96L << 20;
 
-    [Fact]
-    public async Task VersionSwapsUnderLoad_WithAFaultBeforeEach_FailNoHealthyRequest_ShowEveryFault_KeepResourcesFlat()
+    [Theory]
+    [InlineData(ChaosControl.Poll)]
+    [InlineData(ChaosControl.Api)]
+    public async Task VersionSwapsUnderLoad_WithAFaultBeforeEach_FailNoHealthyRequest_ShowEveryFault_KeepResourcesFlat(ChaosControl control)
     {
         var swaps = Environment.GetEnvironmentVariable(SwapsVariable) is { Length: > 0 } given
             ? int.Parse(given, CultureInfo.InvariantCulture)
             : ChaosSoak.Order.Length;
-        var csvPath = Environment.GetEnvironmentVariable(CsvVariable);
-        using var csv = csvPath is { Length: > 0 } ? new StreamWriter(csvPath) { AutoFlush = true } : null;
+        var csvPath = Environment.GetEnvironmentVariable(CsvVariable) is { Length: > 0 } csvName
+            ? Path.ChangeExtension(csvName, null) + $"-{control.ToString().ToLowerInvariant()}.csv"
+            : null;
+        using var csv = csvPath is null ? null : new StreamWriter(csvPath) { AutoFlush = true };
         csv?.WriteLine(ChaosSample.CsvHeader);
 
-        await using var soak = await ChaosSoak.StartAsync(await AotBinary.GetAsync());
+        await using var soak = await ChaosSoak.StartAsync(await AotBinary.GetAsync(), control);
         var samples = await soak.RunAsync(swaps, sample => csv?.WriteLine(sample.ToCsv()));
         await soak.Load.StopAsync();
 
