@@ -2,11 +2,13 @@ using BenchmarkDotNet.Running;
 using InferenceServer.Benchmarks;
 using InferenceServer.Benchmarks.Budgets;
 using InferenceServer.Benchmarks.Diagnostics;
+using InferenceServer.Benchmarks.Tracing;
 
 // dotnet run -c Release --project perf/InferenceServer.Benchmarks -- --filter '*' [--quick]
 // Filters select classes or methods: --filter '*Http*', '*GrpcInferBenchmarks.ModelInfer', '*Batch*'.
 // --allocation-profile prints which types make up the per-request allocations (no BenchmarkDotNet run).
 // --wake-latency prints what a thread hop costs on this machine (Monitor wake, thread-pool dispatch).
+// --tracing-cost [ROUNDS] measures what tracing costs the handler, its modes alternating in one process (ratios to off).
 // --check-budgets perf/allocation-budgets.json [SUBSTRING] runs the budgeted benchmarks directly and exits 1
 // when one allocates more than its budget (no BenchmarkDotNet run; under a minute).
 if (args.Contains(AllocationProfile.Flag))
@@ -18,6 +20,12 @@ if (args.Contains(AllocationProfile.Flag))
 if (args.Contains(WakeLatency.Flag))
 {
     WakeLatency.Run();
+    return 0;
+}
+
+if (Array.IndexOf(args, TracingCostProbe.Flag) is var tracing and >= 0)
+{
+    TracingCostProbe.Run(tracing + 1 < args.Length ? int.Parse(args[tracing + 1], System.Globalization.CultureInfo.InvariantCulture) : 30);
     return 0;
 }
 

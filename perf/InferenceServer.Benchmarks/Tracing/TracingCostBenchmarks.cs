@@ -27,7 +27,8 @@ public class TracingCostBenchmarks
     private BenchmarkServer _server = null!;
     private KServeHttpHandler _handler = null!;
     private InProcessHttpConnection _binary = null!;
-    private TracerProvider? _provider;
+    private static readonly Lock ProviderGate = new();
+    private static TracerProvider? s_provider;
     private string? _traceFile;
 
     public enum TracingMode
@@ -53,11 +54,16 @@ public class TracingCostBenchmarks
         };
         if (settings.Mode == TraceMode.OpenTelemetry && settings.CanTrace)
         {
-            _provider = Sdk.CreateTracerProviderBuilder()
-                .AddSource(RequestTracer.ActivitySourceName)
-                .SetSampler(new AlwaysOnSampler())
-                .AddProcessor(new BatchActivityExportProcessor(new DroppingExporter()))
-                .Build();
+            // One SDK per process, as in the server (and so that two OpenTelemetry modes measured side by side in one
+            // process, TracingCostProbe, do not each see the other's spans).
+            lock (ProviderGate)
+            {
+                s_provider ??= Sdk.CreateTracerProviderBuilder()
+                    .AddSource(RequestTracer.ActivitySourceName)
+                    .SetSampler(new AlwaysOnSampler())
+                    .AddProcessor(new BatchActivityExportProcessor(new DroppingExporter()))
+                    .Build();
+            }
         }
 
         _server = new BenchmarkServer(versions: 1, new RequestTracer(settings, new TraceFilePolicy("")), BenchmarkModels.Simple());
@@ -69,7 +75,6 @@ public class TracingCostBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _provider?.Dispose();
         _server.Dispose();
         if (_traceFile is not null)
         {
