@@ -5,7 +5,8 @@
 #      at run time, the repository renamed away and back, an unreadable model file): the functional test
 #      Lifecycle/Chaos/ChaosSoakTests run with CHAOS_SWAPS=SWAPS against the published server; zero failed
 #      requests for the healthy versions, every fault visible in the index or the metrics, descriptors, threads and
-#      RSS flat. The per-swap samples go to CHAOS_CSV.
+#      RSS flat. It runs twice, the server taking the changes from its poller and from load calls; the per-swap
+#      samples go to CHAOS_CSV with -poll / -api before the extension.
 #   2. CYCLES load/unload cycles (default 10,000) of the benchmark MLP through the API (perf/soak/run.sh), then the
 #      request path's p50 on the soaked server against a fresh one (LATENCY_CHECK=1 of run.sh).
 # usage: perf/soak/chaos.sh      (from anywhere; about 10 minutes for part 1 and 15-25 for part 2 on 2 cores)
@@ -35,17 +36,21 @@ if [[ "${SKIP_SWAPS:-0}" != 1 ]]; then
   grep -E "Passed!|Failed!|Error Message|Assert|^ +(CopyKilled|Corrupt|ConfigTypo|FailingAt|RepositoryRenamed|Unreadable)" "$log" | head -40 || true
   (( status == 0 )) || { echo "the chaos soak failed (exit $status); the whole output is in $log" >&2; exit "$status"; }
   python3 - "$chaos_csv" "$((SECONDS - started))" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-if len(rows) < 2:
-    sys.exit("no samples: the test did not run (see above)")
-first, base, last = rows[0], rows[min(7, len(rows) - 1)], rows[-1]
-print(f"{len(rows) - 1} swaps in {sys.argv[2]} s, {int(last['answers']):,} answers")
-for column in ("rss_kib", "fds", "threads"):
-    print(f"  {column:8}: start {first[column]:>8}  after swap {base['swap']:>3}: {base[column]:>8}  end: {last[column]:>8}")
-step = max(1, (len(rows) - 1) // 10)
-print("  curve (swap: RSS MiB / fds / threads): " + ", ".join(
-    f"{r['swap']}: {int(r['rss_kib']) // 1024}/{r['fds']}/{r['threads']}" for r in rows[::step]))
+import csv, os, sys
+base_name = os.path.splitext(sys.argv[1])[0]
+print(f"part 1 took {sys.argv[2]} s")
+for mode in ("poll", "api"):
+    path = f"{base_name}-{mode}.csv"
+    rows = list(csv.DictReader(open(path)))
+    if len(rows) < 2:
+        sys.exit(f"{path}: no samples")
+    first, base, last = rows[0], rows[min(7, len(rows) - 1)], rows[-1]
+    print(f"{mode}: {len(rows) - 1} swaps, {int(last['answers']):,} answers, samples in {path}")
+    for column in ("rss_kib", "fds", "threads", "pool_threads"):
+        print(f"  {column:12}: start {first[column]:>8}  after swap {base['swap']:>3}: {base[column]:>8}  end: {last[column]:>8}")
+    step = max(1, (len(rows) - 1) // 10)
+    print("  curve (swap: RSS MiB / fds / threads + pool): " + ", ".join(
+        f"{r['swap']}: {int(r['rss_kib']) // 1024}/{r['fds']}/{r['threads']}+{r['pool_threads']}" for r in rows[::step]))
 PY
 fi
 

@@ -25,6 +25,7 @@ internal sealed class ChaosSoak : IAsyncDisposable
     public const string Failing = "failing";
     private const string Config = "name: \"simple\"\nmax_batch_size: 8\n";
     private const string ConfigWithTypo = "name: \"simple\"\nmax_batch_sise: 8\n";
+    private const string ThreadPoolWorkerName = ".NET TP Worker";
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(50);
     private static readonly byte[] SimpleOnnx =
         SampleRepositoryWriter.CreateSamples().Single(s => s.Name == SampleModelNames.Simple).Onnx;
@@ -274,8 +275,29 @@ internal sealed class ChaosSoak : IAsyncDisposable
     {
         var pid = _server.ProcessId;
         var status = File.ReadAllLines($"/proc/{pid}/status");
-        long Kib(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        return new ChaosSample(swap, fault, _version, Kib("VmRSS:") << 10, Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length, (int)Kib("Threads:"), Load.Answers);
+        var rss = long.Parse(status.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        var threads = 0;
+        var poolThreads = 0;
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd() == ThreadPoolWorkerName)
+                {
+                    poolThreads++;
+                }
+                else
+                {
+                    threads++;
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        return new ChaosSample(swap, fault, _version, rss << 10, Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length, threads, poolThreads, Load.Answers);
     }
 
     public async ValueTask DisposeAsync()
