@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Grpc.Core;
 using Inference;
 using InferenceServer.Core.Inference;
@@ -18,6 +19,9 @@ namespace InferenceServer.Protocols.Grpc;
 /// </summary>
 public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenceServiceBase
 {
+    /// <summary>gRPC's server pushback trailer (gRFC A6): milliseconds a client's retry policy waits before retrying.</summary>
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
     private readonly ServerContext _server;
     private readonly ILogger _logger;
 
@@ -307,5 +311,8 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         return error.IsError ? throw ToRpc(error) : model!;
     }
 
-    private static RpcException ToRpc(InferenceError error) => new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message));
+    // A refusal caused by load carries gRPC's retry pushback (grpc-retry-pushback-ms), which clients with a retry policy wait out.
+    private static RpcException ToRpc(InferenceError error) => error.RetryAfterSeconds > 0
+        ? new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message), new Metadata { { RetryPushbackTrailer, (error.RetryAfterSeconds * 1000L).ToString(CultureInfo.InvariantCulture) } })
+        : new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message));
 }
