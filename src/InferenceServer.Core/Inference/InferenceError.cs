@@ -5,6 +5,12 @@ public readonly record struct InferenceError(InferenceErrorCode Code, string Mes
 {
     public bool IsError => Code != InferenceErrorCode.None;
 
+    /// <summary>
+    /// For a refusal caused by load: how many seconds until a retry may succeed (HTTP <c>Retry-After</c>); 0 when the
+    /// server has no estimate.
+    /// </summary>
+    public int RetryAfterSeconds { get; init; }
+
     public static InferenceError None => default;
 
     public static InferenceError InvalidArgument(string message) => new(InferenceErrorCode.InvalidArgument, message);
@@ -12,6 +18,10 @@ public readonly record struct InferenceError(InferenceErrorCode Code, string Mes
     public static InferenceError NotFound(string message) => new(InferenceErrorCode.NotFound, message);
 
     public static InferenceError Unavailable(string message) => new(InferenceErrorCode.Unavailable, message);
+
+    /// <summary>A refusal caused by load, with the seconds after which a retry may succeed.</summary>
+    public static InferenceError Unavailable(string message, int retryAfterSeconds) =>
+        new(InferenceErrorCode.Unavailable, message) { RetryAfterSeconds = retryAfterSeconds };
 
     public static InferenceError Unsupported(string message) => new(InferenceErrorCode.Unsupported, message);
 

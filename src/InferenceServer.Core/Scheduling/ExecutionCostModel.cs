@@ -28,6 +28,9 @@ internal sealed class ExecutionCostModel
     /// <summary>How many executions a band's average counts for after its last execution.</summary>
     public const int FreshExecutions = 256;
 
+    /// <summary>Whether an execution has been measured: until then the costs below are unknown, not zero.</summary>
+    public bool Measured => _executions > 0;
+
     /// <summary>The fixed cost of one execution in clock ticks; 0 before any execution (unknown).</summary>
     public double FixedTicks { get; private set; }
 

@@ -31,6 +31,23 @@ internal sealed class PriorityRequestQueue
 
     public int CountAt(int level) => _lists[(level - 1) * 2].Count + _lists[((level - 1) * 2) + 1].Count;
 
+    /// <summary>
+    /// What a request arriving now at <paramref name="level"/> would wait behind: every request of a higher level
+    /// (waiting or delayed) and the waiting requests of its own level.
+    /// </summary>
+    public (long Rows, int Requests) Ahead(int level)
+    {
+        long rows = 0;
+        var requests = 0;
+        for (var i = 0; i <= (level - 1) * 2; i++)
+        {
+            rows += _lists[i].Rows;
+            requests += _lists[i].Count;
+        }
+
+        return (rows, requests);
+    }
+
     public void Append(InferenceRequest request)
     {
         _lists[(request.Queue.Level - 1) * 2].Append(request);

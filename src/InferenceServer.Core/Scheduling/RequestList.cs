@@ -14,6 +14,9 @@ internal sealed class RequestList
 
     public int Count { get; private set; }
 
+    /// <summary>The rows of the listed requests (a request's batch size does not change while it is queued).</summary>
+    public long Rows { get; private set; }
+
     public void Append(InferenceRequest request)
     {
         ref var entry = ref request.Queue;
@@ -31,6 +34,7 @@ internal sealed class RequestList
 
         Last = request;
         Count++;
+        Rows += request.BatchSize;
     }
 
     public void Remove(InferenceRequest request)
@@ -63,5 +67,6 @@ internal sealed class RequestList
         entry.Next = null;
         entry.Previous = null;
         Count--;
+        Rows -= request.BatchSize;
     }
 }

@@ -27,6 +27,10 @@ namespace InferenceServer.Core.Scheduling;
 /// on one batch); at low rates it stops holding requests that cannot arrive in time. Until an execution has been
 /// measured the fixed cost is unknown and the delay is waited out, as Triton does.
 /// </para>
+/// <para>
+/// Deadlines hold: a queued request is answered at its queue timeout by the timer, whatever the instances are running,
+/// and a request whose timeout is shorter than its expected wait (<see cref="ExpectedWait"/>) is refused at enqueue.
+/// </para>
 /// Invariants: every enqueued request is completed exactly once (answered, rejected, or failed), also
 /// across <see cref="Dispose"/>, which stops new requests, runs the queued ones, then stops the threads.
 /// </summary>
@@ -158,9 +162,14 @@ public sealed class RequestScheduler : IDisposable
                 : $"request for model '{_modelName}' rejected: the queue is full ({levelPolicy.MaxQueueSize} requests)");
         }
 
+        var timeout = levelPolicy.TimeoutMicroseconds(request.TimeoutMicroseconds);
+        if (timeout != 0 && !levelPolicy.DelayOnTimeout && RefuseUnmeetableTimeout(request, level, timeout) is { IsError: true } late)
+        {
+            return late;
+        }
+
         var now = _time.GetTimestamp();
         NoteArrival(request.BatchSize, now);
-        var timeout = levelPolicy.TimeoutMicroseconds(request.TimeoutMicroseconds);
         ref var entry = ref request.Queue;
         entry.Level = level;
         entry.EnqueuedAt = now;
@@ -184,6 +193,23 @@ public sealed class RequestScheduler : IDisposable
         }
 
         return InferenceError.None;
+    }
+
+    // Under the lock. A request that would time out in the queue anyway is refused now, while the client can still go
+    // elsewhere, instead of at its deadline (REJECT levels only: under DELAY a late request still runs).
+    private InferenceError RefuseUnmeetableTimeout(InferenceRequest request, int level, long timeoutMicroseconds)
+    {
+        var (rowsAhead, requestsAhead) = _queue.Ahead(level);
+        var wait = ExpectedWait.Ticks(rowsAhead, requestsAhead, request.BatchSize, _policy, _threads.Length, _costs);
+        if (wait <= MicrosecondsToTicks(timeoutMicroseconds))
+        {
+            return InferenceError.None;
+        }
+
+        var waitMicroseconds = (long)Math.Min(wait * 1_000_000 / _time.TimestampFrequency, long.MaxValue / 2);
+        return InferenceError.Unavailable(
+            $"request for model '{_modelName}' rejected: its queue timeout of {timeoutMicroseconds} µs cannot be met, the expected wait behind the {requestsAhead} requests queued ahead of it is {waitMicroseconds} µs",
+            ExpectedWait.RetryAfterSeconds(wait, _time.TimestampFrequency));
     }
 
     // Under the lock. A running average of the time between arrivals, per row.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Grpc.Core;
 using Inference;
 using InferenceServer.Core.Inference;
@@ -18,6 +19,9 @@ namespace InferenceServer.Protocols.Grpc;
 /// </summary>
 public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenceServiceBase
 {
+    /// <summary>gRPC's server pushback trailer (gRFC A6): milliseconds a client's retry policy waits before retrying.</summary>
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
     private readonly ServerContext _server;
     private readonly ILogger _logger;
 
@@ -133,12 +137,17 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         return answer.Error.IsError ? throw ToRpc(answer.Error) : answer.Response!;
     }
 
-    /// <summary>Each message goes through the pipeline in turn; an error is reported inside the stream, which goes on.</summary>
+    /// <summary>
+    /// Each message goes through the pipeline in turn; an error is reported inside the stream, which goes on. Once
+    /// shutdown refuses new requests, the stream ends with UNAVAILABLE after answering every message it read, so a
+    /// long-lived stream never holds the drain up nor is reset at exit: the client sees which messages were answered
+    /// and sends the rest to another replica.
+    /// </summary>
     public override async Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
     {
         try
         {
-            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            while (await NextUnlessRefusingAsync(requestStream, context).ConfigureAwait(false))
             {
                 var request = requestStream.Current;
                 await _server.Pipeline.RunAsync<GrpcInferCodec, GrpcAnswer>(Head(request, context), new GrpcInferCodec(request, context, responseStream, _server.SharedMemory)).ConfigureAwait(false);
@@ -153,6 +162,25 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         {
             throw GrpcUnexpectedErrors.Report(_logger, context, ex);
         }
+    }
+
+    // The next message of a stream, or false at its end; throws UNAVAILABLE once shutdown refuses new requests (a read
+    // still pending then is abandoned: the call ends, and nothing it might have returned was read).
+    private async Task<bool> NextUnlessRefusingAsync(IAsyncStreamReader<ModelInferRequest> requestStream, ServerCallContext context)
+    {
+        var refusing = _server.Admission.RefusingBegun;
+        if (!refusing.IsCompleted)
+        {
+            var next = requestStream.MoveNext(context.CancellationToken);
+            if (next.IsCompleted || await Task.WhenAny(next, refusing).ConfigureAwait(false) == next)
+            {
+                return await next.ConfigureAwait(false);
+            }
+
+            _ = next.ContinueWith(static read => _ = read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        throw new RpcException(new Status(StatusCode.Unavailable, ServerAdmission.RefusingMessage));
     }
 
     // gRPC carries the routing key in the message or its metadata, not beside it: the codec finds it when it matters.
@@ -307,5 +335,8 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
         return error.IsError ? throw ToRpc(error) : model!;
     }
 
-    private static RpcException ToRpc(InferenceError error) => new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message));
+    // A refusal caused by load carries gRPC's retry pushback (grpc-retry-pushback-ms), which clients with a retry policy wait out.
+    private static RpcException ToRpc(InferenceError error) => error.RetryAfterSeconds > 0
+        ? new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message), new Metadata { { RetryPushbackTrailer, (error.RetryAfterSeconds * 1000L).ToString(CultureInfo.InvariantCulture) } })
+        : new(new Status(ErrorStatus.ToGrpc(error.Code), error.Message));
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using InferenceServer.Core.Inference;
 using Microsoft.AspNetCore.Http;
 
@@ -9,8 +10,16 @@ internal static class HttpResponses
 {
     public const string JsonContentType = "application/json";
 
-    public static Task WriteError(HttpContext context, InferenceError error) =>
-        WriteError(context, ErrorStatus.ToHttp(error.Code), error.Message);
+    /// <summary>An error as its status and body; a refusal caused by load also says when to retry (<c>Retry-After</c>, seconds).</summary>
+    public static Task WriteError(HttpContext context, InferenceError error)
+    {
+        if (error.RetryAfterSeconds > 0)
+        {
+            context.Response.Headers.RetryAfter = error.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return WriteError(context, ErrorStatus.ToHttp(error.Code), error.Message);
+    }
 
     /// <summary>The protocol's error body: <c>{"error": "..."}</c>.</summary>
     public static Task WriteError(HttpContext context, int status, string message)

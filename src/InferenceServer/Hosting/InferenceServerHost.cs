@@ -208,6 +208,11 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         var metricsEndpoint = app.Services.GetRequiredService<MetricsEndpoint>();
         app.Use(next => ctx =>
         {
+            if (context.Stopping)
+            {
+                ConnectionDraining.CloseAfterThisRequest(ctx);
+            }
+
             var port = ctx.Connection.LocalPort;
             if (port == host.HttpPort)
             {

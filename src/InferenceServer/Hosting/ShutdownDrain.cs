@@ -4,7 +4,8 @@ using InferenceServer.Protocols;
 namespace InferenceServer.Hosting;
 
 /// <summary>
-/// The first phase of shutdown (SIGTERM, SIGINT), before Kestrel stops listening: readiness turns false at once
+/// The first phase of shutdown (SIGTERM, SIGINT), before Kestrel stops listening: readiness turns false at once (and from
+/// then on every connection is told to go away after the request it serves, <see cref="ConnectionDraining"/>)
 /// while everything keeps being served for the grace period, so load balancers and Kubernetes endpoints stop
 /// sending here before anything is refused; then new inference requests get 503 / UNAVAILABLE, for at least
 /// <see cref="RefusalWindow"/> with the listeners still open (no window when the grace period is 0: the operator
