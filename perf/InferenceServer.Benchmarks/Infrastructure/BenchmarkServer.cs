@@ -1,3 +1,4 @@
+using InferenceServer.Core.Caching;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
@@ -22,9 +23,21 @@ internal sealed class BenchmarkServer : IDisposable
     {
     }
 
+    /// <param name="responseCache">The response cache for models whose config enables it.</param>
+    /// <param name="models">The models to write and load.</param>
+    public BenchmarkServer(IResponseCache responseCache, params IReadOnlyList<SampleModel> models)
+        : this(versions: 1, models, responseCache)
+    {
+    }
+
     /// <param name="versions">Version folders 1..N per model, each holding the same ONNX file (the config decides which load).</param>
     /// <param name="models">The models to write and load.</param>
     public BenchmarkServer(int versions, params IReadOnlyList<SampleModel> models)
+        : this(versions, models, responseCache: null)
+    {
+    }
+
+    private BenchmarkServer(int versions, IReadOnlyList<SampleModel> models, IResponseCache? responseCache)
     {
         Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
         foreach (var model in models)
@@ -36,7 +49,10 @@ internal sealed class BenchmarkServer : IDisposable
         }
 
         Buffers = new PinnedBufferPool();
-        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System);
+        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System)
+        {
+            ResponseCacheIdentities = responseCache is not null,
+        };
         Loaded = new LoadedModels(loader, NullLogger<LoadedModels>.Instance);
         Loaded.Lifecycle.LoadAll();
         foreach (var entry in Models.Table.Models.Values)
@@ -48,7 +64,8 @@ internal sealed class BenchmarkServer : IDisposable
             }
         }
 
-        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None }) { Started = true };
+        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None },
+            responseCache: responseCache) { Started = true };
     }
 
     public string Root { get; }

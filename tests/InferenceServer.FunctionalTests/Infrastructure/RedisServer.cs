@@ -78,6 +78,11 @@ internal sealed class RedisServer : IDisposable
         var sleeping = CommandAsync($"DEBUG SLEEP {seconds}");
         while (true)
         {
+            if (sleeping.IsCompleted)
+            {
+                throw new InvalidOperationException($"DEBUG SLEEP answered at once: {await sleeping}");
+            }
+
             var ping = CommandAsync("PING");
             if (await Task.WhenAny(ping, Task.Delay(100)) != ping)
             {
