@@ -65,7 +65,8 @@ internal sealed class BenchmarkServer : IDisposable
         }
 
         Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None },
-            responseCache: responseCache) { Started = true };
+            responseCache: responseCache)
+        { Started = true };
     }
 
     public string Root { get; }

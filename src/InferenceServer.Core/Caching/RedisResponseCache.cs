@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +12,8 @@ namespace InferenceServer.Core.Caching;
 /// which Redis is left alone for <see cref="RedisCacheSettings.RetryIntervalMilliseconds"/> so a dead server costs one
 /// timeout per interval, not one per request. Stores are sent after the answer, never awaited by a request, and at most
 /// <see cref="MaxStoresInFlight"/> at once (more are dropped: the cache is an optimisation, not a queue).
-/// Connections are pooled; one carries one command at a time.
+/// Connections are pooled; one carries one command at a time. Every exception of a lookup or store is caught: a broken
+/// cache (even one disposed under a request at shutdown) must never fail a request.
 /// </summary>
 public sealed partial class RedisResponseCache : IResponseCache
 {
@@ -65,7 +65,7 @@ public sealed partial class RedisResponseCache : IResponseCache
             Recovered();
             return value;
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        catch (Exception ex)
         {
             connection?.Dispose();
             Failed(ex);
@@ -112,7 +112,7 @@ public sealed partial class RedisResponseCache : IResponseCache
             await connection.SetAsync(RedisKey(key), entry, _settings.TimeToLiveSeconds, timeout.Token).ConfigureAwait(false);
             Return(connection);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        catch (Exception ex)
         {
             connection?.Dispose();
             Failed(ex);

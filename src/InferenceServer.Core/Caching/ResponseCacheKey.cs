@@ -17,11 +17,11 @@ namespace InferenceServer.Core.Caching;
 public static class ResponseCacheKey
 {
     [ThreadStatic]
-    private static XxHash128? t_hash;
+    private static XxHash128? _threadHasher;
 
     public static UInt128 Compute(ModelVersion model, InferenceRequest request)
     {
-        var hash = t_hash ??= new XxHash128();
+        var hash = _threadHasher ??= new XxHash128();
         AppendText(hash, model.Name);
         AppendNumber(hash, model.Version);
         Span<byte> identity = stackalloc byte[16];
