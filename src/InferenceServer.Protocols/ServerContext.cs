@@ -1,3 +1,4 @@
+using InferenceServer.Core.Caching;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
@@ -33,8 +34,10 @@ public sealed class ServerContext
 
     /// <param name="hooks">Steps run after every answered request (<see cref="IAnsweredRequestHook"/>).</param>
     /// <param name="tracing">Request tracing (the trace extension); off when not given.</param>
+    /// <param name="responseCache">The response cache (<c>--cache-config</c>); none when not given.</param>
     public ServerContext(LoadedModels models, PinnedBufferPool buffers, ServerContextOptions options, LogSettings? logging = null,
-        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null, RequestTracer? tracing = null)
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILoggerFactory? loggers = null, RequestTracer? tracing = null,
+        IResponseCache? responseCache = null)
     {
         Models = models.Catalog;
         Lifecycle = models.Lifecycle;
@@ -46,7 +49,7 @@ public sealed class ServerContext
         Logging = logging ?? new LogSettings(info: true, warning: true, error: true, verboseLevel: 0);
         Loggers = loggers ?? NullLoggerFactory.Instance;
         Tracing = tracing ?? RequestTracer.Off();
-        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, Loggers.CreateLogger<InferencePipeline>(), Tracing);
+        Pipeline = new InferencePipeline(models.Catalog, Requests, buffers, Admission, hooks, Loggers.CreateLogger<InferencePipeline>(), Tracing, responseCache);
     }
 
     /// <summary>Where the front ends get their loggers (none when the context was made without a factory).</summary>

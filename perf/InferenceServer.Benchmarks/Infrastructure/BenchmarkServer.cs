@@ -1,3 +1,4 @@
+using InferenceServer.Core.Caching;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
@@ -19,14 +20,21 @@ namespace InferenceServer.Benchmarks.Infrastructure;
 internal sealed class BenchmarkServer : IDisposable
 {
     public BenchmarkServer(params IReadOnlyList<SampleModel> models)
-        : this(versions: 1, tracing: null, models)
+        : this(versions: 1, models, tracing: null, responseCache: null)
+    {
+    }
+
+    /// <param name="responseCache">The response cache for models whose config enables it.</param>
+    /// <param name="models">The models to write and load.</param>
+    public BenchmarkServer(IResponseCache responseCache, params IReadOnlyList<SampleModel> models)
+        : this(versions: 1, models, tracing: null, responseCache)
     {
     }
 
     /// <param name="versions">Version folders 1..N per model, each holding the same ONNX file (the config decides which load).</param>
     /// <param name="models">The models to write and load.</param>
     public BenchmarkServer(int versions, params IReadOnlyList<SampleModel> models)
-        : this(versions, tracing: null, models)
+        : this(versions, models, tracing: null, responseCache: null)
     {
     }
 
@@ -34,6 +42,11 @@ internal sealed class BenchmarkServer : IDisposable
     /// <param name="tracing">The request tracer the pipeline uses (null: tracing off).</param>
     /// <param name="models">The models to write and load.</param>
     public BenchmarkServer(int versions, RequestTracer? tracing, params IReadOnlyList<SampleModel> models)
+        : this(versions, models, tracing, responseCache: null)
+    {
+    }
+
+    private BenchmarkServer(int versions, IReadOnlyList<SampleModel> models, RequestTracer? tracing, IResponseCache? responseCache)
     {
         Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
         foreach (var model in models)
@@ -45,7 +58,10 @@ internal sealed class BenchmarkServer : IDisposable
         }
 
         Buffers = new PinnedBufferPool();
-        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System);
+        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System)
+        {
+            ResponseCacheIdentities = responseCache is not null,
+        };
         Loaded = new LoadedModels(loader, NullLogger<LoadedModels>.Instance);
         Loaded.Lifecycle.LoadAll();
         foreach (var entry in Models.Table.Models.Values)
@@ -57,7 +73,9 @@ internal sealed class BenchmarkServer : IDisposable
             }
         }
 
-        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None }, tracing: tracing) { Started = true };
+        Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None },
+            tracing: tracing, responseCache: responseCache)
+        { Started = true };
     }
 
     public string Root { get; }

@@ -63,6 +63,12 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
     /// <summary>Set between the answer and the end of the request's after-steps (<see cref="Pipeline.InferencePipeline"/>).</summary>
     internal Pipeline.AnsweredRequest AfterAnswer;
 
+    /// <summary>The request's trip through the response cache (<see cref="Caching.ResponseCacheStep"/>).</summary>
+    internal Caching.CacheLookup Cache;
+
+    /// <summary>Whether the answer came from the response cache (the model did not run).</summary>
+    public bool AnsweredFromCache => Cache.State == Caching.CacheLookupState.Hit;
+
     /// <summary>Scheduler state while queued: the request's place in its level's list and its clock readings.</summary>
     internal Scheduling.QueueEntry Queue;
 
@@ -214,6 +220,7 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
         SequenceEnd = false;
         SequenceTicket = default;
         Queue = default;
+        Cache = default;
         ReceivedTimestamp = 0;
         QueuedTimestamp = 0;
         Trace = null;

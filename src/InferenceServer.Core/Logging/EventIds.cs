@@ -3,7 +3,7 @@ namespace InferenceServer.Core.Logging;
 /// <summary>
 /// Every event id the server logs with, in one registry (as YARP's <c>EventIds</c>): a log pipeline can alert on an id
 /// that never changes meaning. Ranges by subsystem: 1–99 hosting, 100–109 model lifecycle, 110–119 repository polling,
-/// 120–129 the request pipeline, 130–139 request tracing, 200–299 the HTTP front end, 300–399 the gRPC front end,
+/// 120–129 the request pipeline, 130–139 request tracing, 140–149 the response cache, 200–299 the HTTP front end, 300–399 the gRPC front end,
 /// 400–499 model backends, 700–799 shutdown. A new message takes the next free id of
 /// its range; an id is never reused for another meaning.
 /// </summary>
@@ -38,6 +38,11 @@ public static class EventIds
 
     // Request tracing (Core/Tracing/RequestTracer.cs)
     public const int TraceWriteFailed = 130;
+
+    // The response cache (Core/Caching)
+    public const int ResponseCacheUnreachable = 140;
+    public const int ResponseCacheRecovered = 141;
+    public const int ResponseCacheNotUsed = 142;
 
     // HTTP front end (Protocols/Http/KServeHttpHandler.cs)
     public const int HttpUnexpected = 200;

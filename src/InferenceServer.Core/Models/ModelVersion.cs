@@ -57,6 +57,18 @@ public sealed class ModelVersion : IDisposable
 
     public string Name { get; }
 
+    /// <summary>Whether the config asks for the response cache (<c>response_cache { enable: true }</c>).</summary>
+    public bool WantsResponseCache => Config.ResponseCache?.Enable == true;
+
+    /// <summary>
+    /// The loaded files' identity in the response cache's key (<see cref="Caching.ResponseCacheIdentity"/>); set at load for
+    /// models that ask for the cache, zero otherwise.
+    /// </summary>
+    public UInt128 CacheIdentity { get; internal set; }
+
+    /// <summary>Set once the version said why it is served without the response cache (said once per version).</summary>
+    internal int ResponseCacheNoticeGiven;
+
     public long Version { get; }
 
     /// <summary>The version as the protocol writes it (decimal).</summary>

@@ -50,6 +50,17 @@ public sealed class ModelVersionStatistics
         Latency?.RecordRequest(nanoseconds, queueNanoseconds);
     }
 
+    /// <summary>
+    /// A request answered from the response cache after <paramref name="requestNanoseconds"/> in the server,
+    /// <paramref name="lookupNanoseconds"/> of them finding and copying the answer: a success with no queue time, and no
+    /// compute (Triton's accounting: <c>compute_*.count</c> = <c>success.count</c> − <c>cache_hit.count</c>).
+    /// </summary>
+    public void RecordCacheHit(long lookupNanoseconds, long requestNanoseconds)
+    {
+        CacheHit.Add(1, lookupNanoseconds);
+        RecordSuccess(requestNanoseconds, 0);
+    }
+
     public StatisticDuration Success { get; } = new();
 
     public StatisticDuration Fail { get; } = new();
@@ -61,6 +72,12 @@ public sealed class ModelVersionStatistics
     public StatisticDuration ComputeInfer { get; } = new();
 
     public StatisticDuration ComputeOutput { get; } = new();
+
+    /// <summary>Requests answered from the response cache; lookup and copy time.</summary>
+    public StatisticDuration CacheHit { get; } = new();
+
+    /// <summary>Requests the response cache did not have; lookup time plus the time to store the computed answer.</summary>
+    public StatisticDuration CacheMiss { get; } = new();
 
     public long InferenceCount => Interlocked.Read(ref _inferenceCount);
 

@@ -36,6 +36,7 @@ internal sealed class OpenTelemetrySpans
         span.SetTag("inference.trace.id", trace.Id);
         span.SetTag("inference.routing", trace.Routing);
         span.SetTag("inference.shadow.mirrored", trace.ShadowsMirrored);
+        span.SetTag("inference.cache.hit", request.AnsweredFromCache);
         if (request.Error.IsError)
         {
             span.SetStatus(ActivityStatusCode.Error, request.Error.Message);

@@ -96,8 +96,8 @@ internal static class GrpcResponses
                     ComputeInput = Duration(stats.ComputeInput),
                     ComputeInfer = Duration(stats.ComputeInfer),
                     ComputeOutput = Duration(stats.ComputeOutput),
-                    CacheHit = new StatisticDuration(),
-                    CacheMiss = new StatisticDuration(),
+                    CacheHit = Duration(stats.CacheHit),
+                    CacheMiss = Duration(stats.CacheMiss),
                 },
             };
             foreach (var batch in stats.BatchSizes)

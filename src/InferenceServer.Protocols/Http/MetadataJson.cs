@@ -90,8 +90,8 @@ internal static class MetadataJson
             WriteDuration(writer, "compute_input"u8, stats.ComputeInput);
             WriteDuration(writer, "compute_infer"u8, stats.ComputeInfer);
             WriteDuration(writer, "compute_output"u8, stats.ComputeOutput);
-            WriteDuration(writer, "cache_hit"u8, null);
-            WriteDuration(writer, "cache_miss"u8, null);
+            WriteDuration(writer, "cache_hit"u8, stats.CacheHit);
+            WriteDuration(writer, "cache_miss"u8, stats.CacheMiss);
             writer.WriteEndObject();
             writer.WriteStartArray("batch_stats"u8);
             foreach (var batch in stats.BatchSizes)

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.AspNetCore.Server.Model;
 using Inference;
+using InferenceServer.Core.Caching;
 using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
@@ -91,11 +92,13 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         builder.Services.AddSingleton(new ModelRepository(options.ModelRepository));
         builder.Services.AddSingleton<IModelBackend>(sp => new OnnxRuntimeBackend(pool, gpus.Platform, sp.GetRequiredService<ILogger<OnnxRuntimeBackend>>()));
         var serverMetrics = new ServerMetrics(pool, gpus);
+        _ = ResponseCacheConfig.TryBuild(options.CacheConfig, out var cacheConfig);
         builder.Services.AddSingleton(serverMetrics);
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton(sp => new ModelRepositoryLoader(
             sp.GetRequiredService<ModelRepository>(), sp.GetServices<IModelBackend>(), sp.GetRequiredService<TimeProvider>(), serverMetrics, options.TelemetrySketches,
-            options.ModelLoadRetryCount));
+            options.ModelLoadRetryCount)
+        { ResponseCacheIdentities = cacheConfig.Enabled });
         builder.Services.AddSingleton<LoadedModels>();
         if (options.ModelControlMode == ModelControlMode.Poll)
         {
@@ -122,6 +125,15 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
         });
         _ = TraceConfig.TryBuild(options.TraceConfig, out var traceSettings, out var openTelemetry);
         builder.Services.AddSingleton(sp => new RequestTracer(traceSettings, new TraceFilePolicy(options.TraceDirectory), sp.GetRequiredService<ILogger<RequestTracer>>()));
+        if (cacheConfig.LocalByteSize is { } cacheBytes)
+        {
+            builder.Services.AddSingleton<IResponseCache>(new LocalResponseCache(cacheBytes));
+        }
+        else if (cacheConfig.Redis is { } redis)
+        {
+            builder.Services.AddSingleton<IResponseCache>(sp => new RedisResponseCache(redis, sp.GetRequiredService<ILogger<RedisResponseCache>>()));
+        }
+
         builder.Services.AddSingleton<ServerContext>();
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<ShutdownDrain>();

@@ -132,6 +132,9 @@ internal sealed class ServerOptions
     /// <summary>Explicit mode: the models to load at start-up ("*" = all); none loads nothing.</summary>
     public IReadOnlyList<string> LoadModels { get; set; } = [];
 
+    /// <summary>The <c>--cache-config</c> values, in order (<see cref="Core.Caching.ResponseCacheConfig"/>); none: no response cache.</summary>
+    public IReadOnlyList<string> CacheConfig { get; set; } = [];
+
     /// <summary>The <c>--trace-config</c> values, in order (<see cref="Core.Tracing.TraceConfig"/>); none leaves tracing off.</summary>
     public IReadOnlyList<string> TraceConfig { get; set; } = [];
 

@@ -125,6 +125,11 @@ internal static class ServerOptionsReader
             return trace;
         }
 
+        if (Core.Caching.ResponseCacheConfig.TryBuild(options.CacheConfig, out _) is { } cache)
+        {
+            return cache;
+        }
+
         return options.HttpTls.Check("http") ?? options.GrpcTls.Check("grpc")
             ?? (options.GrpcUseSsl && !options.GrpcTls.Enabled ? "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key" : null);
     }

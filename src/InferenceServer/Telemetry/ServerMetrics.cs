@@ -31,6 +31,10 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     private readonly Counter _computeInputUs;
     private readonly Counter _computeInferUs;
     private readonly Counter _computeOutputUs;
+    private readonly Counter _cacheHits;
+    private readonly Counter _cacheMisses;
+    private readonly Counter _cacheHitUs;
+    private readonly Counter _cacheMissUs;
     private readonly Gauge _pending;
     private readonly Gauge _poolTotal;
     private readonly Gauge _poolUsed;
@@ -66,6 +70,10 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _computeInputUs = factory.CreateCounter("nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds", VersionLabels);
         _computeInferUs = factory.CreateCounter("nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds", VersionLabels);
         _computeOutputUs = factory.CreateCounter("nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds", VersionLabels);
+        _cacheHits = factory.CreateCounter("nv_cache_num_hits_per_model", "Number of response cache hits per model", VersionLabels);
+        _cacheMisses = factory.CreateCounter("nv_cache_num_misses_per_model", "Number of response cache misses per model", VersionLabels);
+        _cacheHitUs = factory.CreateCounter("nv_cache_hit_duration_per_model", "Total cache hit duration per model, in microseconds (lookup and copy)", VersionLabels);
+        _cacheMissUs = factory.CreateCounter("nv_cache_miss_duration_per_model", "Total cache miss duration per model, in microseconds (lookup and insert)", VersionLabels);
         _pending = factory.CreateGauge("nv_inference_pending_request_count", "Instantaneous number of pending requests awaiting execution", VersionLabels);
         _poolTotal = factory.CreateGauge("nv_pinned_memory_pool_total_bytes", "Byte budget of the pinned tensor pool");
         _poolUsed = factory.CreateGauge("nv_pinned_memory_pool_used_bytes", "Bytes of the pinned tensor pool rented out now");
@@ -192,6 +200,15 @@ internal sealed class ServerMetrics : IVersionObserverFactory
         _computeInferUs.WithLabels(name, version).IncTo(statistics.ComputeInfer.Nanoseconds / 1000.0);
         _computeOutputUs.WithLabels(name, version).IncTo(statistics.ComputeOutput.Nanoseconds / 1000.0);
         _pending.WithLabels(name, version).Set(model.PendingRequestCount);
+
+        // As Triton: the cache series exist only for a model whose config enables the cache.
+        if (model.WantsResponseCache)
+        {
+            _cacheHits.WithLabels(name, version).IncTo(statistics.CacheHit.Count);
+            _cacheMisses.WithLabels(name, version).IncTo(statistics.CacheMiss.Count);
+            _cacheHitUs.WithLabels(name, version).IncTo(statistics.CacheHit.Nanoseconds / 1000.0);
+            _cacheMissUs.WithLabels(name, version).IncTo(statistics.CacheMiss.Nanoseconds / 1000.0);
+        }
         if (statistics.Latency is { } latency)
         {
             ExportLatency(latency, name, version);
@@ -297,7 +314,7 @@ internal sealed class ServerMetrics : IVersionObserverFactory
     // Every series of a version that is gone, whatever its other labels.
     private void RemoveVersionSeries(string model, string version)
     {
-        foreach (var counter in new[] { _success, _failure, _inferenceCount, _executionCount, _requestDurationUs, _queueDurationUs, _computeInputUs, _computeInferUs, _computeOutputUs })
+        foreach (var counter in new[] { _success, _failure, _inferenceCount, _executionCount, _requestDurationUs, _queueDurationUs, _computeInputUs, _computeInferUs, _computeOutputUs, _cacheHits, _cacheMisses, _cacheHitUs, _cacheMissUs })
         {
             RemoveSeries(counter, model, version);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using InferenceServer.Core.Caching;
 using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
@@ -17,7 +18,8 @@ namespace InferenceServer.Core.Inference.Pipeline;
 /// <c>InferenceServer::InferAsync</c> → <c>InferenceRequest::Run</c>): admit → choose and hold the version once (the head's
 /// routing key, or the message's when the model has a canary) → sample for tracing (only while tracing is on) → the codec
 /// binds the tensors → validate once → schedule → the codec writes the answer → after-steps (trace, input profile,
-/// traffic outcome and shadow offer, hooks) → release. A protocol is a codec (<see cref="IInferenceCodec{TAnswer}"/>); a request feature is a step here.
+/// traffic outcome and shadow offer, hooks) → release. A model with <c>response_cache</c> is looked up before scheduling and
+/// stored after a success (<see cref="ResponseCacheStep"/>). A protocol is a codec (<see cref="IInferenceCodec{TAnswer}"/>); a request feature is a step here.
 /// <para>
 /// Failures are counted once: refusals before scheduling here (client errors), everything after by the scheduler
 /// (execution, queue full, timeouts: server errors). Only server errors count against a canary.
@@ -30,11 +32,13 @@ public sealed partial class InferencePipeline
     private readonly PinnedBufferPool _buffers;
     private readonly IAnsweredRequestHook[] _hooks;
     private readonly RequestTracer _tracer;
+    private readonly ResponseCacheStep _responses;
     private readonly ILogger _logger;
     private readonly WorkInFlight _afterSteps = new();
 
     public InferencePipeline(ModelCatalog models, InferenceRequestPool requests, PinnedBufferPool buffers, ServerAdmission admission,
-        IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null, RequestTracer? tracer = null)
+        IEnumerable<IAnsweredRequestHook>? hooks = null, ILogger<InferencePipeline>? logger = null, RequestTracer? tracer = null,
+        IResponseCache? responseCache = null)
     {
         _models = models;
         _requests = requests;
@@ -43,6 +47,7 @@ public sealed partial class InferencePipeline
         _hooks = hooks?.ToArray() ?? [];
         _tracer = tracer ?? RequestTracer.Off();
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _responses = new ResponseCacheStep(responseCache, _logger);
     }
 
     public ServerAdmission Admission { get; }
@@ -100,15 +105,22 @@ public sealed partial class InferencePipeline
                 return await codec.RefuseAsync(error, model).ConfigureAwait(false);
             }
 
-            await model!.ScheduleAsync(request).ConfigureAwait(false);
-            if (request.Error.IsError)
+            // The response cache: a hit has the model's outputs without running it; a miss is stored once computed.
+            var cached = _responses.Applies(model!) && await _responses.TryAnswerAsync(model!, request, _buffers).ConfigureAwait(false);
+            if (!cached)
             {
-                outcome = RequestOutcome.ServerError;
-                return await codec.RefuseAsync(request.Error, model).ConfigureAwait(false);
+                await model!.ScheduleAsync(request).ConfigureAwait(false);
+                if (request.Error.IsError)
+                {
+                    outcome = RequestOutcome.ServerError;
+                    return await codec.RefuseAsync(request.Error, model).ConfigureAwait(false);
+                }
+
+                _responses.Store(model, request);
             }
 
             // Classification and shared-memory outputs, for both protocols alike.
-            error = RequestedOutputDelivery.Deliver(model, request, _buffers);
+            error = RequestedOutputDelivery.Deliver(model!, request, _buffers);
             if (error.IsError)
             {
                 outcome = RequestOutcome.ServerError;
@@ -166,8 +178,9 @@ public sealed partial class InferencePipeline
                 model.Profile?.Observe(request);
             }
 
-            // The traffic step first: the trace records whether the request was mirrored.
-            var mirrored = answered.Traffic?.OnCompleted(model, request, answered.Outcome) ?? 0;
+            // The traffic step first: the trace records whether the request was mirrored. A cached answer did not run the
+            // model, so it is neither mirrored to a shadow nor counted for or against a canary.
+            var mirrored = request.AnsweredFromCache ? 0 : answered.Traffic?.OnCompleted(model, request, answered.Outcome) ?? 0;
             if (request.Trace is { } trace)
             {
                 trace.ShadowsMirrored = mirrored;

@@ -9,7 +9,8 @@ namespace InferenceServer.Core.Models.Config;
 /// (an instance kind it cannot place) is that backend's to refuse.
 /// <para>
 /// Fields this server ignores without changing answers stay accepted, as Triton accepts them on a server without
-/// the feature: <c>response_cache</c> (answers are the same, only never served from a cache), <c>optimization</c>,
+/// the feature: <c>response_cache</c> on a server without <c>--cache-config</c> (answers are the same, only computed every
+/// time; the pipeline says so once per version), <c>optimization</c>,
 /// <c>rate_limiter</c>, <c>metric_tags</c>.
 /// </para>
 /// </summary>

@@ -38,6 +38,12 @@ public sealed class ModelRepositoryLoader
 
     public ModelRepository Repository { get; }
 
+    /// <summary>
+    /// Whether a model that asks for <c>response_cache</c> gets its files' identity at load
+    /// (<see cref="Caching.ResponseCacheIdentity"/>): only when the server has a cache to key.
+    /// </summary>
+    public bool ResponseCacheIdentities { get; init; }
+
     /// <summary>The server's clock.</summary>
     public TimeProvider Time => _time;
 
@@ -216,11 +222,17 @@ public sealed class ModelRepositoryLoader
         try
         {
             var modelDirectory = Repository.ModelDirectory(name);
+
+            // The files as they are before the backend reads them: a copy landing during the load changes the identity.
+            var cacheIdentity = ResponseCacheIdentities && config.ResponseCache?.Enable == true ? Caching.ResponseCacheIdentity.Of(directory, config) : UInt128.Zero;
             runtime = backend.Load(new ModelLoadRequest(name, version, modelDirectory, directory, config.Clone()) { RepositoryRoot = Repository.Root });
             var signature = ModelSignatureFactory.FromConfig(runtime.Config);
             ClassLabels.Attach(runtime.Config, signature, modelDirectory, Repository);
             var profile = _sketches ? CreateProfile(runtime.Config, signature, directory) : null;
-            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers, profile, _sketches ? new LatencySketches(_time) : null);
+            loaded = new ModelVersion(name, version, runtime.Config, signature, runtime, _time, _observers, profile, _sketches ? new LatencySketches(_time) : null)
+            {
+                CacheIdentity = cacheIdentity,
+            };
 
             // Configured warm-up is part of the model's contract: its failure fails the load, as in Triton.
             // Synthetic data may simply be outside the model's domain, so that failure is only reported.

@@ -247,6 +247,12 @@ internal static class ServerFlags
         "Request tracing, as tritonserver: level=OFF|TIMESTAMPS|TENSORS, rate=N, count=N, mode=triton|opentelemetry; triton,file=PATH, triton,log-frequency=N; opentelemetry,url=URL, opentelemetry,protocol=http/protobuf|grpc, opentelemetry,resource=KEY=VALUE, opentelemetry,bsp_max_queue_size|bsp_schedule_delay|bsp_max_export_batch_size=N",
         o => o.TraceConfig.Count == 0, (o, v) => o.TraceConfig = [.. o.TraceConfig, v]);
 
+    /// <summary>None, as Triton: a model's <c>response_cache</c> takes effect only once the operator gives the cache memory (or a Redis).</summary>
+    public static readonly RepeatedFlag<string> CacheConfig = new(
+        "cache-config", "(none)", CacheConfigValue.Instance,
+        "Response cache, as tritonserver: local,size=BYTES (in-process LRU), or redis,host=H, redis,port=N, redis,user=U, redis,password=P, redis,db=N, redis,ttl=SECONDS (3600), redis,wait_timeout_ms=N (20), redis,connect_timeout_ms=N (100); serves models with response_cache { enable: true }",
+        o => o.CacheConfig.Count == 0, (o, v) => o.CacheConfig = [.. o.CacheConfig, v]);
+
     /// <summary>None: only the operator's --trace-config triton,file=… names a trace file; the trace API cannot.</summary>
     public static readonly ValueFlag<string> TraceDirectory = new(
         "trace-directory", "", TextValue.Instance,
@@ -261,7 +267,7 @@ internal static class ServerFlags
         HttpMaxInputSize, GrpcMaxMessageSize, HttpMaxHeaderSize, HttpServerCert, HttpServerKey, HttpRootCert, HttpUseSslMutual,
         GrpcUseSsl, GrpcServerCert, GrpcServerKey, GrpcRootCert, GrpcUseSslMutual, ModelControlMode, RepositoryPollInterval,
         RepositoryPollMarker, ModelLoadRetryCount, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
-        CudaMemoryPoolByteSize, Gpus, ServerName, AllowClientShm, TraceConfig, TraceDirectory,
+        CudaMemoryPoolByteSize, Gpus, ServerName, AllowClientShm, TraceConfig, TraceDirectory, CacheConfig,
     ];
 
     private static readonly FrozenDictionary<string, FlagDefinition> ByName =
