@@ -166,6 +166,11 @@ internal static class TelemetryJson
         writer.WriteNumber("psi_drift"u8, thresholds.PsiDrift);
         writer.WriteNumber("invalid_warning"u8, thresholds.InvalidWarning);
         writer.WriteNumber("invalid_drift"u8, thresholds.InvalidDrift);
+        writer.WriteNumber("js_warning"u8, thresholds.JensenShannonWarning);
+        writer.WriteNumber("js_drift"u8, thresholds.JensenShannonDrift);
+        writer.WriteNumber("unseen_warning"u8, thresholds.UnseenWarning);
+        writer.WriteNumber("unseen_drift"u8, thresholds.UnseenDrift);
+        writer.WriteNumber("categorical_max_distinct"u8, report.Options.CategoricalMaxDistinct);
         writer.WriteEndObject();
         writer.WriteNumber("window_seconds"u8, report.Options.Window.TotalSeconds);
         writer.WriteStartObject("summary"u8);
@@ -227,6 +232,23 @@ internal static class TelemetryJson
         WriteQuantiles(writer, "lifetime"u8, feature.LifetimeQuantiles);
         WriteQuantiles(writer, "window"u8, feature.WindowQuantiles);
         writer.WriteEndObject();
+        writer.WriteBoolean("categorical"u8, feature.Categorical);
+        if (feature.Categorical)
+        {
+            writer.WriteStartArray("categories"u8);
+            foreach (var category in feature.Categories)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("value"u8, category.Value);
+                writer.WriteNumber("reference"u8, category.Reference);
+                writer.WriteNumber("lifetime"u8, category.Lifetime);
+                writer.WriteNumber("window"u8, category.Window);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         WriteScore(writer, "lifetime"u8, feature.Lifetime, feature.LifetimeLevel);
         WriteScore(writer, "window"u8, feature.Window, feature.WindowLevel);
         writer.WriteNumber("window_count"u8, feature.WindowCount);
