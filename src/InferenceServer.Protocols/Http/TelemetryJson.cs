@@ -113,8 +113,12 @@ internal static class TelemetryJson
         writer.WriteEndArray();
     }
 
-    /// <summary>One report per version: reference, thresholds, summary, and per tensor and feature the statistics and scores.</summary>
-    public static void WriteDrift(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
+    /// <summary>
+    /// One report per version: reference, thresholds, summary, and per tensor and feature the statistics and scores.
+    /// With a canary's <paramref name="primary"/>, every other version also gets <c>versus_primary</c>: its outputs
+    /// scored against the primary's (<see cref="PrimaryComparison"/>).
+    /// </summary>
+    public static void WriteDrift(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions, ModelVersion? primary = null)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("model_drift"u8);
@@ -126,6 +130,13 @@ internal static class TelemetryJson
             if (version.Profile is { } profile)
             {
                 WriteReport(writer, DriftReport.Build(profile));
+                if (primary is { Profile: { } primaryProfile } && !ReferenceEquals(primary, version))
+                {
+                    writer.WriteStartObject("versus_primary"u8);
+                    writer.WriteString("version"u8, primary.VersionString);
+                    WriteTensors(writer, PrimaryComparison.Build(profile, primaryProfile));
+                    writer.WriteEndObject();
+                }
             }
             else
             {
@@ -177,8 +188,13 @@ internal static class TelemetryJson
         WriteSummary(writer, "lifetime"u8, report.Lifetime);
         WriteSummary(writer, "window"u8, report.Window);
         writer.WriteEndObject();
+        WriteTensors(writer, report.Tensors);
+    }
+
+    private static void WriteTensors(Utf8JsonWriter writer, IReadOnlyList<TensorDrift> tensors)
+    {
         writer.WriteStartArray("tensors"u8);
-        foreach (var tensor in report.Tensors)
+        foreach (var tensor in tensors)
         {
             writer.WriteStartObject();
             writer.WriteString("name"u8, tensor.Name);

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Inference;
+using InferenceServer.Cli;
+using InferenceServer.Core.Telemetry.Profiles;
+using InferenceServer.Core.Telemetry.Sketches;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -130,6 +133,39 @@ public sealed class CategoricalDriftTests
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{server.MetricsPort}/metrics").WithTimeout();
         Assert.Contains($$"""inference_server_drift_chi_square_p_value{model="{{model}}",version="1",kind="input",tensor="INPUT0",feature="0",window="window"}""", metrics, StringComparison.Ordinal);
         Assert.Contains($$"""inference_server_drift_level{model="{{model}}",version="1",kind="input",tensor="INPUT0",feature="0",window="window"} 2""", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonlReference_BytesAndIntegerInputs_CarryTheirCategoryCounts()
+    {
+        var samples = Path.GetTempFileName();
+        var output = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(samples,
+            [
+                """{"inputs":[{"name":"CARD","shape":[2,1],"datatype":"BYTES","data":["visa","amex"]},{"name":"CODE","shape":[2,1],"datatype":"INT32","data":[3,3]}]}""",
+                """{"inputs":[{"name":"CARD","shape":[2,1],"datatype":"BYTES","data":["visa",""]},{"name":"CODE","shape":[2,1],"datatype":"INT32","data":[4,3]}]}""",
+            ]);
+
+            Assert.Equal(0, DriftReferenceCommand.Run(["--input", samples, "--output", output]));
+
+            var reference = ReferenceProfileFile.Load(output);
+            var card = reference.Find("input", "CARD", 0)!;
+            Assert.True(card.Categories!.IsText);
+            Assert.Equal(3, card.Categories.Total);
+            Assert.Equal(2, card.Categories.Count(FrequentItems.TextKey("visa"u8)));
+            Assert.Equal("amex", card.Categories.Label(FrequentItems.TextKey("amex"u8)));
+            Assert.Equal(0.25, card.InvalidShare, 12);
+            var code = reference.Find("input", "CODE", 0)!;
+            Assert.Equal([3L, 1L], [code.Categories!.Count(3), code.Categories.Count(4)]);
+            Assert.Equal(4, code.Sketch.Count);
+        }
+        finally
+        {
+            File.Delete(samples);
+            File.Delete(output);
+        }
     }
 
     // Features by "kind/index".
