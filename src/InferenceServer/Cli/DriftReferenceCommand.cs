@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InferenceServer.Core.Telemetry.Profiles;
+using InferenceServer.Protocols.Http;
 
 namespace InferenceServer.Cli;
 
@@ -81,7 +82,7 @@ internal static class DriftReferenceCommand
                 continue;
             }
 
-            using var document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(WithoutNonFiniteTokens(line));
             if (!document.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{path}:{lineNumber}: a request needs an 'inputs' array");
@@ -133,11 +134,36 @@ internal static class DriftReferenceCommand
             case JsonValueKind.String when datatype == "BYTES": feature.AddText(System.Text.Encoding.UTF8.GetBytes(element.GetString()!)); break;
             case JsonValueKind.Number when IsInteger(datatype) && element.TryGetInt64(out var integer): feature.AddInteger(integer); break;
             case JsonValueKind.Number: feature.Add(element.GetDouble()); break;
+            case JsonValueKind.String when NonFinite(element.GetString()) is { } value: feature.Add(value); break;
             case JsonValueKind.True: feature.AddInteger(1); break;
             case JsonValueKind.False: feature.AddInteger(0); break;
             default: throw new InvalidDataException($"tensor data must be numbers, booleans or (BYTES) strings, got {element.ValueKind}");
         }
     }
+
+    // Python's json writes NaN, Infinity and -Infinity bare, as the server accepts them; JsonDocument does not, so they
+    // are read from a copy in which each is a string of the same length (NonFiniteJsonTokens), read back below. Offline,
+    // a sample that spells one of those strings in numeric data is read as the token rather than refused.
+    private static byte[] WithoutNonFiniteTokens(string line)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(line);
+        if (!NonFiniteJsonTokens.MayContain(utf8))
+        {
+            return utf8;
+        }
+
+        var copy = new byte[utf8.Length];
+        NonFiniteJsonTokens.Rewrite(utf8, copy);
+        return copy;
+    }
+
+    private static double? NonFinite(string? replaced) => replaced switch
+    {
+        "N" => double.NaN,
+        "Infini" => double.PositiveInfinity,
+        "-Infini" => double.NegativeInfinity,
+        _ => null,
+    };
 
     private static bool IsInteger(string? datatype) => datatype is "INT8" or "INT16" or "INT32" or "INT64" or "UINT8" or "UINT16" or "UINT32" or "UINT64";
 
