@@ -10,7 +10,9 @@ namespace InferenceServer.Protocols.Http;
 /// Reads a JSON <c>data</c> array (nested or flat, row-major) into a pinned buffer in the tensor's
 /// binary layout. The buffer is sized from the validated shape before reading, once the data text is long
 /// enough to hold that many values, and the reader stops at the first value past the expected count, so a
-/// request cannot make it allocate more than a few bytes per byte of its data. FP32 and FP64 data may hold
+/// request cannot make it allocate more than a few bytes per byte of its data. FP16 and BF16 numbers are rounded
+/// to nearest (Triton takes these two as binary data only; JSON is accepted here as the writer already writes them).
+/// Floating-point data (FP16, BF16, FP32, FP64) may hold
 /// <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c>: the reader reads a copy in which they are strings
 /// (<see cref="NonFiniteJsonTokens"/>) and looks at the original to tell them from strings the client sent.
 /// </summary>
@@ -21,11 +23,6 @@ internal static class JsonTensorReader
     public static InferenceError Read(ReadOnlySpan<byte> json, ReadOnlySpan<byte> original, string name, DataType type, long elementCount, long expectedBytes, PinnedBufferPool pool, int maxDepth, out PinnedBuffer? buffer)
     {
         buffer = null;
-        if (type is DataType.Fp16 or DataType.Bf16)
-        {
-            return InferenceError.InvalidArgument($"input '{name}' has datatype {type.ToProtocolString()}, which cannot be given as JSON data; send it as binary data");
-        }
-
         var options = new JsonReaderOptions { MaxDepth = maxDepth };
         return type == DataType.Bytes
             ? ReadStrings(json, original, name, elementCount, pool, options, out buffer)
@@ -113,7 +110,13 @@ internal static class JsonTensorReader
             case DataType.UInt64 when reader.TryGetUInt64(out var u):
                 MemoryMarshal.Cast<byte, ulong>(destination)[index] = u;
                 return true;
-            case DataType.UInt64 or DataType.Fp32 or DataType.Fp64:
+            case DataType.Fp16 when reader.TryGetDouble(out var d):
+                MemoryMarshal.Cast<byte, Half>(destination)[index] = (Half)d;
+                return true;
+            case DataType.Bf16 when reader.TryGetDouble(out var d):
+                MemoryMarshal.Cast<byte, ushort>(destination)[index] = BFloat16Bits.From((float)d);
+                return true;
+            case DataType.UInt64 or DataType.Fp16 or DataType.Bf16 or DataType.Fp32 or DataType.Fp64:
                 return false;
         }
 
@@ -153,18 +156,17 @@ internal static class JsonTensorReader
     // Off the number path: only a string token gets here, and only a replaced token of a float tensor is a value.
     private static bool TryWriteNonFinite(byte originalFirstByte, DataType type, Span<byte> destination, int index)
     {
-        if (type is not (DataType.Fp32 or DataType.Fp64) || !NonFiniteJsonTokens.TryRead(originalFirstByte, out var value))
+        if (type is not (DataType.Fp16 or DataType.Bf16 or DataType.Fp32 or DataType.Fp64) || !NonFiniteJsonTokens.TryRead(originalFirstByte, out var value))
         {
             return false;
         }
 
-        if (type == DataType.Fp32)
+        switch (type)
         {
-            MemoryMarshal.Cast<byte, float>(destination)[index] = (float)value;
-        }
-        else
-        {
-            MemoryMarshal.Cast<byte, double>(destination)[index] = value;
+            case DataType.Fp16: MemoryMarshal.Cast<byte, Half>(destination)[index] = (Half)value; break;
+            case DataType.Bf16: MemoryMarshal.Cast<byte, ushort>(destination)[index] = BFloat16Bits.From((float)value); break;
+            case DataType.Fp32: MemoryMarshal.Cast<byte, float>(destination)[index] = (float)value; break;
+            default: MemoryMarshal.Cast<byte, double>(destination)[index] = value; break;
         }
 
         return true;

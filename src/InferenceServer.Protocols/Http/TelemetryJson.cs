@@ -113,8 +113,12 @@ internal static class TelemetryJson
         writer.WriteEndArray();
     }
 
-    /// <summary>One report per version: reference, thresholds, summary, and per tensor and feature the statistics and scores.</summary>
-    public static void WriteDrift(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions)
+    /// <summary>
+    /// One report per version: reference, thresholds, summary, and per tensor and feature the statistics and scores.
+    /// With a canary's <paramref name="primary"/>, every other version also gets <c>versus_primary</c>: its outputs
+    /// scored against the primary's (<see cref="PrimaryComparison"/>).
+    /// </summary>
+    public static void WriteDrift(Utf8JsonWriter writer, IEnumerable<ModelVersion> versions, ModelVersion? primary = null)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("model_drift"u8);
@@ -126,6 +130,13 @@ internal static class TelemetryJson
             if (version.Profile is { } profile)
             {
                 WriteReport(writer, DriftReport.Build(profile));
+                if (primary is { Profile: { } primaryProfile } && !ReferenceEquals(primary, version))
+                {
+                    writer.WriteStartObject("versus_primary"u8);
+                    writer.WriteString("version"u8, primary.VersionString);
+                    WriteTensors(writer, PrimaryComparison.Build(profile, primaryProfile));
+                    writer.WriteEndObject();
+                }
             }
             else
             {
@@ -166,14 +177,24 @@ internal static class TelemetryJson
         writer.WriteNumber("psi_drift"u8, thresholds.PsiDrift);
         writer.WriteNumber("invalid_warning"u8, thresholds.InvalidWarning);
         writer.WriteNumber("invalid_drift"u8, thresholds.InvalidDrift);
+        writer.WriteNumber("js_warning"u8, thresholds.JensenShannonWarning);
+        writer.WriteNumber("js_drift"u8, thresholds.JensenShannonDrift);
+        writer.WriteNumber("unseen_warning"u8, thresholds.UnseenWarning);
+        writer.WriteNumber("unseen_drift"u8, thresholds.UnseenDrift);
+        writer.WriteNumber("categorical_max_distinct"u8, report.Options.CategoricalMaxDistinct);
         writer.WriteEndObject();
         writer.WriteNumber("window_seconds"u8, report.Options.Window.TotalSeconds);
         writer.WriteStartObject("summary"u8);
         WriteSummary(writer, "lifetime"u8, report.Lifetime);
         WriteSummary(writer, "window"u8, report.Window);
         writer.WriteEndObject();
+        WriteTensors(writer, report.Tensors);
+    }
+
+    private static void WriteTensors(Utf8JsonWriter writer, IReadOnlyList<TensorDrift> tensors)
+    {
         writer.WriteStartArray("tensors"u8);
-        foreach (var tensor in report.Tensors)
+        foreach (var tensor in tensors)
         {
             writer.WriteStartObject();
             writer.WriteString("name"u8, tensor.Name);
@@ -227,6 +248,23 @@ internal static class TelemetryJson
         WriteQuantiles(writer, "lifetime"u8, feature.LifetimeQuantiles);
         WriteQuantiles(writer, "window"u8, feature.WindowQuantiles);
         writer.WriteEndObject();
+        writer.WriteBoolean("categorical"u8, feature.Categorical);
+        if (feature.Categorical)
+        {
+            writer.WriteStartArray("categories"u8);
+            foreach (var category in feature.Categories)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("value"u8, category.Value);
+                writer.WriteNumber("reference"u8, category.Reference);
+                writer.WriteNumber("lifetime"u8, category.Lifetime);
+                writer.WriteNumber("window"u8, category.Window);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         WriteScore(writer, "lifetime"u8, feature.Lifetime, feature.LifetimeLevel);
         WriteScore(writer, "window"u8, feature.Window, feature.WindowLevel);
         writer.WriteNumber("window_count"u8, feature.WindowCount);

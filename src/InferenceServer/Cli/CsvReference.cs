@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using InferenceServer.Core.Telemetry.Profiles;
 
 namespace InferenceServer.Cli;
@@ -7,12 +8,35 @@ namespace InferenceServer.Cli;
 /// A drift reference from a table of training data: a CSV file whose header row names the columns (or numbers
 /// them 0 … F−1) and whose rows are samples, one feature per column in the order the model's <c>[batch, F]</c>
 /// tensor holds them. An empty cell is a missing value (counted as NaN); <c>NaN</c>, <c>Infinity</c> and
-/// <c>-Infinity</c> are read as such. Fields may be quoted (RFC 4180, without line breaks inside a field).
+/// <c>-Infinity</c> are read as such. A column of integers also gets its category counts (the server judges it as
+/// categorical when it holds few distinct values); a column with any cell that is not a number is text, profiled
+/// by its categories as a BYTES feature is. Fields may be quoted (RFC 4180, without line breaks inside a field).
 /// </summary>
 internal static class CsvReference
 {
     /// <summary>Profiles <paramref name="path"/>: the rows, the column names (null when the header numbers them) and one sketch per column.</summary>
     public static (long Rows, string[]? Names, FeatureSketch[] Features) Profile(string path)
+    {
+        var (columns, kinds) = Columns(path);
+        var features = columns.Select(_ => new FeatureSketch()).ToArray();
+        long rows = 0;
+        foreach (var cells in Rows(path, columns.Count))
+        {
+            for (var i = 0; i < cells.Count; i++)
+            {
+                Add(features[i], kinds[i], cells[i]);
+            }
+
+            rows++;
+        }
+
+        return (rows, IsNumbering(columns) ? null : [.. columns], features);
+    }
+
+    // First pass: the header, and what each column holds. A column whose every non-empty cell is an integer is profiled
+    // as integers (quantiles and categories: categorical when few distinct, as the server decides), one with any cell
+    // that is not a number as text (categories of a BYTES feature), the rest as floating-point numbers.
+    private static (List<string> Columns, ColumnKind[] Kinds) Columns(string path)
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path}: empty file; the first row must name the columns");
@@ -22,8 +46,30 @@ internal static class CsvReference
             throw new InvalidDataException($"{path}:1: the header must name every column once");
         }
 
-        var features = columns.Select(_ => new FeatureSketch()).ToArray();
-        long rows = 0;
+        var kinds = new ColumnKind[columns.Count];
+        foreach (var cells in Rows(path, columns.Count))
+        {
+            for (var i = 0; i < cells.Count; i++)
+            {
+                var cell = cells[i];
+                if (cell.Trim().Length == 0 || kinds[i] == ColumnKind.Text)
+                {
+                    continue;
+                }
+
+                kinds[i] = long.TryParse(cell, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out _)
+                    ? (kinds[i] == ColumnKind.Float ? ColumnKind.Float : ColumnKind.Integer)
+                    : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? ColumnKind.Float : ColumnKind.Text;
+            }
+        }
+
+        return (columns, kinds);
+    }
+
+    private static IEnumerable<List<string>> Rows(string path, int width)
+    {
+        using var reader = new StreamReader(path);
+        reader.ReadLine();
         var lineNumber = 1;
         while (reader.ReadLine() is { } line)
         {
@@ -34,36 +80,43 @@ internal static class CsvReference
             }
 
             var cells = Fields(line, path, lineNumber);
-            if (cells.Count != features.Length)
-            {
-                throw new InvalidDataException($"{path}:{lineNumber}: {cells.Count} fields, but the header has {features.Length}");
-            }
-
-            for (var i = 0; i < cells.Count; i++)
-            {
-                features[i].Add(Value(cells[i], path, lineNumber, columns[i]));
-            }
-
-            rows++;
+            yield return cells.Count == width
+                ? cells
+                : throw new InvalidDataException($"{path}:{lineNumber}: {cells.Count} fields, but the header has {width}");
         }
-
-        return (rows, IsNumbering(columns) ? null : [.. columns], features);
     }
 
     // A header of 0, 1, …, F−1 numbers the columns rather than naming them.
     private static bool IsNumbering(List<string> columns) =>
         columns.Select((c, i) => c == i.ToString(CultureInfo.InvariantCulture)).All(b => b);
 
-    private static double Value(string cell, string path, int line, string column)
+    // An empty cell is a missing value: NaN for a number, an empty string (counted as missing) for text.
+    private static void Add(FeatureSketch feature, ColumnKind kind, string cell)
     {
-        if (cell.Trim().Length == 0)
+        if (kind == ColumnKind.Text)
         {
-            return double.NaN;
+            feature.AddText(Encoding.UTF8.GetBytes(cell));
         }
+        else if (cell.Trim().Length == 0)
+        {
+            feature.Add(double.NaN);
+        }
+        else if (kind == ColumnKind.Integer)
+        {
+            feature.AddInteger(long.Parse(cell, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            feature.Add(double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture));
+        }
+    }
 
-        return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InvalidDataException($"{path}:{line}: column '{column}' holds '{cell}', which is not a number (categorical columns are not profiled yet)");
+    // Integer until a cell says otherwise (the default, so a column of empty cells is numeric); Text wins over both.
+    private enum ColumnKind
+    {
+        Integer,
+        Float,
+        Text,
     }
 
     private static List<string> Fields(string line, string path, int lineNumber)

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using InferenceServer.Core.Telemetry.Profiles;
+using InferenceServer.Protocols.Http;
 
 namespace InferenceServer.Cli;
 
 /// <summary>
 /// <c>inference-server drift-reference --input samples.jsonl --output drift_reference.json [--max-columns 256]</c>:
 /// builds a version's drift reference from sample requests, one KServe v2 JSON infer request per line (the
-/// bodies clients send, e.g. the validation set). Or <c>--csv train.csv [--tensor INPUT0]</c>: from a table of
+/// bodies clients send, e.g. the validation set; each input's <c>datatype</c> says how its values are profiled: BYTES
+/// strings and BOOL by their categories, integers by quantiles and categories, the rest by quantiles). Or <c>--csv train.csv [--tensor INPUT0]</c>: from a table of
 /// training data (<see cref="CsvReference"/>), its columns the features of one <c>[batch, F]</c> input, their
 /// header names kept in the file as the features' names. A <c>[batch, F]</c> input with F up to the column cap gets
 /// one feature per column, as the server profiles it; anything else one feature for the whole tensor.
@@ -71,7 +73,6 @@ internal static class DriftReferenceCommand
     {
         var tensors = new Dictionary<string, FeatureSketch[]>(StringComparer.Ordinal);
         long requests = 0;
-        var values = new List<double>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -81,7 +82,7 @@ internal static class DriftReferenceCommand
                 continue;
             }
 
-            using var document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(WithoutNonFiniteTokens(line));
             if (!document.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{path}:{lineNumber}: a request needs an 'inputs' array");
@@ -101,12 +102,9 @@ internal static class DriftReferenceCommand
                     throw new InvalidDataException($"{path}:{lineNumber}: input '{name}' has {features} feature(s) here but {sketches.Length} before");
                 }
 
-                values.Clear();
-                Flatten(tensor.GetProperty("data"), values);
-                for (var i = 0; i < values.Count; i++)
-                {
-                    sketches[i % sketches.Length].Add(values[i]);
-                }
+                var datatype = tensor.TryGetProperty("datatype", out var type) ? type.GetString() : null;
+                var column = 0;
+                Feed(tensor.GetProperty("data"), datatype, sketches, ref column);
             }
 
             requests++;
@@ -115,23 +113,59 @@ internal static class DriftReferenceCommand
         return (requests, tensors);
     }
 
-    private static void Flatten(JsonElement element, List<double> values)
+    // Elements in row-major order, element i to feature i mod F, each as the server reads its datatype: BYTES strings as
+    // texts, integers and booleans as numbers and categories, floating-point values as numbers.
+    private static void Feed(JsonElement element, string? datatype, FeatureSketch[] features, ref int column)
     {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                Feed(item, datatype, features, ref column);
+            }
+
+            return;
+        }
+
+        var feature = features[column];
+        column = (column + 1) % features.Length;
         switch (element.ValueKind)
         {
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    Flatten(item, values);
-                }
-
-                break;
-            case JsonValueKind.Number: values.Add(element.GetDouble()); break;
-            case JsonValueKind.True: values.Add(1); break;
-            case JsonValueKind.False: values.Add(0); break;
-            default: throw new InvalidDataException($"tensor data must be numbers or booleans, got {element.ValueKind}");
+            case JsonValueKind.String when datatype == "BYTES": feature.AddText(System.Text.Encoding.UTF8.GetBytes(element.GetString()!)); break;
+            case JsonValueKind.Number when IsInteger(datatype) && element.TryGetInt64(out var integer): feature.AddInteger(integer); break;
+            case JsonValueKind.Number: feature.Add(element.GetDouble()); break;
+            case JsonValueKind.String when NonFinite(element.GetString()) is { } value: feature.Add(value); break;
+            case JsonValueKind.True: feature.AddInteger(1); break;
+            case JsonValueKind.False: feature.AddInteger(0); break;
+            default: throw new InvalidDataException($"tensor data must be numbers, booleans or (BYTES) strings, got {element.ValueKind}");
         }
     }
+
+    // Python's json writes NaN, Infinity and -Infinity bare, as the server accepts them; JsonDocument does not, so they
+    // are read from a copy in which each is a string of the same length (NonFiniteJsonTokens), read back below. Offline,
+    // a sample that spells one of those strings in numeric data is read as the token rather than refused.
+    private static byte[] WithoutNonFiniteTokens(string line)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(line);
+        if (!NonFiniteJsonTokens.MayContain(utf8))
+        {
+            return utf8;
+        }
+
+        var copy = new byte[utf8.Length];
+        NonFiniteJsonTokens.Rewrite(utf8, copy);
+        return copy;
+    }
+
+    private static double? NonFinite(string? replaced) => replaced switch
+    {
+        "N" => double.NaN,
+        "Infini" => double.PositiveInfinity,
+        "-Infini" => double.NegativeInfinity,
+        _ => null,
+    };
+
+    private static bool IsInteger(string? datatype) => datatype is "INT8" or "INT16" or "INT32" or "INT64" or "UINT8" or "UINT16" or "UINT32" or "UINT64";
 
     private static int Usage(string problem)
     {

@@ -303,9 +303,19 @@ internal sealed class ServerMetrics : IVersionObserverFactory
             return;
         }
 
+        // A statistic the feature has no value for (NaN: the categorical ones of a numeric feature, the distribution
+        // ones of a text feature) has no series, rather than one more series per feature that always reads NaN.
         foreach (var statistic in DriftStatistics.All)
         {
-            _driftStatistics[statistic.Ordinal].WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value[statistic]);
+            var gauge = _driftStatistics[statistic.Ordinal];
+            if (double.IsNaN(value[statistic]))
+            {
+                gauge.RemoveLabelled(name, version, tensor.Kind, tensor.Name, feature, window);
+            }
+            else
+            {
+                gauge.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set(value[statistic]);
+            }
         }
 
         _driftLevel.WithLabels(name, version, tensor.Kind, tensor.Name, feature, window).Set((int)level);

@@ -33,10 +33,12 @@ public sealed class DataTypeRoundTripTests(ServerFixture fixture)
         Assert.Equal(tensor.Raw, tensor.FromJson(output["data"]!.AsArray()));
     }
 
+    // Triton takes FP16 and BF16 as binary data only; this server also reads them from JSON numbers (which it already
+    // writes for them), so a client that sends NaN or Infinity in half precision is not refused.
     [Theory]
     [InlineData("FP16")]
     [InlineData("BF16")]
-    public async Task HttpJson_HalfPrecisionData_Returns400NamingTheDatatype(string datatype)
+    public async Task HttpJson_HalfPrecisionData_RoundTripsAsNumbers(string datatype)
     {
         var body = new JsonObject
         {
@@ -44,10 +46,12 @@ public sealed class DataTypeRoundTripTests(ServerFixture fixture)
         };
 
         using var response = await HttpInfer.PostAsync(_server.Http, TensorCase.IdentityModelName(datatype), HttpInfer.Json(body));
+        var result = await HttpInfer.ReadAsync(response);
 
-        var message = await HttpInfer.AssertErrorAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains(datatype, message, StringComparison.Ordinal);
-        Assert.Contains("INPUT0", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, result.Status);
+        var output = result.Output("OUTPUT0");
+        Assert.Equal(datatype, output["datatype"]!.GetValue<string>());
+        Assert.Equal([1.0, 2, 3, 4, 5, 6], output["data"]!.AsArray().Select(v => v!.GetValue<double>()));
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using InferenceServer.Cli;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
+using OnnxType = InferenceServer.ModelBuilder.Onnx.TensorProto.Types.DataType;
 
 namespace InferenceServer.FunctionalTests.Telemetry;
 
@@ -125,6 +126,67 @@ public sealed class DriftTests
             File.Delete(samples);
             File.Delete(reference);
         }
+    }
+
+    [Fact]
+    public void JsonlReference_NonFiniteTokens_CountedAsMissing()
+    {
+        var samples = Path.GetTempFileName();
+        var reference = Path.GetTempFileName();
+        try
+        {
+            // As Python's json.dumps writes a float('nan') and float('inf').
+            File.WriteAllLines(samples,
+            [
+                """{"inputs":[{"name":"INPUT0","shape":[2,2],"datatype":"FP32","data":[NaN,1.5,Infinity,2.5]}]}""",
+                """{"inputs":[{"name":"INPUT0","shape":[2,2],"datatype":"FP32","data":[-Infinity,3.5,0.5,4.5]}]}""",
+            ]);
+
+            Assert.Equal(0, DriftReferenceCommand.Run(["--input", samples, "--output", reference]));
+
+            var profile = Core.Telemetry.Profiles.ReferenceProfileFile.Load(reference);
+            Assert.Equal(0.75, profile.Find("input", "INPUT0", 0)!.InvalidShare, 12);
+            Assert.Equal(1, profile.Find("input", "INPUT0", 0)!.Sketch.Count);
+            Assert.Equal(0, profile.Find("input", "INPUT0", 1)!.InvalidShare);
+        }
+        finally
+        {
+            File.Delete(samples);
+            File.Delete(reference);
+        }
+    }
+
+    [Theory]
+    [InlineData("FP16")]
+    [InlineData("BF16")]
+    public async Task HalfPrecisionJson_NonFiniteTokens_ReachTheModel(string datatype)
+    {
+        var type = datatype == "FP16" ? OnnxType.Float16 : OnnxType.Bfloat16;
+        await using var server = await TestServer.StartAsync(root =>
+            SampleRepositoryWriter.WriteModel(root, "half", SampleModels.Identity(type, -1, 2), "name: \"half\"\nmax_batch_size: 8\n"));
+
+        var body = $$$"""{"inputs":[{"name":"INPUT0","shape":[2,2],"datatype":"{{{datatype}}}","data":[NaN,1.5,-Infinity,2.5]}],"outputs":[{"name":"OUTPUT0","parameters":{"binary_data":true}}]}""";
+        var result = await HttpInfer.ReadAsync(await HttpInfer.PostAsync(server.Http, "half", HttpInfer.Json(body)));
+
+        Assert.Equal(HttpStatusCode.OK, result.Status);
+        // Either half-precision format widened to a float: FP16 by Half, BF16 as a float's upper 16 bits.
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(result.Binary["OUTPUT0"]).ToArray()
+            .Select(b => type == OnnxType.Float16 ? (float)BitConverter.UInt16BitsToHalf(b) : BitConverter.Int32BitsToSingle(b << 16)).ToArray();
+        Assert.True(float.IsNaN(values[0]));
+        Assert.Equal([1.5f, float.NegativeInfinity, 2.5f], values[1..]);
+        if (type != OnnxType.Float16)
+        {
+            return;
+        }
+
+        // FP16 is profiled: the NaN and the infinity are counted as missing on their column.
+        await server.AfterStepsSettledAsync();
+        using var drift = await server.Http.GetAsync("v2/models/half/versions/1/drift").WithTimeout();
+        var input = JsonNode.Parse(await drift.Content.ReadAsStringAsync().WithTimeout())!["model_drift"]![0]!["tensors"]!.AsArray()
+            .Single(t => t!["name"]!.GetValue<string>() == "INPUT0")!["features"]!.AsArray();
+        Assert.Equal(1, input[0]!["nan_count"]!.GetValue<long>());
+        Assert.Equal(1, input[0]!["inf_count"]!.GetValue<long>());
+        Assert.Equal(0, input[1]!["nan_count"]!.GetValue<long>());
     }
 
     [Fact]

@@ -11,7 +11,9 @@ namespace InferenceServer.FunctionalTests.Telemetry;
 /// <summary>
 /// Prediction drift, canary against primary: two versions of a classifier (an identity model whose FP32 [batch, 3]
 /// output is read as class scores) serve different traffic, and <c>GET /v2/models/{m}/drift</c> shows each version's
-/// predicted-class shares and output quantiles side by side, exactly as counted.
+/// predicted-class shares and output quantiles side by side, exactly as counted. With a canary in traffic.json, the
+/// canary's outputs are also scored against the primary's (<c>versus_primary</c>): calm while both answer alike,
+/// drift on exactly the output columns where the canary's answers moved; the primary has no such section.
 /// </summary>
 public sealed class PredictionDriftTests
 {
@@ -63,6 +65,61 @@ public sealed class PredictionDriftTests
         using var one = await server.Http.GetAsync($"v2/models/{Model}/versions/1/drift").WithTimeout();
         var input = JsonNode.Parse(await one.Content.ReadAsStringAsync().WithTimeout())!["model_drift"]![0]!["tensors"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == "INPUT0")!;
         Assert.Null(input["class_shares"]);
+    }
+
+    [Fact]
+    public async Task Canary_VersusPrimary_CalmWhileAlike_DriftsOnTheColumnsThatMoved()
+    {
+        await using var server = await TestServer.StartAsync(root =>
+        {
+            var onnx = SampleModels.Identity(OnnxType.Float, -1, 3);
+            SampleRepositoryWriter.WriteModel(root, Model, onnx, $"name: \"{Model}\"\nmax_batch_size: 8\nversion_policy: {{ all: {{}} }}\n");
+            SampleRepositoryWriter.WriteModel(root, Model, onnx, config: null, version: 2);
+            File.WriteAllText(Path.Combine(root, Model, "traffic.json"), """{"weights": {"1": 90, "2": 10}}""");
+        });
+        var random = new Random(9);
+
+        // Scores around (0.6, 0.3, 0.1) with noise; the moved canary scores class 2 around 0.5 instead.
+        async Task SendAsync(int version, int requests, double class2)
+        {
+            for (var i = 0; i < requests; i++)
+            {
+                var data = string.Join(',', Enumerable.Range(0, Rows).SelectMany(_ => new[] { 0.6, 0.3, class2 })
+                    .Select(mean => (mean + ((random.NextDouble() - 0.5) * 0.1)).ToString("R", CultureInfo.InvariantCulture)));
+                var body = $$"""{"inputs":[{"name":"INPUT0","shape":[{{Rows}},3],"datatype":"FP32","data":[{{data}}]}]}""";
+                using var response = await server.Http.PostAsync($"v2/models/{Model}/versions/{version}/infer", HttpInfer.Json(body)).WithTimeout();
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            await server.AfterStepsSettledAsync();
+        }
+
+        async Task<Dictionary<string, JsonNode>> DriftAsync()
+        {
+            using var drift = await server.Http.GetAsync($"v2/models/{Model}/drift").WithTimeout();
+            return JsonNode.Parse(await drift.Content.ReadAsStringAsync().WithTimeout())!["model_drift"]!.AsArray()
+                .ToDictionary(v => v!["version"]!.GetValue<string>(), v => v!);
+        }
+
+        string[] Levels(JsonNode version, string window) =>
+            [.. version["versus_primary"]!["tensors"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == "OUTPUT0")!["features"]!.AsArray()
+                .Select(f => f![window]!["level"]!.GetValue<string>())];
+
+        await SendAsync(version: 1, requests: 150, class2: 0.1);
+        await SendAsync(version: 2, requests: 50, class2: 0.1);
+        var calm = await DriftAsync();
+        Assert.Null(calm["1"]["versus_primary"]);
+        Assert.Equal("1", calm["2"]["versus_primary"]!["version"]!.GetValue<string>());
+        Assert.Equal(["none", "none", "none"], Levels(calm["2"], "window"));
+        // Inputs are not prediction drift.
+        Assert.DoesNotContain(calm["2"]["versus_primary"]!["tensors"]!.AsArray(), t => t!["kind"]!.GetValue<string>() == "input");
+
+        await SendAsync(version: 2, requests: 100, class2: 0.5);
+        var moved = await DriftAsync();
+        Assert.Equal(["none", "none", "drift"], Levels(moved["2"], "window"));
+        var column2 = moved["2"]["versus_primary"]!["tensors"]![0]!["features"]![2]!["window"]!;
+        Assert.True(column2["wasserstein"]!.GetValue<double>() >= 0.2);
+        Assert.True(column2["ks_p_value"]!.GetValue<double>() < 0.001);
     }
 
     private static double[] Shares(JsonNode tensor, string window) =>

@@ -140,12 +140,23 @@ public sealed class JsonTensorReaderTests : IDisposable
         Assert.Empty(ReadOk("[]", DataType.Bytes, 0));
     }
 
-    [Theory]
-    [InlineData(DataType.Fp16)]
-    [InlineData(DataType.Bf16)]
-    public void Read_HalfPrecisionTypes_RejectedAskingForBinary(DataType type)
+    [Fact]
+    public void Read_Fp16_RoundsToNearestHalf()
     {
-        AssertRejected("[1.0]", type, 1, type.ToProtocolString(), "binary");
+        Assert.Equal(Bytes((Half)1.5, (Half)(-2), (Half)0.1, Half.PositiveInfinity), ReadOk("[1.5,-2,0.1,1e10]", DataType.Fp16, 4));
+    }
+
+    [Fact]
+    public void Read_Bf16_RoundsTheFloatToNearestEven()
+    {
+        // 1 + 2^-8 is halfway between two bfloat16 values and rounds to the even one (1.0); 1 + 3·2^-8 rounds up.
+        var halfway = 1 + MathF.Pow(2, -8);
+        var above = 1 + (3 * MathF.Pow(2, -8));
+        var json = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[1.5,-2,{halfway:R},{above:R}]");
+
+        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(ReadOk(json, DataType.Bf16, 4)).ToArray();
+
+        Assert.Equal([(ushort)0x3FC0, (ushort)0xC000, (ushort)0x3F80, (ushort)0x3F82], bits);
     }
 
     [Fact]

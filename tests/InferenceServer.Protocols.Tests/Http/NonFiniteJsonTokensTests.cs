@@ -13,7 +13,7 @@ namespace InferenceServer.Protocols.Tests.Http;
 
 /// <summary>
 /// JSON requests may carry NaN, Infinity and -Infinity as bare tokens (as Python's json writes them and Triton
-/// accepts them) in FP32 and FP64 data; everywhere else they stay errors, and strings are never read as them.
+/// accepts them) in FP16, BF16, FP32 and FP64 data; everywhere else they stay errors, and strings are never read as them.
 /// </summary>
 public sealed class NonFiniteJsonTokensTests : IDisposable
 {
@@ -67,6 +67,33 @@ public sealed class NonFiniteJsonTokensTests : IDisposable
         Assert.Equal(double.PositiveInfinity, values[1]);
         Assert.Equal(double.NegativeInfinity, values[2]);
         Assert.Equal(1.5, values[3]);
+    }
+
+    [Fact]
+    public void Parse_Fp16Data_AcceptsNonFiniteTokens()
+    {
+        var error = Parse(ConfigType.TypeFp16, "FP16", 4, "[NaN, Infinity, -Infinity, 1.5]");
+
+        Assert.False(error.IsError, error.Message);
+        var values = MemoryMarshal.Cast<byte, Half>(_request.Inputs[0].Data.Span).ToArray();
+        Assert.True(Half.IsNaN(values[0]));
+        Assert.Equal(Half.PositiveInfinity, values[1]);
+        Assert.Equal(Half.NegativeInfinity, values[2]);
+        Assert.Equal((Half)1.5, values[3]);
+    }
+
+    [Fact]
+    public void Parse_Bf16Data_AcceptsNonFiniteTokens()
+    {
+        var error = Parse(ConfigType.TypeBf16, "BF16", 4, "[NaN, Infinity, -Infinity, 1.5]");
+
+        Assert.False(error.IsError, error.Message);
+        // bfloat16 is a float's upper half: widen each back to a float to read it.
+        var values = MemoryMarshal.Cast<byte, ushort>(_request.Inputs[0].Data.Span).ToArray().Select(b => BitConverter.Int32BitsToSingle(b << 16)).ToArray();
+        Assert.True(float.IsNaN(values[0]));
+        Assert.Equal(float.PositiveInfinity, values[1]);
+        Assert.Equal(float.NegativeInfinity, values[2]);
+        Assert.Equal(1.5f, values[3]);
     }
 
     [Fact]

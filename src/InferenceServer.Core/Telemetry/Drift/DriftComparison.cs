@@ -5,8 +5,9 @@ namespace InferenceServer.Core.Telemetry.Drift;
 
 /// <summary>
 /// What every <see cref="DriftStatistic"/> is computed from: one feature's reference and its current values
-/// (the finite ones in a KLL sketch, the count of NaN and ±infinity beside them). Work shared by several
-/// statistics (the current shares of the reference's bins, the KS statistic) is done once here.
+/// (the finite ones in a KLL sketch, the count of NaN and ±infinity beside them; for a categorical feature the
+/// category counts too). Work shared by several statistics (the current shares of the reference's bins, the KS
+/// statistic, the category comparison) is done once here.
 /// </summary>
 public sealed class DriftComparison
 {
@@ -14,6 +15,15 @@ public sealed class DriftComparison
     private double _kolmogorovSmirnov = double.NaN;
 
     public DriftComparison(ReferenceFeature reference, KllSketch current, RunningMoments currentMoments)
+        : this(reference, current, currentMoments, currentCategories: null)
+    {
+    }
+
+    /// <param name="currentCategories">
+    /// The current category counts of a categorical feature (<see cref="CategoricalFeatures"/>), null for a numeric one:
+    /// with the reference's counts they give the categorical statistics.
+    /// </param>
+    public DriftComparison(ReferenceFeature reference, KllSketch current, RunningMoments currentMoments, FrequentItems? currentCategories)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
@@ -29,7 +39,15 @@ public sealed class DriftComparison
         {
             _currentShares = [];
         }
+
+        if (currentCategories is { IsEmpty: false } && reference.Categories is { IsEmpty: false } referenceCategories)
+        {
+            Categories = new CategoryComparison(referenceCategories, currentCategories);
+        }
     }
+
+    /// <summary>The category comparison of a categorical feature whose two sides hold categories; null otherwise.</summary>
+    public CategoryComparison? Categories { get; }
 
     public ReferenceFeature Reference { get; }
 

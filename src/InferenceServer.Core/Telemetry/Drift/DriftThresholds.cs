@@ -18,6 +18,13 @@ namespace InferenceServer.Core.Telemetry.Drift;
 /// Its missing values: the share of NaN/±infinity values over the reference's, warning at 0.01 and drift at
 /// 0.05 (one and five points), so a column that turns to NaN upstream alerts whatever its finite values do.
 /// </para>
+/// <para>
+/// A categorical feature's distribution: the Jensen–Shannon distance between category shares (warning 0.1, drift
+/// 0.2; NannyML's categorical default is 0.1), counted only when the χ² test's p-value is under the same 0.001, for
+/// the same reasons as above: χ² alone flags every tiny change at millions of rows, the distance alone the noise of a
+/// small window. Its unseen categories: the share of values in categories the reference lacks, warning at 0.01 and
+/// drift at 0.05, like missing values, since a model scores a category it never saw as best it can, silently.
+/// </para>
 /// </remarks>
 public sealed record DriftThresholds
 {
@@ -47,18 +54,41 @@ public sealed record DriftThresholds
     /// <summary>Rise in the share of NaN/±infinity values at or above which a feature is in <see cref="DriftLevel.Drift"/>. Default 0.05.</summary>
     public double InvalidDrift { get; init; } = 0.05;
 
-    /// <summary>The higher of the distribution's and the missing values' levels; NaN statistics (nothing to compare) count as none.</summary>
+    /// <summary>A categorical feature's Jensen–Shannon distance at or above which it is in <see cref="DriftLevel.Warning"/>. Default 0.1.</summary>
+    public double JensenShannonWarning { get; init; } = 0.1;
+
+    /// <summary>A categorical feature's Jensen–Shannon distance at or above which it is in <see cref="DriftLevel.Drift"/>. Default 0.2.</summary>
+    public double JensenShannonDrift { get; init; } = 0.2;
+
+    /// <summary>Share of values in categories the reference lacks at or above which a feature is in <see cref="DriftLevel.Warning"/>. Default 0.01.</summary>
+    public double UnseenWarning { get; init; } = 0.01;
+
+    /// <summary>Share of values in categories the reference lacks at or above which a feature is in <see cref="DriftLevel.Drift"/>. Default 0.05.</summary>
+    public double UnseenDrift { get; init; } = 0.05;
+
+    /// <summary>
+    /// The highest of the distribution's, the missing values' and (categorical features) the unseen categories'
+    /// levels; NaN statistics (nothing to compare) count as none. A score with a χ² p-value is a categorical
+    /// feature's, judged by category shares whatever <see cref="Decision"/> says.
+    /// </summary>
     public DriftLevel Classify(DriftScore score)
     {
         ArgumentNullException.ThrowIfNull(score);
-        var distribution = Decision == DriftDecision.Psi
-            ? Level(score[DriftStatistics.Psi], PsiWarning, PsiDrift)
-            : score[DriftStatistics.KolmogorovSmirnovPValue] < Significance
-                ? Level(score[DriftStatistics.Wasserstein], WassersteinWarning, WassersteinDrift)
-                : DriftLevel.None;
+        var distribution = double.IsNaN(score[DriftStatistics.ChiSquarePValue]) ? NumericDistribution(score) : CategoricalDistribution(score);
         var missing = Level(score[DriftStatistics.InvalidShareIncrease], InvalidWarning, InvalidDrift);
-        return (DriftLevel)Math.Max((int)distribution, (int)missing);
+        var unseen = Level(score[DriftStatistics.UnseenShare], UnseenWarning, UnseenDrift);
+        return (DriftLevel)Math.Max(Math.Max((int)distribution, (int)missing), (int)unseen);
     }
+
+    private DriftLevel NumericDistribution(DriftScore score) =>
+        Decision == DriftDecision.Psi ? Level(score[DriftStatistics.Psi], PsiWarning, PsiDrift)
+        : score[DriftStatistics.KolmogorovSmirnovPValue] < Significance ? Level(score[DriftStatistics.Wasserstein], WassersteinWarning, WassersteinDrift)
+        : DriftLevel.None;
+
+    private DriftLevel CategoricalDistribution(DriftScore score) =>
+        score[DriftStatistics.ChiSquarePValue] < Significance
+            ? Level(score[DriftStatistics.JensenShannon], JensenShannonWarning, JensenShannonDrift)
+            : DriftLevel.None;
 
     private static DriftLevel Level(double value, double warning, double drift) =>
         value >= drift ? DriftLevel.Drift : value >= warning ? DriftLevel.Warning : DriftLevel.None;

@@ -17,6 +17,36 @@ public sealed record FeatureDrift(int Index, string Name, RunningMoments Moments
 
     /// <summary><see cref="ReportedQuantiles"/> of the window's finite values (NaN: none).</summary>
     public IReadOnlyList<double> WindowQuantiles { get; init; } = [];
+
+    /// <summary>Judged by category shares (<see cref="CategoricalFeatures"/>) rather than quantiles.</summary>
+    public bool Categorical { get; init; }
+
+    /// <summary>A categorical feature's most frequent categories, reference first, with each side's share; empty otherwise.</summary>
+    public IReadOnlyList<CategoryShare> Categories { get; init; } = [];
+}
+
+/// <summary>One category's share of the reference, the lifetime and the window (0: not held there).</summary>
+public sealed record CategoryShare(string Value, double Reference, double Lifetime, double Window)
+{
+    /// <summary>Categories listed per feature in <c>GET …/drift</c>: the reference's most frequent, then new ones.</summary>
+    public const int Reported = 20;
+
+    public static CategoryShare[] Of(FrequentItems reference, FrequentItems? lifetime, FrequentItems? window)
+    {
+        var keys = reference.Counts.OrderByDescending(c => c.Value).Select(c => c.Key).Take(Reported).ToList();
+        if (window is not null)
+        {
+            keys.AddRange(window.Counts.Where(c => !reference.Contains(c.Key)).OrderByDescending(c => c.Value).Select(c => c.Key).Take(Reported - keys.Count));
+        }
+
+        return keys.Select(k => new CategoryShare(
+            reference.Contains(k) ? reference.Label(k) : window!.Label(k),
+            Share(reference, k),
+            Share(lifetime, k),
+            Share(window, k))).ToArray();
+    }
+
+    private static double Share(FrequentItems? items, long key) => items is null || items.IsEmpty ? 0 : (double)items.Count(key) / items.Total;
 }
 
 /// <summary>
@@ -66,8 +96,9 @@ public sealed record DriftReport(
             for (var f = 0; f < features.Length; f++)
             {
                 var baseline = reference?.Find(layout.Kind, layout.Name, f);
-                var lifetimeScore = Score(baseline, lifetime[t][f]);
-                var windowScore = Score(baseline, window[t][f]);
+                var categorical = baseline is not null && CategoricalFeatures.IsCategorical(layout, baseline, profile.Options.CategoricalMaxDistinct);
+                var lifetimeScore = Score(baseline, lifetime[t][f], categorical);
+                var windowScore = Score(baseline, window[t][f], categorical);
                 var lifetimeLevel = lifetimeScore is { } l ? thresholds.Classify(l) : DriftLevel.None;
                 var windowLevel = windowScore is { } w ? thresholds.Classify(w) : DriftLevel.None;
                 Count(lifetimeScore, lifetimeLevel, ref lifetimeScored, ref lifetimeWarning, ref lifetimeDrift);
@@ -76,6 +107,8 @@ public sealed record DriftReport(
                 {
                     LifetimeQuantiles = Quantiles(lifetime[t][f].Quantiles),
                     WindowQuantiles = Quantiles(window[t][f].Quantiles),
+                    Categorical = categorical,
+                    Categories = categorical && baseline!.Categories is { } categories ? CategoryShare.Of(categories, lifetime[t][f].Categories, window[t][f].Categories) : [],
                 };
             }
 
@@ -99,9 +132,9 @@ public sealed record DriftReport(
 
     // Scored whenever the current side saw any value: a feature whose values are all NaN has no distribution
     // to compare, but its missing-value score is the one that must alert.
-    private static DriftScore? Score(ReferenceFeature? baseline, FeatureSketch current) =>
+    private static DriftScore? Score(ReferenceFeature? baseline, FeatureSketch current, bool categorical) =>
         baseline is not null && current.Moments.Count + current.Moments.NaNCount + current.Moments.InfinityCount > 0
-            ? DriftScore.Compute(new DriftComparison(baseline, current.Quantiles, current.Moments))
+            ? DriftScore.Compute(new DriftComparison(baseline, current.Quantiles, current.Moments, categorical ? current.Categories : null))
             : null;
 
     private static double[] Quantiles(KllSketch sketch) =>

@@ -12,7 +12,10 @@ namespace InferenceServer.Core.Telemetry.Profiles;
 /// <c>drift_wasserstein_drift</c> (0.1 / 0.2 reference standard deviations), <c>drift_significance</c> (the KS
 /// p-value a Wasserstein distance must be under to count; 0.001), <c>drift_psi_warning</c> / <c>drift_psi_drift</c>
 /// (0.1 / 0.2, when PSI decides), <c>drift_invalid_warning</c> / <c>drift_invalid_drift</c> (rise in the share of
-/// NaN/±infinity values; 0.01 / 0.05), <c>drift_feature_names.TENSOR</c> (comma-separated column names for JSON and
+/// NaN/±infinity values; 0.01 / 0.05), <c>drift_categorical_max_distinct</c> (an integer feature whose reference
+/// holds at most this many distinct values is categorical; default 20, 0 for none), <c>drift_js_warning</c> /
+/// <c>drift_js_drift</c> (a categorical feature's Jensen–Shannon distance; 0.1 / 0.2), <c>drift_unseen_warning</c> /
+/// <c>drift_unseen_drift</c> (share of values in categories the reference lacks; 0.01 / 0.05), <c>drift_feature_names.TENSOR</c> (comma-separated column names for JSON and
 /// metric labels, one per feature), <c>drift_max_columns</c> (per-column features
 /// up to this width, else whole-tensor; default 256), <c>drift_max_values_per_second</c> (the profiling budget: above
 /// it one request in N is observed; default 500,000 values, about 2 % of a core; 0 observes every request).
@@ -32,6 +35,13 @@ public sealed record ProfileOptions
 
     public long MaxValuesPerSecond { get; init; } = 500_000;
 
+    /// <summary>
+    /// An integer feature whose reference holds at most this many distinct values (counted exactly) is categorical.
+    /// Default 20: codes, flags and small enumerations, while counts and ids, with more values, stay numeric. At most
+    /// the sketch's 100 counters, so the detection always sees exact counts.
+    /// </summary>
+    public int CategoricalMaxDistinct { get; init; } = 20;
+
     /// <summary>Column names per tensor (from <c>drift_feature_names.TENSOR</c>); a tensor not named here uses indices.</summary>
     public IReadOnlyDictionary<string, string[]> FeatureNames { get; init; } = new Dictionary<string, string[]>();
 
@@ -48,6 +58,7 @@ public sealed record ProfileOptions
             Window = TimeSpan.FromSeconds(Number(config, "drift_window_seconds", options.Window.TotalSeconds, 4, 7 * 86_400)),
             MaxColumns = (int)Number(config, "drift_max_columns", options.MaxColumns, 1, 65_536),
             MaxValuesPerSecond = (long)Number(config, "drift_max_values_per_second", options.MaxValuesPerSecond, 0, 1e12),
+            CategoricalMaxDistinct = (int)Number(config, "drift_categorical_max_distinct", options.CategoricalMaxDistinct, 0, Sketches.FrequentItems.DefaultCapacity),
             Thresholds = new DriftThresholds
             {
                 Decision = Decision(config),
@@ -58,6 +69,10 @@ public sealed record ProfileOptions
                 PsiDrift = Number(config, "drift_psi_drift", options.Thresholds.PsiDrift, 0, 100),
                 InvalidWarning = Number(config, "drift_invalid_warning", options.Thresholds.InvalidWarning, 0, 1),
                 InvalidDrift = Number(config, "drift_invalid_drift", options.Thresholds.InvalidDrift, 0, 1),
+                JensenShannonWarning = Number(config, "drift_js_warning", options.Thresholds.JensenShannonWarning, 0, 1),
+                JensenShannonDrift = Number(config, "drift_js_drift", options.Thresholds.JensenShannonDrift, 0, 1),
+                UnseenWarning = Number(config, "drift_unseen_warning", options.Thresholds.UnseenWarning, 0, 1),
+                UnseenDrift = Number(config, "drift_unseen_drift", options.Thresholds.UnseenDrift, 0, 1),
             },
             FeatureNames = Names(config),
         };

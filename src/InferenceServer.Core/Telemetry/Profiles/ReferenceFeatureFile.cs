@@ -23,4 +23,8 @@ public sealed record ReferenceFeatureFile
     public double Max { get; init; }
 
     public KllSnapshot Sketch { get; init; } = new();
+
+    /// <summary>Category counts of an integer, boolean or text feature; absent for floating-point features and in older files.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public FrequentItemsSnapshot? Categories { get; init; }
 }

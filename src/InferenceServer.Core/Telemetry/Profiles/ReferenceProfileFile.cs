@@ -10,12 +10,15 @@ namespace InferenceServer.Core.Telemetry.Profiles;
 /// { "format": "inference-server/drift-reference/v1", "requests": 5000,
 ///   "tensors": [ { "name": "INPUT0", "kind": "input",
 ///                  "features": [ { "count": 5000, "nan_count": 0, "inf_count": 0, "mean": 0.1, "std_dev": 1.0, "min": -3.2, "max": 3.9,
-///                                  "sketch": { "k": 200, "count": 5000, "min": -3.2, "max": 3.9, "levels": [[…], …] } } ] } ] }
+///                                  "sketch": { "k": 200, "count": 5000, "min": -3.2, "max": 3.9, "levels": [[…], …] },
+///                                  "categories": { "counters": 100, "total": 5000, "text": false, "items": [{ "value": "3", "count": 2710 }, …] } } ] } ] }
 /// </code>
 /// Features are columns of a <c>[batch, F]</c> tensor in order, or one feature for the whole tensor; the sketch
 /// is a KLL sketch (items of level h weigh 2^h) of the finite values. Drift uses the sketch, the standard deviation
 /// (the unit of the Wasserstein distance) and the NaN/infinity counts (the missing-value baseline); the other
-/// moments are informational.
+/// moments are informational. <c>categories</c> (integer, boolean and text features only) holds the frequent-items
+/// counts categorical drift is measured against (<see cref="FrequentItemsSnapshot"/>); a text feature's moments are
+/// of its strings' lengths.
 /// </summary>
 public sealed record ReferenceProfileFile
 {
@@ -68,7 +71,10 @@ public sealed record ReferenceProfileFile
 
             try
             {
-                tensors[(tensor.Kind, tensor.Name)] = tensor.Features.Select(f => ReferenceFeature.Create(KllSketch.FromSnapshot(f.Sketch), f.StdDev, CheckedInvalid(f))).ToArray();
+                tensors[(tensor.Kind, tensor.Name)] = tensor.Features.Select(f => ReferenceFeature.Create(KllSketch.FromSnapshot(f.Sketch), f.StdDev, CheckedInvalid(f), f.Count) with
+                {
+                    Categories = f.Categories is { } categories ? FrequentItems.FromSnapshot(categories) : null,
+                }).ToArray();
             }
             catch (ArgumentException ex)
             {
@@ -98,6 +104,7 @@ public sealed record ReferenceProfileFile
                 Min = Finite(f.Moments.Min),
                 Max = Finite(f.Moments.Max),
                 Sketch = f.Quantiles.ToSnapshot(),
+                Categories = f.Categories?.ToSnapshot(),
             }).ToList(),
         }).ToList(),
     };

@@ -4,15 +4,15 @@ using InferenceServer.Core.Tensors;
 namespace InferenceServer.Core.Telemetry.Profiles;
 
 /// <summary>
-/// How a tensor's elements map to profiled features: a numeric <c>[batch, F]</c> tensor (or a non-batching
-/// <c>[N, F]</c>) with F up to the column cap gets one feature per column; anything else one feature for the
-/// whole tensor. BYTES and BF16 are not profiled.
+/// How a tensor's elements map to profiled features: a <c>[batch, F]</c> tensor (or a non-batching <c>[N, F]</c>)
+/// with F up to the column cap gets one feature per column; anything else one feature for the whole tensor. BF16 is
+/// not profiled.
 /// </summary>
 public sealed record TensorLayout(string Name, bool IsInput, int Index, DataType DataType, int FeatureCount, bool PerColumn)
 {
     public static TensorLayout? For(TensorSpec spec, bool isInput, bool batches, int columnCap)
     {
-        if (spec.DataType is DataType.Bytes or DataType.Bf16 or DataType.Invalid)
+        if (spec.DataType is DataType.Bf16 or DataType.Invalid)
         {
             return null;
         }
@@ -26,4 +26,11 @@ public sealed record TensorLayout(string Name, bool IsInput, int Index, DataType
 
     /// <summary>"input" or "output", for labels and JSON.</summary>
     public string Kind => IsInput ? "input" : "output";
+
+    /// <summary>Text (BYTES) and BOOL features are always categorical (<see cref="CategoricalFeatures"/>).</summary>
+    public bool AlwaysCategorical => DataType is DataType.Bytes or DataType.Bool;
+
+    /// <summary>Its features' categories are counted: text, BOOL and integer tensors.</summary>
+    public bool CountsCategories => AlwaysCategorical || DataType is DataType.UInt8 or DataType.Int8 or DataType.UInt16
+        or DataType.Int16 or DataType.UInt32 or DataType.Int32 or DataType.UInt64 or DataType.Int64;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
+using InferenceServer.Core.Telemetry.Profiles;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Protocols.Http.Endpoints;
@@ -72,9 +73,16 @@ internal sealed class ModelEndpoints(ServerContext server)
         return HttpResponses.WriteJson(context, json);
     }
 
-    public Task Drift(HttpContext context, string name, string version) => WriteVersionsJson(context, name, version, TelemetryJson.WriteDrift);
+    // With a canary, each other version's outputs are also scored against the primary's.
+    public Task Drift(HttpContext context, string name, string version) =>
+        WriteVersionsJson(context, name, version, (writer, versions) => TelemetryJson.WriteDrift(writer, versions, PrimaryOf(name)));
 
     public Task Sketches(HttpContext context, string name, string version) => WriteVersionsJson(context, name, version, TelemetryJson.WriteLatencySketches);
+
+    private ModelVersion? PrimaryOf(string name) =>
+        server.Models.Table.Models.TryGetValue(name, out var entry) && entry.Traffic is { } traffic && PrimaryComparison.PrimaryOf(traffic.Policy) is { } primary
+            ? server.Models.Find(name, primary)
+            : null;
 
     private Task WriteVersionsJson(HttpContext context, string name, string version, Action<Utf8JsonWriter, IEnumerable<ModelVersion>> write)
     {

@@ -6,7 +6,9 @@ public class DriftThresholdsTests
 {
     private static DriftScore Score(double psi = 0, double wasserstein = 0, double pValue = 1, double invalidIncrease = 0)
     {
+        // A numeric feature's score: the categorical statistics are NaN.
         var values = new double[DriftStatistics.All.Count];
+        Array.Fill(values, double.NaN);
         values[DriftStatistics.Psi.Ordinal] = psi;
         values[DriftStatistics.Wasserstein.Ordinal] = wasserstein;
         values[DriftStatistics.KolmogorovSmirnovPValue.Ordinal] = pValue;
@@ -65,5 +67,39 @@ public class DriftThresholdsTests
         Assert.Equal(DriftLevel.Warning, thresholds.Classify(Score(wasserstein: 0.3, pValue: 0.04)));
         Assert.Equal(DriftLevel.None, thresholds.Classify(Score(wasserstein: 0.3, pValue: 0.06)));
         Assert.Equal(DriftLevel.None, thresholds.Classify(Score(wasserstein: 0.1, pValue: 0)));
+    }
+
+    private static DriftScore Categorical(double js, double pValue, double unseen = 0, double invalidIncrease = 0)
+    {
+        var values = new double[DriftStatistics.All.Count];
+        Array.Fill(values, double.NaN);
+        values[DriftStatistics.JensenShannon.Ordinal] = js;
+        values[DriftStatistics.ChiSquarePValue.Ordinal] = pValue;
+        values[DriftStatistics.UnseenShare.Ordinal] = unseen;
+        values[DriftStatistics.InvalidShareIncrease.Ordinal] = invalidIncrease;
+        return DriftScore.FromValues(values);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0, DriftLevel.None)]
+    [InlineData(0.099, 0.0, DriftLevel.None)]
+    [InlineData(0.1, 0.0, DriftLevel.Warning)]
+    [InlineData(0.2, 0.0, DriftLevel.Drift)]
+    [InlineData(0.9, 0.001, DriftLevel.None)]
+    [InlineData(0.9, 0.00099, DriftLevel.Drift)]
+    public void Classify_Categorical_JensenShannonCountsOnlyWhenChiSquareSignificant(double js, double pValue, DriftLevel expected)
+    {
+        // Even under the PSI decision: a categorical feature is judged by its category shares.
+        Assert.Equal(expected, DriftThresholds.Default.Classify(Categorical(js, pValue)));
+        Assert.Equal(expected, (DriftThresholds.Default with { Decision = DriftDecision.Psi }).Classify(Categorical(js, pValue)));
+    }
+
+    [Theory]
+    [InlineData(0.0099, DriftLevel.None)]
+    [InlineData(0.01, DriftLevel.Warning)]
+    [InlineData(0.05, DriftLevel.Drift)]
+    public void Classify_UnseenCategories_HaveTheirOwnLevel(double unseen, DriftLevel expected)
+    {
+        Assert.Equal(expected, DriftThresholds.Default.Classify(Categorical(js: 0, pValue: 1, unseen: unseen)));
     }
 }
