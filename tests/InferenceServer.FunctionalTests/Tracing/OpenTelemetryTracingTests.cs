@@ -16,7 +16,8 @@ namespace InferenceServer.FunctionalTests.Tracing;
 /// gRPC). Invariants: a request that carries a W3C traceparent joins the caller's trace (its server span's parent is
 /// the caller's span) over both protocols; each request span has receive, queue and send children; the execution of a
 /// batch is one span, linked to every traced request it served, with compute input, infer and compute output children;
-/// a caller's unsampled context is not traced; the resource names the service.
+/// a caller's unsampled context is not traced; the resource names the service; an answer from the response cache says so
+/// (<c>inference.cache.hit</c>) and has no execution span.
 /// </summary>
 public sealed class OpenTelemetryTracingTests
 {
@@ -152,6 +153,30 @@ public sealed class OpenTelemetryTracingTests
             using var response = await server.Http.SendAsync(request).WithTimeout();
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task AnswerFromTheResponseCache_SpanSaysCacheHit_TheComputedOneDoesNot()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var server = await TestServer.StartAsync(CacheRepositories.WriteCachedSimple, options =>
+        {
+            options.TraceConfig = Config(receiver, "http/protobuf", rate: 1);
+            options.CacheConfig = ["local,size=1048576"];
+        });
+
+        // The same tensors twice (the id is not part of the cache key): computed, then from the cache.
+        foreach (var id in new[] { "computed", "cached" })
+        {
+            using var response = await HttpInfer.PostAsync(server.Http, CacheRepositories.Simple, HttpInfer.Json(SimpleRequests.JsonBody(1, id: id)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var spans = await receiver.WaitForAsync(all => all.Count(s => s.Name == "simple infer") == 2);
+        var requests = spans.Where(s => s.Name == "simple infer").ToDictionary(s => s.Text("inference.request.id")!);
+        Assert.Equal((false, true), (requests["computed"].Flag("inference.cache.hit"), requests["cached"].Flag("inference.cache.hit")));
+        Assert.Contains(spans, s => s.Name == "simple execute" && s.ParentSpanId == requests["computed"].SpanId);
+        Assert.DoesNotContain(spans, s => s.Name == "simple execute" && s.ParentSpanId == requests["cached"].SpanId);
     }
 
     private static string[] Config(OtlpReceiver receiver, string protocol, int rate) =>

@@ -23,5 +23,7 @@ internal sealed record ReceivedSpan(Span Span, string Service)
 
     public long? Number(string key) => Span.Attributes.FirstOrDefault(a => a.Key == key)?.Value.IntValue;
 
+    public bool? Flag(string key) => Span.Attributes.FirstOrDefault(a => a.Key == key)?.Value.BoolValue;
+
     private static string Hex(ByteString bytes) => Convert.ToHexStringLower(bytes.Span);
 }
