@@ -28,7 +28,7 @@ public class TracingCostBenchmarks
     private KServeHttpHandler _handler = null!;
     private InProcessHttpConnection _binary = null!;
     private static readonly Lock ProviderGate = new();
-    private static TracerProvider? s_provider;
+    private static TracerProvider? _provider;
     private string? _traceFile;
 
     public enum TracingMode
@@ -58,7 +58,7 @@ public class TracingCostBenchmarks
             // process, TracingCostProbe, do not each see the other's spans).
             lock (ProviderGate)
             {
-                s_provider ??= Sdk.CreateTracerProviderBuilder()
+                _provider ??= Sdk.CreateTracerProviderBuilder()
                     .AddSource(RequestTracer.ActivitySourceName)
                     .SetSampler(new AlwaysOnSampler())
                     .AddProcessor(new BatchActivityExportProcessor(new DroppingExporter()))
