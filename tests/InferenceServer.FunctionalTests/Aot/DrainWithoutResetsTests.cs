@@ -316,11 +316,18 @@ public sealed class DrainWithoutResetsTests(ITestOutputHelper output)
         ex.StatusCode == StatusCode.Unavailable && ex.Status.Detail.Contains("shutting down", StringComparison.Ordinal);
 
     // The call was never processed: no connection to send on (refused, reset while connecting, a handshake the closing
-    // server never completed), or a stream the server refused with GOAWAY NO_ERROR before reading it (HTTP/2 says such
-    // a stream was not processed and may be retried).
+    // server never completed), a stream the server refused with GOAWAY NO_ERROR before reading it (HTTP/2 says such
+    // a stream was not processed and may be retried), or a call whose request could not even be written because the
+    // server had closed that connection (the listener-close race of the header: the server read nothing of it).
     private static bool IsConnectionRefused(RpcException ex)
     {
         if (ex.StatusCode == StatusCode.Unavailable && ex.Status.Detail.StartsWith("Error connecting to subchannel", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (ex.StatusCode == StatusCode.Unavailable && ex.Status.Detail.StartsWith("Error starting gRPC call", StringComparison.Ordinal)
+            && ex.Status.DebugException is HttpRequestException sending && WriteFailedOnAClosedConnection(sending))
         {
             return true;
         }
@@ -334,6 +341,22 @@ public sealed class DrainWithoutResetsTests(ITestOutputHelper output)
                 inner.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal),
             _ => false,
         };
+    }
+
+    // Somewhere in the chain, a connection the server closed before it could carry the call: a write that found it
+    // closed (EPIPE, or a reset), or an HTTP/2 handshake it never completed.
+    private static bool WriteFailedOnAClosedConnection(Exception ex)
+    {
+        for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.Shutdown or SocketError.ConnectionReset or SocketError.ConnectionAborted }
+                || (inner is IOException && inner.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private readonly record struct HttpAnswer(int Status, bool Close, string Body);
