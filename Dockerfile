@@ -27,11 +27,11 @@ COPY . .
 RUN .ci/publish.sh /app
 
 # ONNX Runtime's GPU build, restored by the NuGet client from the package Microsoft.ML.OnnxRuntime.Gpu.Linux.
-# Its C API version is set per minor release, so this version shares its major.minor with
+# Its C API slots are set per minor release, so this version equals the one of
 # Microsoft.ML.OnnxRuntime in Directory.Packages.props (a test checks). Its libonnxruntime.so replaces the CPU
 # one (it runs the CPU provider too); the TensorRT provider is left out (it would need TensorRT's libraries).
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS onnxruntime-gpu
-ARG ONNXRUNTIME_GPU_VERSION=1.31.0
+ARG ONNXRUNTIME_GPU_VERSION=1.32.0
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 WORKDIR /restore
 RUN printf '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup><PackageReference Include="Microsoft.ML.OnnxRuntime.Gpu.Linux" Version="%s" /></ItemGroup></Project>' \

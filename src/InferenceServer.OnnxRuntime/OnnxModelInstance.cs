@@ -4,6 +4,7 @@ using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Scheduling;
+using InferenceServer.Cuda;
 using InferenceServer.OnnxRuntime.Gpu;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -68,6 +69,18 @@ internal sealed partial class OnnxModelInstance : IModelInstance
         {
             return _run.Run(batch, rows, start);
         }
+        catch (Exception ex) when (_device is not null && (ex is CudaException || (ex is OnnxRuntimeException && DeviceFaults.IsDeviceFailure(ex.Message))))
+        {
+            // The GPU failed (out of memory, a CUDA error): the server's fault, named for the callers and the operator.
+            // The batch's device buffers go back in Reset; a failure CUDA keeps for the context fails the next batch too.
+            LogDeviceFailure(batch[0].Version?.Name ?? "", Name, _device.Ordinal, rows, ex.Message);
+            foreach (var request in batch)
+            {
+                request.SetError(InferenceError.Internal($"model '{request.Version?.Name}' instance '{Name}' on GPU {_device.Ordinal} failed: {ex.Message}"));
+            }
+
+            return default;
+        }
         catch (Exception ex) when (ex is OnnxRuntimeException or OrtRunException)
         {
             // The requests passed the config's checks but the model itself refused them (e.g. a -1
@@ -93,6 +106,9 @@ internal sealed partial class OnnxModelInstance : IModelInstance
         _device?.Dispose();
         _ownOptions?.Dispose();
     }
+
+    [LoggerMessage(EventId = EventIds.OnnxDeviceFailure, Level = LogLevel.Warning, Message = "model '{Model}' instance '{Instance}' on GPU {Device} failed a batch of {Rows} row(s): {Reason}")]
+    private partial void LogDeviceFailure(string model, string instance, int device, long rows, string reason);
 
     [LoggerMessage(EventId = EventIds.OnnxRunRefused, Level = LogLevel.Debug, Message = "model '{Model}' instance '{Instance}' refused a batch of {Rows} row(s): {Reason}")]
     private partial void LogRunRefused(string model, string instance, long rows, string reason);

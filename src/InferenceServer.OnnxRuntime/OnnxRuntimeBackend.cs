@@ -4,6 +4,7 @@ using InferenceServer.Core.Logging;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Repository;
+using InferenceServer.Cuda;
 using InferenceServer.OnnxRuntime.Gpu;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -114,7 +115,18 @@ public sealed partial class OnnxRuntimeBackend : IModelBackend
     /// <summary>A session of its own options (its CUDA provider runs on the instance's stream) on the placement's GPU.</summary>
     private OnnxModelInstance CreateGpuInstance(ModelConfig config, string path, InstancePlacement.Instance placement, ModelSignature signature)
     {
-        var device = _gpus.CreateInstanceDevice(placement.DeviceOrdinal);
+        IInstanceDevice device;
+        try
+        {
+            device = _gpus.CreateInstanceDevice(placement.DeviceOrdinal);
+        }
+        catch (CudaException ex)
+        {
+            // A stream or event the GPU cannot give (out of memory, a context lost): this load fails, the instances made
+            // so far are disposed by the caller, and the versions already serving keep serving.
+            throw new ModelLoadException($"model '{config.Name}': GPU {placement.DeviceOrdinal} could not make instance '{placement.Name}': {ex.Message}", ex);
+        }
+
         SessionOptions? options = null;
         try
         {

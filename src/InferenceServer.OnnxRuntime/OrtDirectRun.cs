@@ -19,13 +19,15 @@ namespace InferenceServer.OnnxRuntime;
 internal sealed unsafe partial class OrtDirectRun : IDisposable
 {
     private const uint ApiVersion = 1;
-    private const int GetErrorCodeIndex = 1;
-    private const int GetErrorMessageIndex = 2;
-    private const int RunIndex = 9;
-    private const int CreateTensorWithDataIndex = 49;
-    private const int CreateCpuMemoryInfoIndex = 69;
-    private const int ReleaseStatusIndex = 93;
-    private const int ReleaseValueIndex = 96;
+
+    // The OrtApi members called, by index; OrtApiSlotTests checks each against the restored package's header.
+    internal const int GetErrorCodeIndex = 1;
+    internal const int GetErrorMessageIndex = 2;
+    internal const int RunIndex = 9;
+    internal const int CreateTensorWithDataIndex = 49;
+    internal const int CreateCpuMemoryInfoIndex = 69;
+    internal const int ReleaseStatusIndex = 93;
+    internal const int ReleaseValueIndex = 96;
 
     private static readonly nint* Api = LoadApi();
 

@@ -18,8 +18,18 @@ internal static unsafe class InstanceDeviceCheck
     public static void Run(CudaDriver driver, CheckReport report)
     {
         var providers = OrtEnv.Instance().GetAvailableProviders();
-        using var platform = new CudaGpuPlatform(driver, new Dictionary<int, long>(), providers);
+        // As the server does at start-up: the provider's libraries from CUDA_LIBRARY_PATH (folders, ':'-separated).
+        var libraries = providers.Contains(CudaGpuPlatform.CudaProviderName)
+            ? CudaProviderLibraries.Prepare(
+                CudaProviderLibraries.LoadedOnnxRuntimeFolder() ?? AppContext.BaseDirectory,
+                (Environment.GetEnvironmentVariable("CUDA_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            : null;
+        using var platform = new CudaGpuPlatform(driver, new Dictionary<int, long>(), providers, libraries?.MissingReason ?? "");
         report.Info($"ONNX Runtime providers here: {string.Join(", ", providers)}; KIND_GPU: {(platform.UnavailableReason.Length == 0 ? "available" : platform.UnavailableReason)}");
+        if (libraries is { MissingReason.Length: 0 })
+        {
+            report.Info($"CUDA provider libraries: {string.Join(", ", libraries.Loaded)}");
+        }
         var pinned = new PinnedBufferPool(byteBudget: 64L << 20, allocator: new PageLockedHostAllocator(driver.PrimaryContext(0)));
         bool intact;
         Core.Scheduling.ExecutionTimings timings;

@@ -18,6 +18,8 @@ public static class EventIds
     public const int NoGpu = 6;
     public const int Gpu = 7;
     public const int GpuUse = 8;
+    public const int CudaLibraries = 9;
+    public const int CudaLibraryNote = 10;
 
     // Model lifecycle (Core/Models/Lifecycle/Log.cs)
     public const int VersionReady = 100;
@@ -53,6 +55,7 @@ public static class EventIds
     // ONNX Runtime backend (OnnxRuntime/OnnxRuntimeBackend.cs, OnnxModelInstance.cs)
     public const int OnnxInstancesCreated = 400;
     public const int OnnxRunRefused = 401;
+    public const int OnnxDeviceFailure = 402;
 
     // Shutdown (src/InferenceServer/Hosting/ShutdownDrain.cs)
     public const int ShutdownNotReady = 700;

@@ -98,7 +98,7 @@ internal static class SampleModels
 
     /// <summary>
     /// INPUT0 copied to OUTPUT0 by an Identity node. The shape defaults to [-1,-1] (a batch
-    /// dimension plus one variable dimension). ONNX Runtime 1.31's CPU provider runs it for all
+    /// dimension plus one variable dimension). ONNX Runtime 1.32's CPU provider runs it for all
     /// fourteen types Triton names: BOOL, UINT8/16/32/64, INT8/16/32/64, FLOAT16, BFLOAT16,
     /// FLOAT, DOUBLE and STRING.
     /// </summary>
@@ -107,7 +107,7 @@ internal static class SampleModels
 
     /// <summary>
     /// OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1 for a numeric element type. The
-    /// shape defaults to [-1,16]. ONNX Runtime 1.31's CPU provider runs it for every integer
+    /// shape defaults to [-1,16]. ONNX Runtime 1.32's CPU provider runs it for every integer
     /// type, FLOAT16, FLOAT and DOUBLE; BFLOAT16 is valid ONNX but has no CPU kernel, so the
     /// session fails to load, which load-failure tests can use.
     /// </summary>

@@ -19,7 +19,8 @@ public sealed class CudaGpuPlatform : IGpuPlatform, IDisposable
 
     /// <param name="poolByteSize">Byte budget of GPU <c>n</c>'s pool; GPUs missing from it get <see cref="DeviceMemoryPool.DefaultByteBudget"/>.</param>
     /// <param name="availableProviders">ONNX Runtime's execution providers (<see cref="OrtEnv.GetAvailableProviders"/>).</param>
-    public CudaGpuPlatform(CudaDriver driver, IReadOnlyDictionary<int, long> poolByteSize, IReadOnlyList<string> availableProviders, bool debug = false)
+    /// <param name="providerLibraries">Why the CUDA provider's libraries could not be loaded (<see cref="CudaProviderLibraries.MissingReason"/>), empty when they were.</param>
+    public CudaGpuPlatform(CudaDriver driver, IReadOnlyDictionary<int, long> poolByteSize, IReadOnlyList<string> availableProviders, string providerLibraries, bool debug = false)
     {
         _driver = driver;
         _pools = new DeviceMemoryPool[driver.Devices.Count];
@@ -31,11 +32,15 @@ public sealed class CudaGpuPlatform : IGpuPlatform, IDisposable
                 debug);
         }
 
-        UnavailableReason = availableProviders.Contains(CudaProviderName)
-            ? string.Empty
-            : $"this server's ONNX Runtime has no CUDA execution provider (it has {string.Join(", ", availableProviders)}); "
-              + "the GPU image (docker build --build-arg FLAVOR=gpu) carries one";
+        UnavailableReason = Unavailability(availableProviders, providerLibraries);
     }
+
+    /// <summary>Why <c>KIND_GPU</c> cannot run on a machine whose driver works: no CUDA provider in this ONNX Runtime, or its libraries missing.</summary>
+    internal static string Unavailability(IReadOnlyList<string> availableProviders, string providerLibraries) =>
+        !availableProviders.Contains(CudaProviderName)
+            ? $"this server's ONNX Runtime has no CUDA execution provider (it has {string.Join(", ", availableProviders)}); "
+              + "the GPU build (dotnet publish -p:OnnxRuntimeFlavor=gpu, or docker build --build-arg FLAVOR=gpu) carries one"
+            : providerLibraries.Length > 0 ? $"ONNX Runtime's CUDA provider cannot load: {providerLibraries}" : string.Empty;
 
     public string UnavailableReason { get; }
 

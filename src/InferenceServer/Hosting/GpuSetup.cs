@@ -12,8 +12,9 @@ namespace InferenceServer.Hosting;
 /// </summary>
 internal sealed class GpuSetup : IDisposable
 {
-    private GpuSetup(CudaDriver? driver, string reason, IGpuPlatform platform, IHostMemoryAllocator hostAllocator, NvmlLibrary? nvml)
+    private GpuSetup(CudaDriver? driver, string reason, IGpuPlatform platform, IHostMemoryAllocator hostAllocator, NvmlLibrary? nvml, CudaProviderLibraries? providerLibraries = null)
     {
+        ProviderLibraries = providerLibraries;
         Driver = driver;
         Reason = reason;
         Platform = platform;
@@ -36,6 +37,9 @@ internal sealed class GpuSetup : IDisposable
 
     public IReadOnlyList<CudaDeviceInfo> Devices => Driver?.Devices ?? [];
 
+    /// <summary>What was loaded for ONNX Runtime's CUDA provider, or why not; null where it has none or there is no GPU.</summary>
+    public CudaProviderLibraries? ProviderLibraries { get; }
+
     public static GpuSetup Discover(ServerOptions options)
     {
         if (!options.UseGpus)
@@ -51,9 +55,11 @@ internal sealed class GpuSetup : IDisposable
 
         try
         {
-            var platform = new CudaGpuPlatform(driver, options.CudaMemoryPoolByteSize, OrtEnv.Instance().GetAvailableProviders(), options.PinnedMemoryPoolDebug);
+            var providers = OrtEnv.Instance().GetAvailableProviders();
+            var libraries = providers.Contains(CudaGpuPlatform.CudaProviderName) ? PrepareProviderLibraries(options) : null;
+            var platform = new CudaGpuPlatform(driver, options.CudaMemoryPoolByteSize, providers, libraries?.MissingReason ?? string.Empty, options.PinnedMemoryPoolDebug);
             NvmlLibrary.TryLoad(out var nvml, out _);
-            return new GpuSetup(driver, string.Empty, platform, new PageLockedHostAllocator(driver.PrimaryContext(0)), nvml);
+            return new GpuSetup(driver, string.Empty, platform, new PageLockedHostAllocator(driver.PrimaryContext(0)), nvml, libraries);
         }
         catch (CudaException ex)
         {
@@ -65,4 +71,11 @@ internal sealed class GpuSetup : IDisposable
     }
 
     public void Dispose() => (Platform as IDisposable)?.Dispose();
+
+    private static CudaProviderLibraries PrepareProviderLibraries(ServerOptions options)
+    {
+        var folder = CudaProviderLibraries.LoadedOnnxRuntimeFolder() ?? AppContext.BaseDirectory;
+        var search = options.CudaLibraryPath.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return CudaProviderLibraries.Prepare(folder, search);
+    }
 }

@@ -319,9 +319,24 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             LogGpu(logger, device, gpus.Driver.VersionText);
         }
 
+        if (gpus.ProviderLibraries is { MissingReason.Length: 0 } libraries)
+        {
+            LogCudaLibraries(logger, libraries.Loaded);
+            foreach (var note in libraries.Notes)
+            {
+                LogCudaLibraryNote(logger, note);
+            }
+        }
+
         var kindGpu = gpus.Platform.UnavailableReason.Length == 0 ? "KIND_GPU instances run on them" : $"KIND_GPU instances cannot run: {gpus.Platform.UnavailableReason}";
         LogGpuUse(logger, pool.Allocator.Description, kindGpu);
     }
+
+    [LoggerMessage(EventId = EventIds.CudaLibraries, Level = LogLevel.Information, Message = "ONNX Runtime's CUDA provider loaded with {Libraries}")]
+    private static partial void LogCudaLibraries(ILogger logger, IReadOnlyList<string> libraries);
+
+    [LoggerMessage(EventId = EventIds.CudaLibraryNote, Level = LogLevel.Warning, Message = "{Note}")]
+    private static partial void LogCudaLibraryNote(ILogger logger, string note);
 
     [LoggerMessage(EventId = EventIds.NoGpu, Level = LogLevel.Information, Message = "No GPU: {Reason}; running on the CPU")]
     private static partial void LogNoGpu(ILogger logger, string reason);

@@ -161,6 +161,12 @@ internal sealed class ServerOptions
     public IReadOnlyDictionary<int, long> CudaMemoryPoolByteSize { get; set; } = new Dictionary<int, long>();
 
     /// <summary>
+    /// Folders (separated by ':') holding the CUDA and cuDNN libraries of ONNX Runtime's CUDA provider, searched before
+    /// the system's loader; empty: the system's loader only.
+    /// </summary>
+    public string CudaLibraryPath { get; set; } = ServerFlags.CudaLibraryPath.Default;
+
+    /// <summary>
     /// Whether to use the machine's NVIDIA GPUs. The CUDA driver is looked for at start-up; without it, or with this
     /// false, the server runs on the CPU and says so once in its log.
     /// </summary>

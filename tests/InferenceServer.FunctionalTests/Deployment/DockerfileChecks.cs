@@ -125,9 +125,15 @@ internal static partial class DockerfileChecks
 
         var gpuVersion = gpuRuntime.All("ARG").Select(a => OrtGpuVersionArg().Match(a)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
         var cpuVersion = OrtPackageVersion().Match(packagesProps) is { Success: true } p ? p.Groups[1].Value : null;
-        if (gpuVersion is null || cpuVersion is null || MajorMinor(gpuVersion) != MajorMinor(cpuVersion))
+        var flavourVersion = OrtGpuPackageVersion().Match(packagesProps) is { Success: true } g ? g.Groups[1].Value : null;
+        if (gpuVersion is null || cpuVersion is null || gpuVersion != cpuVersion)
         {
-            findings.Problem(Where, $"ONNXRUNTIME_GPU_VERSION {gpuVersion ?? "(none)"} is not the minor release of Microsoft.ML.OnnxRuntime {cpuVersion ?? "(none)"} (the C API version differs)");
+            findings.Problem(Where, $"ONNXRUNTIME_GPU_VERSION {gpuVersion ?? "(none)"} is not the release of Microsoft.ML.OnnxRuntime {cpuVersion ?? "(none)"} (the C API slots the server calls are per release)");
+        }
+
+        if (flavourVersion != cpuVersion)
+        {
+            findings.Problem("Directory.Packages.props", $"Microsoft.ML.OnnxRuntime.Gpu.Linux {flavourVersion ?? "(none)"} (the OnnxRuntimeFlavor=gpu publish) is not the release of Microsoft.ML.OnnxRuntime {cpuVersion ?? "(none)"}");
         }
     }
 
@@ -229,8 +235,6 @@ internal static partial class DockerfileChecks
         : image.Contains("focal", StringComparison.Ordinal) || image.Contains("ubuntu20.04", StringComparison.Ordinal) ? "20.04"
         : null;
 
-    private static string MajorMinor(string version) => string.Join('.', version.Split('.').Take(2));
-
     [GeneratedRegex(@"^(bash\s+)?\.ci/publish\.sh\s+/app$")]
     private static partial Regex PublishRun();
 
@@ -239,4 +243,7 @@ internal static partial class DockerfileChecks
 
     [GeneratedRegex("<PackageVersion Include=\"Microsoft\\.ML\\.OnnxRuntime\" Version=\"([^\"]+)\"")]
     private static partial Regex OrtPackageVersion();
+
+    [GeneratedRegex("<PackageVersion Include=\"Microsoft\\.ML\\.OnnxRuntime\\.Gpu\\.Linux\" Version=\"([^\"]+)\"")]
+    private static partial Regex OrtGpuPackageVersion();
 }

@@ -24,6 +24,21 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void GpuPublishFlavour_OfAnotherOnnxRuntimeRelease_IsReported()
+    {
+        var props = DeployFiles.Read("Directory.Packages.props");
+        var gpuLine = props.Split('\n').Single(l => l.Contains("\"Microsoft.ML.OnnxRuntime.Gpu.Linux\"", StringComparison.Ordinal));
+
+        var findings = DockerfileChecks.Check(
+            DockerfileModel.Parse(DeployFiles.Read("Dockerfile")),
+            DeployFiles.Read(".ci/run"),
+            DeployFiles.Read(".ci/publish.sh"),
+            props.Replace(gpuLine, "    <PackageVersion Include=\"Microsoft.ML.OnnxRuntime.Gpu.Linux\" Version=\"1.30.0\" />", StringComparison.Ordinal));
+
+        Assert.Contains(findings.Problems, p => p.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 (the OnnxRuntimeFlavor=gpu publish) is not the release", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Dockerfile_FlavorsShareTheFinalStage()
     {
         var file = DockerfileModel.Parse(DeployFiles.Read("Dockerfile"));
@@ -42,7 +57,7 @@ public sealed class DockerfileTests
     [InlineData("STOPSIGNAL SIGTERM", "STOPSIGNAL SIGKILL", "STOPSIGNAL must be SIGTERM")]
     [InlineData("USER ${APP_UID}:${APP_UID}", "USER app", "USER must be a numeric id")]
     [InlineData("RUN .ci/publish.sh /app", "RUN dotnet publish src/InferenceServer -c Release -r linux-x64 -o /app", "no stage runs .ci/publish.sh")]
-    [InlineData("ARG ONNXRUNTIME_GPU_VERSION=1.31.0", "ARG ONNXRUNTIME_GPU_VERSION=1.30.0", "is not the minor release of Microsoft.ML.OnnxRuntime")]
+    [InlineData("ARG ONNXRUNTIME_GPU_VERSION=1.32.0", "ARG ONNXRUNTIME_GPU_VERSION=1.31.0", "is not the release of Microsoft.ML.OnnxRuntime")]
     [InlineData("cudnn-runtime-ubuntu24.04", "cudnn-runtime-ubuntu22.04", "runtime-gpu starts from nvidia/cuda:13.0.2-cudnn-runtime-ubuntu22.04: not the Ubuntu release")]
     [InlineData("libonnxruntime_providers_cuda.so\" /ort/", "\" /ort/", "no onnxruntime-gpu stage fetching libonnxruntime_providers_cuda.so")]
     [InlineData("FROM runtime-${FLAVOR} AS runtime", "FROM runtime-cpu AS runtime", "not runtime-${FLAVOR}")]

@@ -224,6 +224,12 @@ internal static class ServerFlags
         o => o.CudaMemoryPoolByteSize.Count == 0,
         (o, v) => o.CudaMemoryPoolByteSize = new Dictionary<int, long>(o.CudaMemoryPoolByteSize) { [v.Key] = v.Value });
 
+    /// <summary>None: the CUDA and cuDNN libraries come from where the system's loader looks, as in a CUDA image.</summary>
+    public static readonly ValueFlag<string> CudaLibraryPath = new(
+        "cuda-library-path", "", TextValue.Instance,
+        "Folders, separated by ':', holding the CUDA 13 and cuDNN 9 libraries ONNX Runtime's CUDA provider needs; searched before LD_LIBRARY_PATH and the system's folders",
+        o => o.CudaLibraryPath, (o, v) => o.CudaLibraryPath = v);
+
     /// <summary>On: the GPUs are used when the CUDA driver is found; off to keep a GPU machine's models on the CPU.</summary>
     public static readonly ValueFlag<bool> Gpus = new(
         "gpus", true, BoolValue.Instance,
@@ -267,7 +273,7 @@ internal static class ServerFlags
         HttpMaxInputSize, GrpcMaxMessageSize, HttpMaxHeaderSize, HttpServerCert, HttpServerKey, HttpRootCert, HttpUseSslMutual,
         GrpcUseSsl, GrpcServerCert, GrpcServerKey, GrpcRootCert, GrpcUseSslMutual, ModelControlMode, RepositoryPollInterval,
         RepositoryPollMarker, ModelLoadRetryCount, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
-        CudaMemoryPoolByteSize, Gpus, ServerName, AllowClientShm, TraceConfig, TraceDirectory, CacheConfig,
+        CudaMemoryPoolByteSize, CudaLibraryPath, Gpus, ServerName, AllowClientShm, TraceConfig, TraceDirectory, CacheConfig,
     ];
 
     private static readonly FrozenDictionary<string, FlagDefinition> ByName =
