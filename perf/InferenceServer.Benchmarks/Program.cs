@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using InferenceServer.Benchmarks;
 using InferenceServer.Benchmarks.Budgets;
 using InferenceServer.Benchmarks.Diagnostics;
+using InferenceServer.Benchmarks.Telemetry;
 using InferenceServer.Benchmarks.Tracing;
 
 // dotnet run -c Release --project perf/InferenceServer.Benchmarks -- --filter '*' [--quick]
@@ -9,6 +10,7 @@ using InferenceServer.Benchmarks.Tracing;
 // --allocation-profile prints which types make up the per-request allocations (no BenchmarkDotNet run).
 // --wake-latency prints what a thread hop costs on this machine (Monitor wake, thread-pool dispatch).
 // --tracing-cost [ROUNDS] measures what tracing costs the handler, its modes alternating in one process (ratios to off).
+// --profiling-cost [ROUNDS] measures what the telemetry sketches cost the handler, on and off alternating likewise.
 // --check-budgets perf/allocation-budgets.json [SUBSTRING] runs the budgeted benchmarks directly and exits 1
 // when one allocates more than its budget (no BenchmarkDotNet run; under a minute).
 if (args.Contains(AllocationProfile.Flag))
@@ -20,6 +22,12 @@ if (args.Contains(AllocationProfile.Flag))
 if (args.Contains(WakeLatency.Flag))
 {
     WakeLatency.Run();
+    return 0;
+}
+
+if (Array.IndexOf(args, ProfilingCostProbe.Flag) is var profiling and >= 0)
+{
+    ProfilingCostProbe.Run(profiling + 1 < args.Length ? int.Parse(args[profiling + 1], System.Globalization.CultureInfo.InvariantCulture) : 30);
     return 0;
 }
 

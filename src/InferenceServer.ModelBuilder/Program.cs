@@ -9,7 +9,8 @@ namespace InferenceServer.ModelBuilder;
 /// (default <c>model-repository</c>, relative to the current directory); with <c>--shadow-demo DIR</c>, a
 /// repository for the shadow benchmark instead: <c>simple</c> version 1 and a many-times-slower version 2;
 /// with <c>--gpu-demo DIR</c>, the GPU run's repository (perf/gpu): <c>simple</c> as KIND_GPU, as KIND_GPU
-/// with the CPU fallback, and as KIND_CPU.
+/// with the CPU fallback, and as KIND_CPU; with <c>--gpu-e2e DIR</c>, the GPU end-to-end repository
+/// (<see cref="GpuEndToEndRepository"/>).
 /// </summary>
 internal static class Program
 {
@@ -29,6 +30,12 @@ internal static class Program
             SampleRepositoryWriter.WriteModel(gpuDemo, "simple_gpu_fallback", SampleModels.Simple(),
                 $"name: \"simple_gpu_fallback\"\n{Batching}instance_group [ {{ kind: KIND_GPU, count: 2 }} ]\nparameters {{ key: \"gpu_fallback_to_cpu\" value {{ string_value: \"true\" }} }}\n");
             SampleRepositoryWriter.WriteModel(gpuDemo, "simple_cpu", SampleModels.Simple(), $"name: \"simple_cpu\"\n{Batching}instance_group [ {{ kind: KIND_CPU, count: 2 }} ]\n");
+            return 0;
+        }
+
+        if (args is ["--gpu-e2e", var gpuE2e])
+        {
+            GpuEndToEndRepository.Write(gpuE2e);
             return 0;
         }
 

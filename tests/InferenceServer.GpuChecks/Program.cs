@@ -2,7 +2,12 @@ using InferenceServer.Cuda;
 using InferenceServer.GpuChecks;
 
 // Checks of the CUDA path that need a real GPU (see README.md in this folder). Exit code: 0 all
-// passed, 1 a check failed, 2 no GPU here.
+// passed, 1 a check failed, 2 no GPU here. `gpu-checks ort-limit …` measures in-process ONNX Runtime CUDA instead.
+if (args is ["ort-limit", .. var limitArgs])
+{
+    return OrtLimit.Run(limitArgs);
+}
+
 var report = new CheckReport();
 if (!CudaDriver.TryLoad(out var driver, out var reason))
 {

@@ -46,7 +46,14 @@ internal sealed class BenchmarkServer : IDisposable
     {
     }
 
-    private BenchmarkServer(int versions, IReadOnlyList<SampleModel> models, RequestTracer? tracing, IResponseCache? responseCache)
+    /// <param name="sketches">Whether versions keep latency sketches and input/output profiles (<c>--telemetry-sketches</c>).</param>
+    /// <param name="models">The models to write and load.</param>
+    public BenchmarkServer(bool sketches, params IReadOnlyList<SampleModel> models)
+        : this(versions: 1, models, tracing: null, responseCache: null, sketches)
+    {
+    }
+
+    private BenchmarkServer(int versions, IReadOnlyList<SampleModel> models, RequestTracer? tracing, IResponseCache? responseCache, bool sketches = false)
     {
         Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
         foreach (var model in models)
@@ -58,7 +65,7 @@ internal sealed class BenchmarkServer : IDisposable
         }
 
         Buffers = new PinnedBufferPool();
-        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System)
+        var loader = new ModelRepositoryLoader(new ModelRepository(Root), [new OnnxRuntimeBackend(Buffers)], TimeProvider.System, sketches: sketches)
         {
             ResponseCacheIdentities = responseCache is not null,
         };

@@ -22,6 +22,18 @@ internal static class OnnxTensors
         return Raw(name, TensorProto.Types.DataType.Float, raw, values.Length, shape);
     }
 
+    /// <summary>FP16 values, rounded from <paramref name="values"/> to the nearest half.</summary>
+    public static TensorProto CreateHalf(string name, ReadOnlySpan<float> values, ReadOnlySpan<long> shape)
+    {
+        var raw = new byte[checked(values.Length * 2)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteHalfLittleEndian(raw.AsSpan(i * 2), (Half)values[i]);
+        }
+
+        return Raw(name, TensorProto.Types.DataType.Float16, raw, values.Length, shape);
+    }
+
     public static TensorProto Create(string name, ReadOnlySpan<int> values, ReadOnlySpan<long> shape)
     {
         var raw = new byte[checked(values.Length * sizeof(int))];

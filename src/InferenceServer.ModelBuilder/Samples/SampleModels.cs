@@ -75,8 +75,19 @@ internal static class SampleModels
     /// <paramref name="layers"/> Gemm+ReLU layers of <paramref name="hidden"/> units to OUTPUT0
     /// FP32 [-1,<paramref name="outputs"/>] logits. Weights are seeded and deterministic.
     /// </summary>
-    public static byte[] Mlp(int inputs, int hidden, int outputs, int layers)
+    public static byte[] Mlp(int inputs, int hidden, int outputs, int layers) => Mlp(inputs, hidden, outputs, layers, DataType.Float);
+
+    /// <summary>
+    /// <see cref="Mlp(int, int, int, int)"/> in <paramref name="elementType"/>, FLOAT or FLOAT16: the same seeded weights
+    /// (rounded to FP16 for FLOAT16), so an FP16 model on a GPU can be checked against the FP32 one on the CPU.
+    /// </summary>
+    public static byte[] Mlp(int inputs, int hidden, int outputs, int layers, DataType elementType)
     {
+        if (elementType is not (DataType.Float or DataType.Float16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "The MLP is built in FLOAT or FLOAT16.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(hidden, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
@@ -88,11 +99,11 @@ internal static class SampleModels
         widths[^1] = outputs;
 
         var builder = new OnnxModelBuilder($"mlp_{inputs}x{hidden}x{layers}x{outputs}")
-            .AddInput(SampleModelNames.Input0, DataType.Float, -1, inputs);
-        var logits = AddDenseStack(builder, new DeterministicRandom(MlpSeed), SampleModelNames.Input0, widths);
+            .AddInput(SampleModelNames.Input0, elementType, -1, inputs);
+        var logits = AddDenseStack(builder, new DeterministicRandom(MlpSeed), SampleModelNames.Input0, widths, elementType);
         builder
             .AddNode("Identity", [logits], [SampleModelNames.Output0])
-            .AddOutput(SampleModelNames.Output0, DataType.Float, -1, outputs);
+            .AddOutput(SampleModelNames.Output0, elementType, -1, outputs);
         return builder.ToByteArray();
     }
 
@@ -166,7 +177,7 @@ internal static class SampleModels
     /// Adds fully connected layers widths[0] → widths[1] → … → widths[^1] as Gemm nodes, with
     /// ReLU after every layer but the last, and returns the name of the last layer's output.
     /// </summary>
-    private static string AddDenseStack(OnnxModelBuilder builder, DeterministicRandom random, string input, ReadOnlySpan<int> widths)
+    private static string AddDenseStack(OnnxModelBuilder builder, DeterministicRandom random, string input, ReadOnlySpan<int> widths, DataType elementType = DataType.Float)
     {
         var current = input;
         for (var layer = 0; layer < widths.Length - 1; layer++)
@@ -190,9 +201,10 @@ internal static class SampleModels
             var weightName = $"dense{layer}.weight";
             var biasName = $"dense{layer}.bias";
             var output = $"dense{layer}";
+            var half = elementType == DataType.Float16;
             builder
-                .AddInitializer(weightName, weights, fanIn, fanOut)
-                .AddInitializer(biasName, bias, fanOut)
+                .AddInitializer(half ? OnnxTensors.CreateHalf(weightName, weights, [fanIn, fanOut]) : OnnxTensors.Create(weightName, weights, [fanIn, fanOut]))
+                .AddInitializer(half ? OnnxTensors.CreateHalf(biasName, bias, [fanOut]) : OnnxTensors.Create(biasName, bias, [fanOut]))
                 .AddNode("Gemm", [current, weightName, biasName], [output]);
 
             if (layer < widths.Length - 2)

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using InferenceServer.Benchmarks.Infrastructure;
+using InferenceServer.ModelBuilder.Repository;
+using InferenceServer.ModelBuilder.Samples;
+using InferenceServer.Protocols.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InferenceServer.Benchmarks.Telemetry;
+
+/// <summary>
+/// <c>--profiling-cost [ROUNDS]</c>: what the telemetry sketches (latency sketches, input and output profiles for drift)
+/// cost a request, in process, where this VM's end-to-end spread (±10–30 % between rounds) cannot resolve the 2.8 %
+/// budget. The whole HTTP handler serves <c>fraud_detector</c> (30 FP32 features, one row per request, binary tensors,
+/// no batching delay) as <c>perf/telemetry/run.sh</c> does, every request's after-steps (where profiles are updated)
+/// waited for; two servers, sketches off and on, alternate in shuffled rounds so a host whose speed moves moves both
+/// alike. Prints each mode's median time per request and the median of the per-round ratio on/off.
+/// </summary>
+internal static partial class ProfilingCostProbe
+{
+    public const string Flag = "--profiling-cost";
+
+    private const int RequestsPerRound = 4_000;
+
+    public static void Run(int rounds)
+    {
+        var model = FraudWithoutDelay();
+        using var off = new Mode(sketches: false, model);
+        using var on = new Mode(sketches: true, model);
+        off.Measure(RequestsPerRound);
+        on.Measure(RequestsPerRound);
+
+        var times = new double[2][];
+        times[0] = new double[rounds];
+        times[1] = new double[rounds];
+        var random = new Random(11);
+        for (var round = 0; round < rounds; round++)
+        {
+            var onFirst = random.Next(2) == 1;
+            times[onFirst ? 1 : 0][round] = (onFirst ? on : off).Measure(RequestsPerRound);
+            times[onFirst ? 0 : 1][round] = (onFirst ? off : on).Measure(RequestsPerRound);
+        }
+
+        var ratios = Enumerable.Range(0, rounds).Select(r => times[1][r] / times[0][r]).Order().ToArray();
+        Console.WriteLine($"Telemetry sketches on the HTTP handler (fraud_detector, binary tensors, after-steps included), {rounds} rounds of "
+            + $"{RequestsPerRound} requests per mode, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
+        Console.WriteLine("| sketches | median µs per request | median per-round ratio to off | ratios' 25th–75th percentile |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| off | {Median([.. times[0].Order()]):F2} | 1.000 | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| on | {Median([.. times[1].Order()]):F2} | {Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
+    }
+
+    // The sample's fraud_detector with max_queue_delay 0, as perf/telemetry/run.sh serves it: the CPU, not the timer, sets the pace.
+    private static SampleModel FraudWithoutDelay()
+    {
+        var sample = SampleRepositoryWriter.CreateSamples().Single(m => m.Name == SampleModelNames.FraudDetector);
+        return new SampleModel(sample.Name, QueueDelay().Replace(sample.Config, "max_queue_delay_microseconds: 0"), sample.Onnx);
+    }
+
+    private static double Median(double[] sorted) => sorted.Length % 2 == 1
+        ? sorted[sorted.Length / 2]
+        : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+
+    [GeneratedRegex(@"max_queue_delay_microseconds: \d+")]
+    private static partial Regex QueueDelay();
+
+    private sealed class Mode : IDisposable
+    {
+        private readonly BenchmarkServer _server;
+        private readonly KServeHttpHandler _handler;
+        private readonly InProcessHttpConnection _connection;
+
+        public Mode(bool sketches, SampleModel model)
+        {
+            _server = new BenchmarkServer(sketches, model);
+            _handler = new KServeHttpHandler(_server.Context, NullLogger<KServeHttpHandler>.Instance);
+            var header = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                $$$"""{"inputs":[{"name":"{{{SampleModelNames.FraudFeatures}}}","shape":[1,{{{SampleModels.FraudFeatureCount}}}],"datatype":"FP32","parameters":{"binary_data_size":{{{SampleModels.FraudFeatureCount * 4}}}}}],"parameters":{"binary_data_output":true}}"""));
+            var features = new byte[SampleModels.FraudFeatureCount * 4];
+            var random = new Random(3);
+            for (var i = 0; i < SampleModels.FraudFeatureCount; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(features.AsSpan(i * 4), (float)((random.NextDouble() * 6) - 3));
+            }
+
+            _connection = new InProcessHttpConnection($"/v2/models/{SampleModelNames.FraudDetector}/infer", header.Concat(features).ToArray(), header.Length);
+        }
+
+        /// <summary>Microseconds per request over <paramref name="requests"/> requests, after-steps included.</summary>
+        public double Measure(int requests)
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < requests; i++)
+            {
+                _connection.NextRequest();
+                _handler.HandleAsync(_connection.Context).GetAwaiter().GetResult();
+                if (_connection.StatusCode != 200)
+                {
+                    throw new InvalidOperationException($"the handler answered {_connection.StatusCode}");
+                }
+
+                if (i % 16 == 15)
+                {
+                    _server.Context.Pipeline.AfterStepsSettledAsync().GetAwaiter().GetResult();
+                }
+            }
+
+            _server.Context.Pipeline.AfterStepsSettledAsync().GetAwaiter().GetResult();
+            return Stopwatch.GetElapsedTime(start).TotalMicroseconds / requests;
+        }
+
+        public void Dispose() => _server.Dispose();
+    }
+}
