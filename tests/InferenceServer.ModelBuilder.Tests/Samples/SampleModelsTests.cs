@@ -174,6 +174,36 @@ public sealed class SampleModelsTests
         }
     }
 
+    [Fact]
+    public void Mlp_Fp16_HasTheFp32WeightsRoundedAndComputesCloseToIt()
+    {
+        const int batch = 2;
+        var fp32 = SampleModels.Mlp(inputs: 8, hidden: 16, outputs: 3, layers: 3);
+        var fp16 = SampleModels.Mlp(inputs: 8, hidden: 16, outputs: 3, layers: 3, TensorProto.Types.DataType.Float16);
+
+        var wide = ModelProto.Parser.ParseFrom(fp32).Graph.Initializer;
+        var half = ModelProto.Parser.ParseFrom(fp16).Graph.Initializer;
+        Assert.Equal(wide.Select(t => t.Name), half.Select(t => t.Name));
+        Assert.All(half, t => Assert.Equal((int)TensorProto.Types.DataType.Float16, t.DataType));
+        for (var i = 0; i < wide.Count; i++)
+        {
+            var expected = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(wide[i].RawData.Span).ToArray().Select(v => (Half)v);
+            Assert.Equal(expected, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(half[i].RawData.Span).ToArray());
+        }
+
+        var input = Enumerable.Range(0, batch * 8).Select(i => ((i % 5) - 2) * 0.5f).ToArray();
+        using var wideSession = new OrtTestSession(fp32);
+        using var halfSession = new OrtTestSession(fp16);
+        using var wideValue = OrtValue.CreateTensorValueFromMemory(input, [batch, 8]);
+        using var halfValue = OrtValue.CreateTensorValueFromMemory(input.Select(v => (Float16)v).ToArray(), [batch, 8]);
+        using var wideResult = wideSession.Run(("INPUT0", wideValue));
+        using var halfResult = halfSession.Run(("INPUT0", halfValue));
+
+        var reference = wideResult.Data<float>("OUTPUT0");
+        var largest = reference.Max(MathF.Abs);
+        Assert.All(reference.Zip(halfResult.Data<Float16>("OUTPUT0")), p => Assert.InRange(MathF.Abs(p.First - (float)p.Second), 0, 0.01f * largest));
+    }
+
     [Theory]
     [InlineData(0, 1, 1, 1)]
     [InlineData(1, 0, 1, 1)]
