@@ -82,6 +82,9 @@ public sealed class ModelVersion : IDisposable
 
     public ModelConfig Config { get; }
 
+    /// <summary>Memory the version holds per device, measured at load (Triton's <c>memory_usage</c> statistics).</summary>
+    public IReadOnlyList<VersionMemoryUsage> MemoryUsage => _runtime.MemoryUsage;
+
     /// <summary>The version's model instances (tests look at where they run).</summary>
     internal IReadOnlyList<IModelInstance> Instances => _runtime.Instances;
 
