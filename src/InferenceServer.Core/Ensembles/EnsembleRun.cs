@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InferenceServer.Core.Inference;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Telemetry;
+using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Core.Ensembles;
 
@@ -117,6 +118,13 @@ internal sealed class EnsembleRun : IDisposable
 
         try
         {
+            if (version!.Sequences is not null)
+            {
+                // Checked at load too; a composing model reloaded as a sequence model since then would need its admission step.
+                _stepErrors[step.Index] = StepError(step, InferenceError.Unavailable($"model '{version.Name}' is now a sequence model (sequence_batching), which this server does not run inside an ensemble"));
+                return step.Index;
+            }
+
             var request = _pool.Rent();
             _stepRequests[step.Index] = request;
             request.Id = _request.Id;
@@ -126,6 +134,12 @@ internal sealed class EnsembleRun : IDisposable
             foreach (var binding in step.Inputs)
             {
                 ref readonly var tensor = ref _tensors[binding.Tensor];
+                if (tensor.DataType == DataType.Invalid)
+                {
+                    // An optional ensemble input the caller left out: the composing model decides whether it may be missing.
+                    continue;
+                }
+
                 var input = request.AddInput(binding.ModelTensor, tensor.DataType, tensor.Shape, version!.Signature.FindInput(binding.ModelTensor));
                 InferenceRequest.SetInputData(input, tensor.Data);
             }
