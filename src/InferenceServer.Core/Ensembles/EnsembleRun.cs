@@ -173,6 +173,13 @@ internal sealed class EnsembleRun : IDisposable
 
             return step.Index;
         }
+        catch (Exception ex)
+        {
+            // A defect in a step must still reach the coordinator as this step's failure: it waits for the other running
+            // steps before the step requests (whose buffers they read) go back to their pool.
+            _stepErrors[step.Index] = StepError(step, InferenceError.Internal($"{ex.GetType().Name}: {ex.Message}"));
+            return step.Index;
+        }
         finally
         {
             version!.Release();

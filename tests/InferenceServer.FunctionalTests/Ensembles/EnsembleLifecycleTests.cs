@@ -19,7 +19,8 @@ namespace InferenceServer.FunctionalTests.Ensembles;
 /// composing model's) fails that ensemble's load with a reason naming the step and tensor, while the others serve.</item>
 /// <item>Explicit mode: naming an ensemble at start-up (or loading it) loads its composing models.</item>
 /// <item>A composing model swapped to a new version under continuous ensemble load fails no request, and the new
-/// version serves the ensemble's steps.</item>
+/// version serves the ensemble's steps; in poll mode a new composing version, and a new ensemble with a new composing
+/// model found by the same poll, serve once the poll has loaded them.</item>
 /// <item><c>unload_dependents</c> (HTTP and gRPC) unloads the ensembles that call the model; without it the ensemble
 /// stays loaded and its requests fail naming the step whose model is gone.</item>
 /// </list>
@@ -202,6 +203,33 @@ public sealed class EnsembleLifecycleTests
         await server.Grpc.RepositoryModelUnloadAsync(request).WithTimeout();
         Assert.Equal("unloaded", await ReasonAsync(server, Diamond));
         Assert.NotNull(server.Models.Find(Join, 1));
+    }
+
+    [Fact]
+    public async Task PollMode_NewComposingVersionAndNewEnsemble_ServedOnceSettled()
+    {
+        string root = "";
+        var (server, time) = await PollingServer.StartAsync(r =>
+        {
+            root = r;
+            WriteDiamond(r);
+        });
+        await using var _ = server;
+        var x = Input(batch: 2, seed: 3);
+        Assert.Equal(Tripled(x), await InferHttpAsync(server.Http, x));
+
+        // The poll that sees them settled finds dbl's version 2, a new model and a new ensemble over it, loaded in whatever order.
+        WriteUnary(root, Dbl, "Mul", 2f, version: 2);
+        WriteUnary(root, "triple", "Mul", 3f);
+        WriteEnsemble(root, "triple_ensemble", """
+            step [ { model_name: "triple" input_map { key: "IN" value: "x" } output_map { key: "OUT" value: "y" } } ]
+            """);
+        await PollingServer.PollAsync(server, time, times: 2);
+
+        Assert.Equal(Tripled(x), await InferGrpcAsync(server.Grpc, x));
+        Assert.Equal(Tripled(x), await InferGrpcAsync(server.Grpc, x, "triple_ensemble"));
+        var dbl2 = (await server.Grpc.ModelStatisticsAsync(Dbl, "2").WithTimeout()).ModelStats.Single();
+        Assert.Equal(1ul, dbl2.InferenceStats.Success.Count);
     }
 
     private static async Task<string> ReasonAsync(TestServer server, string model) =>
