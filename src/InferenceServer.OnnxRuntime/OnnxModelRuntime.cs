@@ -9,16 +9,19 @@ internal sealed class OnnxModelRuntime : IModelRuntime
 {
     private readonly SessionOptions _options;
 
-    public OnnxModelRuntime(ModelConfig config, IReadOnlyList<IModelInstance> instances, SessionOptions options)
+    public OnnxModelRuntime(ModelConfig config, IReadOnlyList<IModelInstance> instances, SessionOptions options, IReadOnlyList<VersionMemoryUsage> memoryUsage)
     {
         Config = config;
         Instances = instances;
         _options = options;
+        MemoryUsage = memoryUsage;
     }
 
     public ModelConfig Config { get; }
 
     public IReadOnlyList<IModelInstance> Instances { get; }
+
+    public IReadOnlyList<VersionMemoryUsage> MemoryUsage { get; }
 
     public void Dispose()
     {

@@ -97,7 +97,7 @@ public sealed partial class OnnxRuntimeBackend : IModelBackend
                 LogInstancesCreated(request.ModelName, request.Version, instances.Count, described, options.IntraOpNumThreads, options.InterOpNumThreads);
             }
 
-            return new OnnxModelRuntime(config, instances, options);
+            return new OnnxModelRuntime(config, instances, options, MemoryUsage(path, instances));
         }
         catch
         {
@@ -110,6 +110,20 @@ public sealed partial class OnnxRuntimeBackend : IModelBackend
             options?.Dispose();
             throw;
         }
+    }
+
+    // Each session holds its own copy of the weights, on the device it runs on: what the statistics' memory_usage reports
+    // (docs/telemetry.md, "Memory usage", says what it leaves out).
+    private static VersionMemoryUsage[] MemoryUsage(string path, List<OnnxModelInstance> instances)
+    {
+        if (OnnxWeightBytes.Count(path) is not { } weights)
+        {
+            return [];
+        }
+
+        return [.. instances.GroupBy(i => i.DeviceOrdinal).OrderBy(g => g.Key).Select(g => g.Key < 0
+            ? new VersionMemoryUsage(VersionMemoryUsage.Cpu, 0, weights * g.Count())
+            : new VersionMemoryUsage(VersionMemoryUsage.Gpu, g.Key, weights * g.Count()))];
     }
 
     /// <summary>A session of its own options (its CUDA provider runs on the instance's stream) on the placement's GPU.</summary>

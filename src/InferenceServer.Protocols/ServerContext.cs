@@ -23,6 +23,7 @@ public sealed class ServerContext
         "binary_tensor_data",
         "model_configuration",
         "model_repository",
+        "model_repository(unload_dependents)",
         "statistics",
         "parameters",
         "logging",

@@ -57,6 +57,20 @@ public sealed class InferenceOutput
         _length = length;
     }
 
+    /// <summary>Takes <paramref name="source"/>'s bytes (its buffer or its share of one) as <paramref name="spec"/>, leaving it empty.</summary>
+    internal void TakeFrom(TensorSpec spec, InferenceOutput source)
+    {
+        Spec = spec;
+        Shape = source.Shape;
+        _buffer = source._buffer;
+        _shared = source._shared;
+        _offset = source._offset;
+        _length = source._length;
+        source._buffer = null;
+        source._shared = null;
+        source.Reset();
+    }
+
     /// <summary>Replaces the tensor with the classification extension's BYTES result, which the output then owns.</summary>
     internal void ReplaceWithClasses(in TensorShape shape, PinnedBuffer classes)
     {

@@ -124,6 +124,18 @@ public sealed class InferenceRequest : IValueTaskSource, IResettable, IThreadPoo
     }
 
     /// <summary>
+    /// Adds an output that takes over <paramref name="source"/>'s buffer (or buffer share) under this request's
+    /// <paramref name="spec"/>; <paramref name="source"/> is left empty. An ensemble hands a step's output to its caller
+    /// this way, without a copy.
+    /// </summary>
+    internal InferenceOutput AdoptOutput(TensorSpec spec, InferenceOutput source)
+    {
+        var output = NextSlot(_outputs, ref _outputCount);
+        output.TakeFrom(spec, source);
+        return output;
+    }
+
+    /// <summary>
     /// Drops the inputs from position <paramref name="count"/> on: the tensors a scheduler added for the model alone
     /// (sequence controls and state) leave before the request goes back to its front end.
     /// </summary>

@@ -9,4 +9,10 @@ public interface IModelRuntime : IDisposable
     ModelConfig Config { get; }
 
     IReadOnlyList<IModelInstance> Instances { get; }
+
+    /// <summary>
+    /// What the version holds, per device, measured at load (the statistics' <c>memory_usage</c>); none by default, as
+    /// for an ensemble, which holds nothing of its own.
+    /// </summary>
+    IReadOnlyList<VersionMemoryUsage> MemoryUsage => [];
 }

@@ -22,6 +22,8 @@ public sealed class ModelVersion : IDisposable
     // Exactly one of the two: a sequence model's scheduler, or the dynamic batcher (or none) of any other.
     private readonly RequestScheduler? _scheduler;
     private readonly SequenceScheduler? _sequences;
+    // An ensemble's: its steps queue at their composing models (then neither of the two above).
+    private readonly Ensembles.EnsembleScheduler? _ensemble;
     private readonly IVersionObserver _observer;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _holders;
@@ -45,7 +47,11 @@ public sealed class ModelVersion : IDisposable
         _observer = (observers ?? NullVersionObserver.Instance).Create(name, version, SchedulerPolicy.MaxBatchRows);
         Statistics = new ModelVersionStatistics(SchedulerPolicy.MaxBatchRows, _observer, latency);
         Profile = profile;
-        if (sequencePolicy is null)
+        if (runtime is Ensembles.EnsembleRuntime ensemble)
+        {
+            _ensemble = ensemble.Scheduler;
+        }
+        else if (sequencePolicy is null)
         {
             _scheduler = new RequestScheduler(name, runtime.Instances, SchedulerPolicy, Statistics, time);
         }
@@ -76,6 +82,9 @@ public sealed class ModelVersion : IDisposable
 
     public ModelConfig Config { get; }
 
+    /// <summary>Memory the version holds per device, measured at load (Triton's <c>memory_usage</c> statistics).</summary>
+    public IReadOnlyList<VersionMemoryUsage> MemoryUsage => _runtime.MemoryUsage;
+
     /// <summary>The version's model instances (tests look at where they run).</summary>
     internal IReadOnlyList<IModelInstance> Instances => _runtime.Instances;
 
@@ -100,10 +109,15 @@ public sealed class ModelVersion : IDisposable
     /// <summary>The platform string for metadata: <c>platform</c>, else <c>backend</c>.</summary>
     public string Platform => Config.Platform.Length > 0 ? Config.Platform : Config.Backend;
 
-    public int PendingRequestCount => _sequences?.PendingCount ?? _scheduler!.PendingCount;
+    public int PendingRequestCount => _ensemble?.RunningCount ?? _sequences?.PendingCount ?? _scheduler!.PendingCount;
+
+    /// <summary>Whether this version is an ensemble (<c>platform: "ensemble"</c>): its steps run on the composing models.</summary>
+    public bool IsEnsemble => _ensemble is not null;
 
     /// <summary>Completes once at least <paramref name="count"/> requests wait in this version's queue.</summary>
-    public Task QueuedAsync(int count) => _sequences?.QueuedAsync(count) ?? _scheduler!.QueuedAsync(count);
+    public Task QueuedAsync(int count) => _ensemble is not null
+        ? throw new NotSupportedException($"ensemble '{Name}' has no queue of its own; watch its composing models' queues")
+        : _sequences?.QueuedAsync(count) ?? _scheduler!.QueuedAsync(count);
 
     /// <summary>
     /// Validates the request against the signature and queues it. The returned task completes when
@@ -135,6 +149,11 @@ public sealed class ModelVersion : IDisposable
     internal ValueTask ScheduleAsync(InferenceRequest request)
     {
         request.Version = this;
+        if (_ensemble is not null)
+        {
+            return _ensemble.ScheduleAsync(this, request);
+        }
+
         if (_sequences is not null)
         {
             return _sequences.ScheduleAsync(request);

@@ -111,14 +111,16 @@ public sealed class GrpcInferenceServiceImpl : GRPCInferenceService.GRPCInferenc
 
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-        // No model depends on another here (no ensembles), so unload_dependents has nothing to add; its type is still checked.
-        if (request.Parameters.TryGetValue("unload_dependents", out var dependents)
-            && dependents.ParameterChoiceCase != ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam)
+        // unload_dependents: the ensembles that call the model are unloaded too.
+        var unloadDependents = false;
+        if (request.Parameters.TryGetValue("unload_dependents", out var dependents))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "unload parameter 'unload_dependents' must be a bool_param"));
+            unloadDependents = dependents.ParameterChoiceCase == ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam
+                ? dependents.BoolParam
+                : throw new RpcException(new Status(StatusCode.InvalidArgument, "unload parameter 'unload_dependents' must be a bool_param"));
         }
 
-        var error = await _server.Lifecycle.UnloadAsync(request.ModelName).ConfigureAwait(false);
+        var error = await _server.Lifecycle.UnloadAsync(request.ModelName, unloadDependents).ConfigureAwait(false);
         return error.IsError ? throw ToRpc(error) : new RepositoryModelUnloadResponse();
     }
 

@@ -111,6 +111,11 @@ internal static class GrpcResponses
                 });
             }
 
+            foreach (var usage in version.MemoryUsage)
+            {
+                model.MemoryUsage.Add(new MemoryUsage { Type = usage.Kind, Id = usage.DeviceId, ByteSize = (ulong)usage.ByteSize });
+            }
+
             response.ModelStats.Add(model);
         }
 

@@ -106,6 +106,15 @@ internal static class MetadataJson
 
             writer.WriteEndArray();
             writer.WriteStartArray("memory_usage"u8);
+            foreach (var usage in version.MemoryUsage)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, usage.Kind);
+                writer.WriteNumber("id"u8, usage.DeviceId);
+                writer.WriteNumber("byte_size"u8, usage.ByteSize);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndArray();
             if (stats.Latency is { } latency)
             {

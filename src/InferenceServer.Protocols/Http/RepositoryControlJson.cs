@@ -67,11 +67,12 @@ internal static class RepositoryControlJson
     }
 
     /// <summary>
-    /// Checks the unload body. No model depends on another here (no ensembles), so <c>unload_dependents</c> has
-    /// nothing to add; its type is still checked so a client's mistake is not silently ignored.
+    /// Reads the unload body's <c>unload_dependents</c> (false when absent): with it, the ensembles that call the model are
+    /// unloaded too. A value that is not a boolean is refused, so a client's mistake is not silently ignored.
     /// </summary>
-    public static InferenceError ReadUnloadParameters(ReadOnlySpan<byte> body)
+    public static InferenceError ReadUnloadParameters(ReadOnlySpan<byte> body, out bool unloadDependents)
     {
+        unloadDependents = false;
         if (body.Trim(" \t\r\n"u8).IsEmpty)
         {
             return InferenceError.None;
@@ -95,9 +96,18 @@ internal static class RepositoryControlJson
                 return InferenceError.InvalidArgument("unload request 'parameters' must be an object");
             }
 
-            return parameters.TryGetProperty("unload_dependents", out var dependents) && dependents.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
-                ? InferenceError.InvalidArgument("unload parameter 'unload_dependents' must be true or false")
-                : InferenceError.None;
+            if (!parameters.TryGetProperty("unload_dependents", out var dependents))
+            {
+                return InferenceError.None;
+            }
+
+            if (dependents.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return InferenceError.InvalidArgument("unload parameter 'unload_dependents' must be true or false");
+            }
+
+            unloadDependents = dependents.GetBoolean();
+            return InferenceError.None;
         }
         catch (JsonException ex)
         {

@@ -75,6 +75,8 @@ public sealed class InferenceGrpcClient
 
     public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(string name, Metadata? headers = null) => Call(RepositoryModelUnloadMethod, new RepositoryModelUnloadRequest { ModelName = name }, headers);
 
+    public Task<RepositoryModelUnloadResponse> RepositoryModelUnloadAsync(RepositoryModelUnloadRequest request) => Call(RepositoryModelUnloadMethod, request);
+
     public Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatusAsync(string name = "") => Call(SystemSharedMemoryStatusMethod, new SystemSharedMemoryStatusRequest { Name = name });
 
     public Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegisterAsync(SystemSharedMemoryRegisterRequest request, Metadata? headers = null) =>

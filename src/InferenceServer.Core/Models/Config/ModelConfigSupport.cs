@@ -4,7 +4,7 @@ namespace InferenceServer.Core.Models.Config;
 
 /// <summary>
 /// Refuses, at load, a config that asks for something this server does not do and that would change what a
-/// request gets back: an ensemble would not call its composing models; a decoupled model would be cut to one response. Such a model is better
+/// request gets back: a decoupled model would be cut to one response. Such a model is better
 /// UNAVAILABLE with a reason naming the field than READY and wrong. Backend-neutral: what one backend cannot do
 /// (an instance kind it cannot place) is that backend's to refuse.
 /// <para>
@@ -30,17 +30,6 @@ public static class ModelConfigSupport
     // The first unsupported field, in the config's own terms, with what to do instead; null when all is served.
     private static string? Refusal(ModelConfig config)
     {
-        switch (config.SchedulingChoiceCase)
-        {
-            case ModelConfig.SchedulingChoiceOneofCase.EnsembleScheduling:
-                return "ensemble_scheduling is not supported by this server yet; call the composing models one after the other";
-        }
-
-        if (config.Platform == "ensemble" || config.Backend == "ensemble")
-        {
-            return $"{(config.Platform == "ensemble" ? "platform" : "backend")} \"ensemble\" is not supported by this server yet; call the composing models one after the other";
-        }
-
         if (config.ModelTransactionPolicy?.Decoupled == true)
         {
             return "model_transaction_policy { decoupled: true } is not supported by this server yet: it sends exactly one response per request; remove it";

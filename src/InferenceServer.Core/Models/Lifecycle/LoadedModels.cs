@@ -17,6 +17,7 @@ public sealed class LoadedModels : IDisposable
         // Loads and traffic changes both rewrite a model's entry: one lock runs them one at a time.
         var controlLock = new SemaphoreSlim(1, 1);
         Catalog = new ModelCatalog(loader.Repository, transitions);
+        loader.AttachCatalog(Catalog);
         Traffic = new TrafficControl(Catalog, loader.Repository, loader.Time, controlLock, logger);
         Lifecycle = new ModelLifecycle(loader, Catalog, transitions, Traffic, controlLock, logger);
     }

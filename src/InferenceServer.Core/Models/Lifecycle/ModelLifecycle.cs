@@ -62,13 +62,17 @@ public sealed class ModelLifecycle : IDisposable
     public void LoadAtStartUp(IReadOnlyDictionary<string, ModelLoadOptions> models)
     {
         var work = models.ToArray();
-        var entries = new ModelEntry[work.Length];
-        Parallel.For(0, work.Length, i =>
+        var planned = new ModelLoadPlan[work.Length];
+        Parallel.For(0, work.Length, i => planned[i] = _loader.Plan(work[i].Key, work[i].Value));
+        var plans = WithComposingModels(planned);
+
+        // Ensembles check their steps against the composing models as published, so they load once those are.
+        var direct = plans.Where(p => !ModelRepositoryLoader.IsEnsemble(p)).ToArray();
+        var entries = new ModelEntry[direct.Length];
+        Parallel.For(0, direct.Length, i =>
         {
-            var (name, options) = work[i];
-            var plan = _loader.Plan(name, options);
-            _transitions.Loads(name, plan.Versions);
-            entries[i] = _loader.Load(plan, _ => null);
+            _transitions.Loads(direct[i].ModelName, direct[i].Versions);
+            entries[i] = _loader.Load(direct[i], _ => null);
         });
 
         foreach (var entry in entries)
@@ -77,7 +81,43 @@ public sealed class ModelLifecycle : IDisposable
         }
 
         _catalog.Publish(new ModelTable(entries.Select(e => e.Latest is null ? e : _traffic.WithFile(e, previous: null))));
+        foreach (var plan in Ensembles.EnsembleOrder.DependenciesFirst(plans.Where(ModelRepositoryLoader.IsEnsemble)))
+        {
+            _transitions.Loads(plan.ModelName, plan.Versions);
+            var entry = _loader.Load(plan, _ => null);
+            Report(entry, previous: null);
+            _catalog.Publish(plan.ModelName, entry.Latest is null ? entry : _traffic.WithFile(entry, previous: null));
+            _transitions.Loaded(plan.ModelName);
+        }
+
         _transitions.LoadedAll();
+    }
+
+    // An ensemble named at start-up (explicit mode's --load-model) brings the composing models on disk it calls, as in
+    // Triton; with every model loading, there is nothing to add.
+    private List<ModelLoadPlan> WithComposingModels(IEnumerable<ModelLoadPlan> planned)
+    {
+        var plans = planned.ToList();
+        var names = plans.Select(p => p.ModelName).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<string>? onDisk = null;
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (!ModelRepositoryLoader.IsEnsemble(plans[i]))
+            {
+                continue;
+            }
+
+            foreach (var step in plans[i].Config!.EnsembleScheduling?.Step ?? [])
+            {
+                onDisk ??= _catalog.ModelsOnDisk();
+                if (onDisk.Contains(step.ModelName) && names.Add(step.ModelName))
+                {
+                    plans.Add(_loader.Plan(step.ModelName, ModelLoadOptions.Default));
+                }
+            }
+        }
+
+        return plans;
     }
 
     /// <summary>(Re)loads a model from its folder, or with a config override (the load API).</summary>
@@ -91,11 +131,24 @@ public sealed class ModelLifecycle : IDisposable
     /// Returns an error when nothing of the model could be loaded (the previous state, if any, keeps serving
     /// under its traffic policy).
     /// </summary>
-    public async Task<InferenceError> LoadAsync(string name, ModelLoadOptions options)
+    public Task<InferenceError> LoadAsync(string name, ModelLoadOptions options) => LoadAsync(name, options, []);
+
+    // An ensemble's composing models that are not ready are loaded first, as Triton does in explicit mode (each with its
+    // own folder's config); `loading` guards against ensembles that name each other.
+    private async Task<InferenceError> LoadAsync(string name, ModelLoadOptions options, HashSet<string> loading)
     {
         if (ModelNames.Check(name) is { IsError: true } invalid)
         {
             return InferenceError.InvalidArgument($"failed to load: {invalid.Message}");
+        }
+
+        if (loading.Add(name))
+        {
+            foreach (var composing in ComposingModelsToLoad(name, options, loading))
+            {
+                // A composing model that fails leaves its reason on its own entry; the ensemble's load then names it.
+                await LoadAsync(composing, ModelLoadOptions.Default, loading).ConfigureAwait(false);
+            }
         }
 
         await _controlLock.WaitAsync().ConfigureAwait(false);
@@ -151,6 +204,39 @@ public sealed class ModelLifecycle : IDisposable
         RetireInBackground(retired);
         await TrafficControl.RetireAsync(replacedTraffic).ConfigureAwait(false);
         return result;
+    }
+
+    private string[] ComposingModelsToLoad(string name, ModelLoadOptions options, HashSet<string> loading)
+    {
+        var plan = _loader.Plan(name, options);
+        if (!ModelRepositoryLoader.IsEnsemble(plan))
+        {
+            return [];
+        }
+
+        var table = _catalog.Table;
+        var onDisk = _catalog.ModelsOnDisk();
+        return plan.Config!.EnsembleScheduling?.Step.Select(s => s.ModelName).Distinct(StringComparer.Ordinal)
+            .Where(m => !loading.Contains(m) && onDisk.Contains(m) && !(table.Models.TryGetValue(m, out var entry) && entry.Latest is not null))
+            .ToArray() ?? [];
+    }
+
+    /// <summary>
+    /// Unloads every version of a model: new requests get NOT_FOUND / UNAVAILABLE, held ones finish. With
+    /// <paramref name="unloadDependents"/> (the unload API's <c>unload_dependents</c>), the ensembles that call the model,
+    /// directly or through another ensemble, are unloaded first.
+    /// </summary>
+    public async Task<InferenceError> UnloadAsync(string name, bool unloadDependents)
+    {
+        if (unloadDependents && ModelNames.Check(name) is { IsError: false })
+        {
+            foreach (var dependent in Ensembles.EnsembleOrder.Dependents(_catalog.Table, name))
+            {
+                await UnloadAsync(dependent).ConfigureAwait(false);
+            }
+        }
+
+        return await UnloadAsync(name).ConfigureAwait(false);
     }
 
     /// <summary>Unloads every version of a model: new requests get NOT_FOUND / UNAVAILABLE, held ones finish.</summary>

@@ -16,6 +16,7 @@ namespace InferenceServer.Core.Models.Repository;
 public sealed class ModelRepositoryLoader
 {
     private readonly IReadOnlyList<IModelBackend> _backends;
+    private readonly Ensembles.EnsembleBackend _ensembles = new();
     private readonly TimeProvider _time;
     private readonly IVersionObserverFactory? _observers;
     private readonly bool _sketches;
@@ -30,7 +31,8 @@ public sealed class ModelRepositoryLoader
         ArgumentOutOfRangeException.ThrowIfNegative(loadRetryCount);
         _loadRetryCount = loadRetryCount;
         Repository = repository;
-        _backends = backends.ToArray();
+        // Ensembles first: no framework backend serves platform "ensemble", and none should be asked.
+        _backends = [_ensembles, .. backends];
         _time = time;
         _observers = observers;
         _sketches = sketches;
@@ -43,6 +45,12 @@ public sealed class ModelRepositoryLoader
     /// (<see cref="Caching.ResponseCacheIdentity"/>): only when the server has a cache to key.
     /// </summary>
     public bool ResponseCacheIdentities { get; init; }
+
+    /// <summary>Gives ensembles the catalog their composing models are found in (at load and for each step).</summary>
+    internal void AttachCatalog(ModelCatalog catalog) => _ensembles.Catalog = catalog;
+
+    /// <summary>Whether the plan loads an ensemble (which needs its composing models published first).</summary>
+    internal static bool IsEnsemble(ModelLoadPlan plan) => plan.Config is { } config && Ensembles.EnsemblePlanner.IsEnsemble(config);
 
     /// <summary>The server's clock.</summary>
     public TimeProvider Time => _time;
@@ -243,7 +251,8 @@ public sealed class ModelRepositoryLoader
                 throw new ModelLoadException(warmUp.Message);
             }
 
-            return new ModelVersionEntry(version, ModelState.Ready, warmUp.IsError ? $"serving, but the synthetic warm-up failed: {warmUp.Message}" : "", loaded);
+            var note = runtime is Ensembles.EnsembleRuntime ensemble ? ensemble.IndexNote : "";
+            return new ModelVersionEntry(version, ModelState.Ready, warmUp.IsError ? $"serving, but the synthetic warm-up failed: {warmUp.Message}" : note, loaded);
         }
         catch (Exception ex)
         {

@@ -83,9 +83,10 @@ internal sealed class RepositoryEndpoints(ServerContext server)
             return;
         }
 
+        bool unloadDependents;
         using (body.Buffer)
         {
-            var parsed = RepositoryControlJson.ReadUnloadParameters(body.Bytes.Span);
+            var parsed = RepositoryControlJson.ReadUnloadParameters(body.Bytes.Span, out unloadDependents);
             if (parsed.IsError)
             {
                 await HttpResponses.WriteError(context, parsed).ConfigureAwait(false);
@@ -93,7 +94,7 @@ internal sealed class RepositoryEndpoints(ServerContext server)
             }
         }
 
-        var error = await server.Lifecycle.UnloadAsync(name).ConfigureAwait(false);
+        var error = await server.Lifecycle.UnloadAsync(name, unloadDependents).ConfigureAwait(false);
         await (error.IsError ? HttpResponses.WriteError(context, error) : HttpResponses.WriteEmpty(context, 200)).ConfigureAwait(false);
     }
 }

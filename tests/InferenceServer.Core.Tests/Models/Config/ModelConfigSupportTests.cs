@@ -9,9 +9,6 @@ public sealed class ModelConfigSupportTests
         ProtoTextParser.ParseModelConfig($"name: \"m\"\nmax_batch_size: 8\n{extra}", "config.pbtxt");
 
     [Theory]
-    [InlineData("ensemble_scheduling { step [ { model_name: \"a\" model_version: -1 } ] }", "ensemble_scheduling is not supported")]
-    [InlineData("platform: \"ensemble\"", "platform \"ensemble\" is not supported")]
-    [InlineData("backend: \"ensemble\"", "backend \"ensemble\" is not supported")]
     [InlineData("model_transaction_policy { decoupled: true }", "model_transaction_policy { decoupled: true } is not supported")]
     [InlineData("batch_input [ { kind: BATCH_ELEMENT_COUNT target_name: [ \"N\" ] data_type: TYPE_INT32 source_input: [ \"a\" ] } ]", "batch_input 'N' is not supported")]
     [InlineData("batch_output [ { target_name: [ \"OUT\" ] kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input: [ \"a\" ] } ]", "batch_output 'OUT' is not supported")]

@@ -76,14 +76,14 @@ public sealed class UnsupportedConfigLoadTests : IDisposable
     }
 
     [Fact]
-    public async Task LoadWithOverride_EnsembleScheduling_RefusedNamingTheField()
+    public async Task LoadWithOverride_EnsembleSchedulingOnAnOnnxModel_RefusedNamingThePlatform()
     {
         var config = _models.Catalog.Table.Models["good"].Latest!.Config.Clone();
         config.EnsembleScheduling = new global::Inference.ModelEnsembling();
 
         var error = await _models.Lifecycle.LoadAsync("good", config).WithTimeout();
 
-        Assert.Contains("ensemble_scheduling is not supported by this server yet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ensemble_scheduling needs platform: \"ensemble\"", error.Message, StringComparison.Ordinal);
         Assert.False(_models.Catalog.TryResolve("good", "", out _).IsError);
     }
 }
