@@ -4,7 +4,7 @@ namespace InferenceServer.Perf.OrtRate;
 
 /// <summary>
 /// The benchmark's MLP, 256 → 1024 → 1024 → 10 (two hidden Gemm+ReLU layers of 1024), built by
-/// <see cref="SampleModels.Mlp"/> in src/InferenceServer.ModelBuilder (which grants this tool
+/// <see cref="SampleModels.Mlp(int, int, int, int)"/> in src/InferenceServer.ModelBuilder (which grants this tool
 /// <c>InternalsVisibleTo</c>): INPUT0 FP32 [-1,256] → OUTPUT0 FP32 [-1,10], seeded weights, so every
 /// build is byte-identical.
 /// </summary>
