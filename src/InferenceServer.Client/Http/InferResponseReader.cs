@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using InferenceServer.Client.Buffers;
+using InferenceServer.Client.Tensors;
 
 namespace InferenceServer.Client.Http;
 
@@ -142,7 +143,8 @@ internal static class InferResponseReader
             }
             else if (reader.ValueTextEquals("datatype"u8))
             {
-                dataType = ReadString(ref reader);
+                reader.Read();
+                dataType = KnownDataType(ref reader) ?? reader.GetString() ?? "";
             }
             else if (reader.ValueTextEquals("shape"u8))
             {
@@ -214,6 +216,24 @@ internal static class InferResponseReader
         more.CopyTo(shape, dims.Length);
         return shape;
     }
+
+    /// <summary>The protocol's datatype names as their constants, so reading one allocates nothing.</summary>
+    private static string? KnownDataType(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("FP32"u8) ? TensorDataType.Fp32
+        : reader.ValueTextEquals("INT32"u8) ? TensorDataType.Int32
+        : reader.ValueTextEquals("INT64"u8) ? TensorDataType.Int64
+        : reader.ValueTextEquals("FP16"u8) ? TensorDataType.Fp16
+        : reader.ValueTextEquals("BYTES"u8) ? TensorDataType.Bytes
+        : reader.ValueTextEquals("UINT8"u8) ? TensorDataType.UInt8
+        : reader.ValueTextEquals("BOOL"u8) ? TensorDataType.Bool
+        : reader.ValueTextEquals("FP64"u8) ? TensorDataType.Fp64
+        : reader.ValueTextEquals("BF16"u8) ? TensorDataType.BFloat16
+        : reader.ValueTextEquals("INT8"u8) ? TensorDataType.Int8
+        : reader.ValueTextEquals("INT16"u8) ? TensorDataType.Int16
+        : reader.ValueTextEquals("UINT16"u8) ? TensorDataType.UInt16
+        : reader.ValueTextEquals("UINT32"u8) ? TensorDataType.UInt32
+        : reader.ValueTextEquals("UINT64"u8) ? TensorDataType.UInt64
+        : null;
 
     private static string ReadString(ref Utf8JsonReader reader)
     {
