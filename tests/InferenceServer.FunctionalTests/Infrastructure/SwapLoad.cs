@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using Grpc.Core;
+using InferenceServer.Client;
+using InferenceServer.Client.Errors;
+using InferenceServer.Client.Grpc;
+using InferenceServer.Client.Http;
 
 namespace InferenceServer.FunctionalTests.Infrastructure;
 
@@ -10,7 +12,8 @@ namespace InferenceServer.FunctionalTests.Infrastructure;
 /// versions. Every answer must be a success, and its <c>model_version</c> must have been live while the request
 /// was out: not older than the version published before the request was sent, not newer than the newest
 /// version whose files existed when the answer came back. One more client polls the model's and the server's
-/// ready endpoints: both stay 200 through every swap.
+/// ready endpoints: both stay 200 through every swap. The clients are the client library's, which never retries a
+/// request that reached the server, so a failure here is the server's.
 /// </summary>
 internal sealed class SwapLoad
 {
@@ -21,21 +24,24 @@ internal sealed class SwapLoad
     private long _requested;
 
     public SwapLoad(TestServer server, string model, int clients, long liveVersion)
-        : this(server.Http, server.Grpc, model, clients, liveVersion)
+        : this(new HttpInferenceClient(server.Http, Options), new GrpcInferenceClient(server.Channel, Options), model, clients, liveVersion)
     {
     }
+
+    /// <summary>Every call bounded; only connections that could not be made are retried (the library's rule).</summary>
+    public static InferenceClientOptions Options => new() { Timeout = TestTimeouts.Request };
 
     /// <param name="http">A client of the server's HTTP port.</param>
     /// <param name="grpc">A client of the server's gRPC port.</param>
     /// <param name="model">The model whose versions are swapped.</param>
     /// <param name="clients">Inference clients, half HTTP and half gRPC.</param>
     /// <param name="liveVersion">The version serving now.</param>
-    public SwapLoad(HttpClient http, InferenceGrpcClient grpc, string model, int clients, long liveVersion)
+    public SwapLoad(InferenceClient http, InferenceClient grpc, string model, int clients, long liveVersion)
     {
         _published = _requested = liveVersion;
         _clients =
         [
-            .. Enumerable.Range(0, clients).Select(client => Task.Run(() => RunClientAsync(http, grpc, model, useGrpc: client % 2 == 1))),
+            .. Enumerable.Range(0, clients).Select(client => Task.Run(() => RunClientAsync(client % 2 == 1 ? grpc : http, model))),
             Task.Run(() => ProbeReadinessAsync(http, model)),
         ];
     }
@@ -66,53 +72,41 @@ internal sealed class SwapLoad
         await Task.WhenAll(_clients).WaitAsync(TestTimeouts.Load);
     }
 
-    private async Task ProbeReadinessAsync(HttpClient http, string model)
+    private async Task ProbeReadinessAsync(InferenceClient http, string model)
     {
         while (!_stop.IsCancellationRequested)
         {
-            foreach (var path in new[] { $"v2/models/{model}/ready", "v2/health/ready" })
+            try
             {
-                try
+                if (!await http.IsModelReadyAsync(model))
                 {
-                    using var response = await http.GetAsync(path);
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Failures.Enqueue($"GET {path}: {(int)response.StatusCode} during a swap");
-                    }
+                    Failures.Enqueue($"GET v2/models/{model}/ready: not 200 during a swap");
                 }
-                catch (HttpRequestException ex)
+
+                if (!await http.IsServerReadyAsync())
                 {
-                    Failures.Enqueue($"GET {path}: {ex.Message}");
+                    Failures.Enqueue("GET v2/health/ready: not 200 during a swap");
                 }
+            }
+            catch (InferenceServerException ex)
+            {
+                Failures.Enqueue($"readiness: {ex.Message}");
             }
         }
     }
 
-    private async Task RunClientAsync(HttpClient http, InferenceGrpcClient grpc, string model, bool useGrpc)
+    private async Task RunClientAsync(InferenceClient client, string model)
     {
         for (var count = 0; !_stop.IsCancellationRequested; count++)
         {
             var oldest = Interlocked.Read(ref _published);
             try
             {
-                long version;
-                if (useGrpc)
-                {
-                    version = long.Parse((await grpc.ModelInferAsync(SimpleRequests.Grpc(batch: 1, seed: count, model: model))).ModelVersion, CultureInfo.InvariantCulture);
-                }
-                else
-                {
-                    using var response = await HttpInfer.PostAsync(http, model, SimpleRequests.Json(batch: 1, seed: count));
-                    var result = await HttpInfer.ReadAsync(response);
-                    if (result.Status != HttpStatusCode.OK)
-                    {
-                        Failures.Enqueue($"HTTP {(int)result.Status}: {result.Json.ToJsonString()}");
-                        continue;
-                    }
-
-                    version = long.Parse(result.Json["model_version"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-                }
-
+                using var request = new InferRequest(model)
+                    .AddInput("INPUT0", SimpleRequests.Input0(1, count), SimpleRequests.Shape(1))
+                    .AddInput("INPUT1", SimpleRequests.Input1(1, count), SimpleRequests.Shape(1));
+                using var result = await client.InferAsync(request);
+                var version = long.Parse(result.ModelVersion, CultureInfo.InvariantCulture);
                 var newest = Interlocked.Read(ref _requested);
                 if (version < oldest || version > newest)
                 {
@@ -122,9 +116,9 @@ internal sealed class SwapLoad
                 Seen.AddOrUpdate(version, 1, (_, n) => n + 1);
                 FirstAnswer(version).TrySetResult();
             }
-            catch (Exception ex) when (ex is RpcException or HttpRequestException)
+            catch (InferenceServerException ex)
             {
-                Failures.Enqueue($"{(useGrpc ? "gRPC" : "HTTP")}: {ex.Message}");
+                Failures.Enqueue($"{client.Protocol}: {ex.Message}");
             }
         }
     }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
+using InferenceServer.Client.Grpc;
+using InferenceServer.Client.Http;
 using InferenceServer.FunctionalTests.Infrastructure;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
@@ -47,7 +49,7 @@ internal sealed class ChaosSoak : IAsyncDisposable
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestServer.ControlToken);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");
         _grpc = new InferenceGrpcClient(_channel);
-        Load = new SwapLoad(_http, _grpc, Model, clients: 4, liveVersion: 1);
+        Load = new SwapLoad(new HttpInferenceClient(_http, SwapLoad.Options), new GrpcInferenceClient(_channel, SwapLoad.Options), Model, clients: 4, liveVersion: 1);
     }
 
     /// <summary>The faults in the order they are injected: swap N gets <c>Order[(N - 1) % Order.Length]</c>.</summary>

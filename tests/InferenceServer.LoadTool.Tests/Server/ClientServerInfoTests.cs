@@ -1,10 +1,11 @@
+using InferenceServer.Client.Http;
 using InferenceServer.LoadTool.Server;
 using InferenceServer.LoadTool.Tests.Infrastructure;
 
 namespace InferenceServer.LoadTool.Tests.Server;
 
-/// <summary>Reading the server's JSON: the bodies are what the server answers, extra members included.</summary>
-public class HttpServerClientTests
+/// <summary>Reading the server's JSON through the client library: the bodies are what the server answers, extra members included.</summary>
+public class ClientServerInfoTests
 {
     private const string Stats = """
         {"model_stats":[
@@ -24,7 +25,7 @@ public class HttpServerClientTests
     {
         using var http = Client(new Dictionary<string, string> { ["/v2/models/simple/stats"] = Stats }, out _);
 
-        var stats = await new HttpServerClient(http).ReadStatisticsAsync("simple", "", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var stats = await Info(http).ReadStatisticsAsync("simple", "", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(new CountedDuration(40, 4000), stats.Success);
         Assert.Equal(new CountedDuration(2, 20), stats.Fail);
@@ -45,7 +46,7 @@ public class HttpServerClientTests
             },
             out var handler);
 
-        var model = await new HttpServerClient(http).DescribeAsync("simple", "1", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var model = await Info(http).DescribeAsync("simple", "1", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(8, model.MaxBatchSize);
         var input = Assert.Single(model.Inputs);
@@ -59,11 +60,13 @@ public class HttpServerClientTests
     {
         using var http = Client(new Dictionary<string, string>(), out _);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new HttpServerClient(http).DescribeAsync("nope", "", CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(10));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Info(http).DescribeAsync("nope", "", CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Contains("404", error.Message, StringComparison.Ordinal);
         Assert.Contains("no such model", error.Message, StringComparison.Ordinal);
     }
+
+    private static ClientServerInfo Info(HttpClient http) => new(new HttpInferenceClient(http));
 
     private static HttpClient Client(Dictionary<string, string> bodies, out CannedHandler handler)
     {
