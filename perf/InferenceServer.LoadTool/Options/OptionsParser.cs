@@ -1,4 +1,5 @@
 using System.Globalization;
+using InferenceServer.LoadTool.Thresholds;
 
 namespace InferenceServer.LoadTool.Options;
 
@@ -34,6 +35,10 @@ public static class OptionsParser
               --request-timeout-secs S     one request's deadline (default 30)
           -f FILE                          write the report as CSV
               --json-file FILE             write the report as JSON
+              --threshold EXPR             fail the run (exit code 99) unless EXPR holds, e.g. 'p99 < 20ms',
+                                           'error_rate < 0.01', 'throughput > 500' (repeatable; per step, or
+                                           per scenario with --scenario)
+              --scenario FILE              run the scenarios of a JSON scenario file side by side (no -m needed)
           -h, --help                       this text
         """;
 
@@ -48,7 +53,8 @@ public static class OptionsParser
         LoadRange? concurrency = null, rate = null;
         var distribution = RequestDistribution.Constant;
         var inputData = InputDataKind.Random;
-        string? dataFile = null, csv = null, json = null;
+        string? dataFile = null, csv = null, json = null, scenario = null;
+        var thresholds = new List<Threshold>();
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         int batch = 1, stringLength = 128, seed = 1, maxTrials = 10, maxInFlight = 64;
         double intervalMs = 5000, stability = 10;
@@ -173,6 +179,12 @@ public static class OptionsParser
                     case "--json-file":
                         json = Value();
                         break;
+                    case "--threshold":
+                        thresholds.Add(Threshold.TryParse(Value(), out var threshold, out var thresholdError) ? threshold! : throw new OptionException(thresholdError));
+                        break;
+                    case "--scenario":
+                        scenario = Value();
+                        break;
                     default:
                         throw new OptionException($"unknown option '{args[i]}'");
                 }
@@ -184,9 +196,9 @@ public static class OptionsParser
             }
         }
 
-        if (model.Length == 0)
+        if (model.Length == 0 && scenario is null)
         {
-            error = "-m MODEL is required";
+            error = "-m MODEL is required (or --scenario FILE)";
             return false;
         }
 
@@ -221,6 +233,8 @@ public static class OptionsParser
             RequestTimeout = TimeSpan.FromSeconds(timeoutSecs),
             CsvFile = csv,
             JsonFile = json,
+            Thresholds = thresholds,
+            ScenarioFile = scenario,
         };
         return true;
     }
