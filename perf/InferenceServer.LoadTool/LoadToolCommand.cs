@@ -5,7 +5,7 @@ using InferenceServer.LoadTool.Scenarios;
 
 namespace InferenceServer.LoadTool;
 
-/// <summary>The command line: parse, run, print the table, write the CSV and JSON files. Returns the exit code.</summary>
+/// <summary>The command line: parse, run, print the table, write the CSV, JSON and HTML files. Returns the exit code.</summary>
 public static class LoadToolCommand
 {
     public const int Ok = 0;
@@ -65,7 +65,7 @@ public static class LoadToolCommand
         }
 
         ThresholdTable.Write(output, reports);
-        await WriteFilesAsync(options, reports, scenarios is not null, cancellationToken).ConfigureAwait(false);
+        await WriteFilesAsync(options, reports, scenarios is not null, args, cancellationToken).ConfigureAwait(false);
 
         var failed = ThresholdTable.Failed(reports).ToList();
         foreach (var threshold in failed)
@@ -76,7 +76,7 @@ public static class LoadToolCommand
         return failed.Count > 0 ? ThresholdsFailed : Ok;
     }
 
-    private static async Task WriteFilesAsync(LoadOptions options, IReadOnlyList<LoadReport> reports, bool scenarioMode, CancellationToken cancellationToken)
+    private static async Task WriteFilesAsync(LoadOptions options, IReadOnlyList<LoadReport> reports, bool scenarioMode, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         if (options.CsvFile is { } csv)
         {
@@ -88,6 +88,12 @@ public static class LoadToolCommand
         {
             var text = scenarioMode ? JsonReport.Serialize(new ScenarioRunReport(reports)) : JsonReport.Serialize(reports[0]);
             await File.WriteAllTextAsync(json, text, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.HtmlFile is { } html)
+        {
+            var scenarioText = options.ScenarioFile is { } file ? await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false) : null;
+            await File.WriteAllTextAsync(html, HtmlReport.Render(reports, new RunConfiguration(args, scenarioText)), cancellationToken).ConfigureAwait(false);
         }
     }
 }

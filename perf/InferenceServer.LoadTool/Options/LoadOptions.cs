@@ -87,6 +87,9 @@ public sealed record LoadOptions
     /// <summary>Thresholds (<c>--threshold</c>): checked on every step, or on every scenario as a whole with <see cref="ScenarioFile"/>.</summary>
     public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
 
+    /// <summary>Self-contained HTML report path (<c>--html-file</c>), or null.</summary>
+    public string? HtmlFile { get; init; }
+
     /// <summary>A scenario file (<c>--scenario</c>): its scenarios run side by side instead of the flags' one model and range.</summary>
     public string? ScenarioFile { get; init; }
 

@@ -35,6 +35,7 @@ public static class OptionsParser
               --request-timeout-secs S     one request's deadline (default 30)
           -f FILE                          write the report as CSV
               --json-file FILE             write the report as JSON
+              --html-file FILE             write a self-contained HTML report (charts, no external files)
               --threshold EXPR             fail the run (exit code 99) unless EXPR holds, e.g. 'p99 < 20ms',
                                            'error_rate < 0.01', 'throughput > 500' (repeatable; per step, or
                                            per scenario with --scenario)
@@ -53,7 +54,7 @@ public static class OptionsParser
         LoadRange? concurrency = null, rate = null;
         var distribution = RequestDistribution.Constant;
         var inputData = InputDataKind.Random;
-        string? dataFile = null, csv = null, json = null, scenario = null;
+        string? dataFile = null, csv = null, json = null, html = null, scenario = null;
         var thresholds = new List<Threshold>();
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         int batch = 1, stringLength = 128, seed = 1, maxTrials = 10, maxInFlight = 64;
@@ -179,6 +180,9 @@ public static class OptionsParser
                     case "--json-file":
                         json = Value();
                         break;
+                    case "--html-file":
+                        html = Value();
+                        break;
                     case "--threshold":
                         thresholds.Add(Threshold.TryParse(Value(), out var threshold, out var thresholdError) ? threshold! : throw new OptionException(thresholdError));
                         break;
@@ -233,6 +237,7 @@ public static class OptionsParser
             RequestTimeout = TimeSpan.FromSeconds(timeoutSecs),
             CsvFile = csv,
             JsonFile = json,
+            HtmlFile = html,
             Thresholds = thresholds,
             ScenarioFile = scenario,
         };
