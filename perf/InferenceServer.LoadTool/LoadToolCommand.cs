@@ -1,5 +1,6 @@
 using Grpc.Core;
 using InferenceServer.LoadTool.Options;
+using InferenceServer.LoadTool.Replay;
 using InferenceServer.LoadTool.Reporting;
 using InferenceServer.LoadTool.Scenarios;
 
@@ -49,8 +50,8 @@ public static class LoadToolCommand
         IReadOnlyList<LoadReport> reports;
         try
         {
-            reports = scenarios is not null
-                ? await ScenarioRunner.RunAsync(scenarios, progress, cancellationToken).ConfigureAwait(false)
+            reports = scenarios is not null ? await ScenarioRunner.RunAsync(scenarios, progress, cancellationToken).ConfigureAwait(false)
+                : options.ReplayFile is not null ? [await ReplaySession.RunAsync(options, progress, cancellationToken).ConfigureAwait(false)]
                 : [await LoadSession.RunAsync(options, progress, cancellationToken).ConfigureAwait(false)];
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException or HttpRequestException or RpcException or IOException or System.Text.Json.JsonException)

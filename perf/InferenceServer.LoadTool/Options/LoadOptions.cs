@@ -93,6 +93,12 @@ public sealed record LoadOptions
     /// <summary>A scenario file (<c>--scenario</c>): its scenarios run side by side instead of the flags' one model and range.</summary>
     public string? ScenarioFile { get; init; }
 
+    /// <summary>A capture file to replay (<c>--replay</c>), each request once at its recorded pace times <see cref="ReplaySpeed"/>.</summary>
+    public string? ReplayFile { get; init; }
+
+    /// <summary>How much faster than recorded a replay sends (<c>--replay-speed</c>): 2 halves every gap. Default 1.</summary>
+    public double ReplaySpeed { get; init; } = 1;
+
     /// <summary>The address with a scheme and the protocol's default port filled in.</summary>
     public Uri ServerUri()
     {

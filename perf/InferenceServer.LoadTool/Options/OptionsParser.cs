@@ -40,6 +40,9 @@ public static class OptionsParser
                                            'error_rate < 0.01', 'throughput > 500' (repeatable; per step, or
                                            per scenario with --scenario)
               --scenario FILE              run the scenarios of a JSON scenario file side by side (no -m needed)
+              --replay FILE                send a server's capture file (--capture-model) again, each request
+                                           once at its recorded pace (-m: another model than the capture's)
+              --replay-speed X             replay X times faster than recorded (default 1)
           -h, --help                       this text
         """;
 
@@ -54,7 +57,8 @@ public static class OptionsParser
         LoadRange? concurrency = null, rate = null;
         var distribution = RequestDistribution.Constant;
         var inputData = InputDataKind.Random;
-        string? dataFile = null, csv = null, json = null, html = null, scenario = null;
+        string? dataFile = null, csv = null, json = null, html = null, scenario = null, replay = null;
+        double replaySpeed = 1;
         var thresholds = new List<Threshold>();
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         int batch = 1, stringLength = 128, seed = 1, maxTrials = 10, maxInFlight = 64;
@@ -186,6 +190,12 @@ public static class OptionsParser
                     case "--threshold":
                         thresholds.Add(Threshold.TryParse(Value(), out var threshold, out var thresholdError) ? threshold! : throw new OptionException(thresholdError));
                         break;
+                    case "--replay":
+                        replay = Value();
+                        break;
+                    case "--replay-speed":
+                        replaySpeed = Number(Value(), arg, min: 0.001);
+                        break;
                     case "--scenario":
                         scenario = Value();
                         break;
@@ -200,9 +210,15 @@ public static class OptionsParser
             }
         }
 
-        if (model.Length == 0 && scenario is null)
+        if (model.Length == 0 && scenario is null && replay is null)
         {
-            error = "-m MODEL is required (or --scenario FILE)";
+            error = "-m MODEL is required (or --scenario FILE, or --replay FILE)";
+            return false;
+        }
+
+        if (scenario is not null && replay is not null)
+        {
+            error = "--scenario and --replay are exclusive";
             return false;
         }
 
@@ -239,6 +255,8 @@ public static class OptionsParser
             JsonFile = json,
             HtmlFile = html,
             Thresholds = thresholds,
+            ReplayFile = replay,
+            ReplaySpeed = replaySpeed,
             ScenarioFile = scenario,
         };
         return true;
