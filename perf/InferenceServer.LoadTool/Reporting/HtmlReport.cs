@@ -102,7 +102,7 @@ internal static class HtmlReport
           }
           // A line chart: series of [x, y] points, x in seconds since the run began.
           function lineChart(parent, chartName, yLabel, series) {
-            const W = 1000, H = 260, L = 60, R = 150, T = 10, B = 35;
+            const W = 1000, H = 270, L = 60, R = 150, T = 22, B = 35;
             const all = series.flatMap(s => s.points);
             const xMax = Math.max(1e-9, ...all.map(p => p[0]));
             const yMax = Math.max(1e-9, ...all.map(p => p[1])) * 1.1;
@@ -116,13 +116,13 @@ internal static class HtmlReport
               const t = xMax * i / 4;
               node('svg:text', { x: x(t), y: H - B + 15, 'text-anchor': 'middle', 'font-size': 11 }, svg, fmt(t) + 's');
             }
-            node('svg:text', { x: 12, y: T + 10, 'font-size': 11 }, svg, yLabel);
+            node('svg:text', { x: 12, y: 12, 'font-size': 11 }, svg, yLabel);
             series.forEach((s, i) => {
               const color = s.color || palette[i % palette.length];
               node('svg:polyline', { points: s.points.map(p => x(p[0]) + ',' + y(p[1])).join(' '), fill: 'none', stroke: color, 'stroke-width': 2, 'stroke-dasharray': s.dash || '' }, svg);
               s.points.forEach(p => node('svg:circle', { class: 'point', cx: x(p[0]), cy: y(p[1]), r: 3, fill: color, 'data-series': s.name, 'data-value': p[1] }, svg));
-              node('svg:rect', { x: W - R + 10, y: T + i * 16, width: 10, height: 10, fill: color }, svg);
-              node('svg:text', { x: W - R + 25, y: T + i * 16 + 9, 'font-size': 11 }, svg, s.name);
+              node('svg:line', { x1: W - R + 6, y1: T + i * 16 + 5, x2: W - R + 22, y2: T + i * 16 + 5, stroke: color, 'stroke-width': 2, 'stroke-dasharray': s.dash || '' }, svg);
+              node('svg:text', { x: W - R + 27, y: T + i * 16 + 9, 'font-size': 11 }, svg, s.name);
             });
           }
           function timeline(s, value) {

@@ -37,9 +37,7 @@ internal static class ScenarioParser
         catch (JsonException e)
         {
             // The serializer's message ends with its own "Path: ... | LineNumber: ..." suffix; the location is said up front instead.
-            var message = e.Message;
-            var suffix = message.IndexOf(" Path: ", StringComparison.Ordinal);
-            message = suffix > 0 ? message[..suffix] : message;
+            var message = Readable(e.Message);
             var line = e.LineNumber is { } l ? (l + 1).ToString(CultureInfo.InvariantCulture) : "?";
             throw new ScenarioException($"{fileName}:{line}: {e.Path ?? "$"}: {message}");
         }
@@ -62,6 +60,32 @@ internal static class ScenarioParser
         }
 
         return resolved;
+    }
+
+    /// <summary>The serializer's message without its location suffix, and without .NET type names where it has them.</summary>
+    private static string Readable(string message)
+    {
+        var suffix = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        message = suffix > 0 ? message[..suffix] : message;
+        if (message.StartsWith("The JSON property '", StringComparison.Ordinal) && message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return "unknown field " + message["The JSON property ".Length..message.IndexOf('\'', "The JSON property '".Length)] + "'";
+        }
+
+        if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
+        {
+            var type = message["The JSON value could not be converted to ".Length..];
+            return "expected " + type switch
+            {
+                _ when type.Contains("Double", StringComparison.Ordinal) => "a number",
+                _ when type.Contains("Int", StringComparison.Ordinal) => "a whole number",
+                _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) => "an array",
+                _ when type.Contains("String", StringComparison.Ordinal) => "a string",
+                _ => "an object",
+            };
+        }
+
+        return message;
     }
 
     private static Scenario Resolve(ScenarioModel model, string path, int index, string fileName, LoadOptions defaults)

@@ -70,14 +70,14 @@ public class ScenarioParserTests
             {"rate": "fast", "duration_secs": 1}
           ]}
         ]}
-        """, "run.json:4: $.scenarios[0].steps[1].rate: ")]
+        """, "run.json:4: $.scenarios[0].steps[1].rate: expected a number")]
     [InlineData("""
         {"scenarios": [
           {"model": "m", "steps": [
             {"concurency": 1, "duration_secs": 1}
           ]}
         ]}
-        """, "run.json:3: $.scenarios[0].steps[0]")]
+        """, "run.json:3: $.scenarios[0].steps[0].concurency: unknown field 'concurency'")]
     [InlineData("""
         {"scenarios": [
           {"model": "m", "steps": [{"concurrency": 1, "duration_secs": 1}]
