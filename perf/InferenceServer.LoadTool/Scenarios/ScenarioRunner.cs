@@ -19,8 +19,32 @@ internal static class ScenarioRunner
     {
         var start = StopwatchClock.Instance.Now;
         var shared = progress is null ? null : TextWriter.Synchronized(progress);
-        var runs = scenarios.Select(s => Task.Run(() => RunScenarioAsync(s, start, shared, cancellationToken), CancellationToken.None));
-        return await Task.WhenAll(runs).ConfigureAwait(false);
+
+        // One scenario failing (an unknown model, a server that went away) stops the others: the run is lost either way.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var runs = scenarios.Select(s => Task.Run(
+            async () =>
+            {
+                try
+                {
+                    return await RunScenarioAsync(s, start, shared, failed.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    await failed.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            CancellationToken.None)).ToArray();
+        try
+        {
+            return await Task.WhenAll(runs).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // WhenAll may surface a cancelled sibling first; the failure that cancelled it is the one to report.
+            throw runs.Select(r => r.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) ?? throw new InvalidOperationException("a scenario was cancelled");
+        }
     }
 
     private static async Task<LoadReport> RunScenarioAsync(Scenario scenario, long runStart, TextWriter? progress, CancellationToken cancellationToken)

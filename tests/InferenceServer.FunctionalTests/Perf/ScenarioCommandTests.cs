@@ -78,6 +78,26 @@ public class ScenarioCommandTests
     }
 
     [Fact]
+    public async Task Scenario_OneScenarioFails_TheOthersStopAndTheRunFailsWithItsError()
+    {
+        await using var server = await TestServer.StartAsync(TestRepositories.WriteSimple);
+        using var folder = new TempFolder();
+        var scenario = Path.Combine(folder.Path, "scenario.json");
+        await File.WriteAllTextAsync(scenario, $$"""
+            {"scenarios": [
+              {"name": "long", "model": "simple", "url": "127.0.0.1:{{server.HttpPort}}", "steps": [{"concurrency": 1, "duration_secs": 3600}]},
+              {"name": "broken", "model": "no_such_model", "url": "127.0.0.1:{{server.HttpPort}}", "steps": [{"rate": 10, "duration_secs": 1}]}
+            ]}
+            """);
+
+        // Without the stop, the first scenario would run for an hour and the test would time out.
+        var (exit, _, progress) = await RunAsync("--scenario", scenario);
+
+        Assert.Equal(LoadToolCommand.Failed, exit);
+        Assert.Contains("no_such_model", progress, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scenario_FileThatCannotRun_ExitCode2NamesTheLine()
     {
         using var folder = new TempFolder();
