@@ -7,7 +7,7 @@ using InferenceServer.LoadTool.Thresholds;
 namespace InferenceServer.LoadTool.Replay;
 
 /// <summary>
-/// <c>--replay FILE</c>: sends a capture's requests once each, in their recorded order, at their recorded pace
+/// <c>--replay FILE</c>: sends a capture's requests once each, in their arrival order, at their recorded pace
 /// (<c>--replay-speed</c> times faster) — an open loop whose due times are the capture's, so latency counts from when
 /// each request was due, as in any open loop. Every request carries exactly the captured inputs (HTTP binary tensors
 /// or gRPC raw contents: the server receives the captured bytes). One step, as long as the capture lasts at that
@@ -25,7 +25,9 @@ internal static class ReplaySession
             throw new InvalidDataException($"{flags.ReplayFile}: the capture holds no request");
         }
 
-        var offsets = capture.Requests.Select(r => r.OffsetMicroseconds).ToArray();
+        // The file is in answer order; requests are sent in arrival order (a stable sort keeps ties in file order).
+        var requests = capture.Requests.OrderBy(r => r.OffsetMicroseconds).ToArray();
+        var offsets = requests.Select(r => r.OffsetMicroseconds).ToArray();
         var span = TimeSpan.FromSeconds((offsets[^1] - offsets[0]) / 1e6 / flags.ReplaySpeed);
         var duration = span + Drain;
         var options = flags with
@@ -38,7 +40,7 @@ internal static class ReplaySession
         };
 
         using var connections = new LoadConnections(options);
-        var sender = connections.CreateSender([.. capture.Requests.Select(r => r.Inputs)]);
+        var sender = connections.CreateSender([.. requests.Select(r => r.Inputs)]);
         var sink = progress is null ? (ILoadProgress)NullProgress.Instance : new ConsoleProgress(progress, rewriteInPlace: false);
         var runner = new StepRunner(options, connections.Server, sender, StopwatchClock.Instance, sink)
         {
