@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine with the .NET SDK (as root: apt packages for the native-AOT link and
-# the real Prometheus the scrape tests start, the real redis-server the response-cache tests start), then runs every test. `bash tests/run.sh install` installs only.
+# the real Prometheus the scrape tests start, the real redis-server the response-cache tests start, the headless chromium that loads the load tool's HTML report), then runs every test. `bash tests/run.sh install` installs only.
 # README's test command, and the last step of .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "::: installing ${need[*]}"
   apt-get update -qq && apt-get install -y -qq "${need[@]}"

@@ -2,6 +2,7 @@ using InferenceServer.LoadTool.Data;
 using InferenceServer.LoadTool.Load;
 using InferenceServer.LoadTool.Options;
 using InferenceServer.LoadTool.Reporting;
+using InferenceServer.LoadTool.Thresholds;
 
 namespace InferenceServer.LoadTool;
 
@@ -27,7 +28,11 @@ public static class LoadSession
         var steps = new List<StepReport>();
         foreach (var level in options.Levels())
         {
-            steps.Add(await runner.RunAsync(level, cancellationToken).ConfigureAwait(false));
+            var step = await runner.RunAsync(level, cancellationToken).ConfigureAwait(false);
+            steps.Add(options.Thresholds.Count == 0 ? step : step with
+            {
+                Thresholds = [.. options.Thresholds.Select(t => ThresholdResult.Check(t, "step", ThresholdSubject.Of(step)))],
+            });
         }
 
         return new LoadReport(

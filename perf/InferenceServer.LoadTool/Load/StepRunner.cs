@@ -14,14 +14,26 @@ namespace InferenceServer.LoadTool.Load;
 /// </summary>
 internal sealed class StepRunner(LoadOptions options, IServerClient server, IRequestSender sender, ILoadClock clock, ILoadProgress progress)
 {
+    private const int HistogramBins = 40;
     private static readonly TimeSpan ProgressTick = TimeSpan.FromSeconds(1);
 
-    public async Task<StepReport> RunAsync(LoadLevel level, CancellationToken cancellationToken)
+    /// <summary>When the whole run began (the clock's timestamp): the timeline's zero. Default: this step's start.</summary>
+    public long? RunStart { get; init; }
+
+    /// <summary>A send schedule that replaces the one the level implies (a capture's replay); null for the level's own.</summary>
+    public ISendSchedule? Schedule { get; init; }
+
+    public async Task<StepReport> RunAsync(LoadLevel level, CancellationToken cancellationToken) =>
+        (await RunMeasuredAsync(level, cancellationToken).ConfigureAwait(false)).Report;
+
+    /// <summary>Runs the step; returns its report with the windows it measured, merged (scenario thresholds merge those across steps).</summary>
+    public async Task<(StepReport Report, MeasuredWindows Measured)> RunMeasuredAsync(LoadLevel level, CancellationToken cancellationToken)
     {
         var before = await server.ReadStatisticsAsync(options.Model, options.ModelVersion, cancellationToken).ConfigureAwait(false);
         var recorder = new WindowRecorder(clock);
         var runner = CreateRunner(level, recorder);
         var start = clock.Now;
+        var timelineZero = RunStart ?? start;
         var (windowLength, fixedWindows) = WindowPlan(options);
         var windows = new List<WindowResult>();
         var stable = false;
@@ -68,9 +80,14 @@ internal sealed class StepRunner(LoadOptions options, IServerClient server, IReq
             level.IsOpenLoop && measured.SendLagCount > 0
                 ? new SendLagSummary(measured.SendLagNanosecondsSum / (double)measured.SendLagCount / 1000.0, measured.SendLagNanosecondsMax / 1000.0)
                 : null,
-            ServerBreakdown.Between(before, after));
+            ServerBreakdown.Between(before, after))
+        {
+            RampToRate = level.RampToRate,
+            Timeline = Timeline(windows, clock.Elapsed(timelineZero, start).TotalSeconds),
+            Histogram = [.. measured.Latency.Bins(HistogramBins).Select(b => new LatencyBin(b.LowNanoseconds / 1000.0, b.HighNanoseconds / 1000.0, b.Count))],
+        };
         progress.StepFinished(level, report);
-        return report;
+        return (report, measured);
     }
 
     /// <summary>The window length, and how many windows a fixed-length step has (0: until stable).</summary>
@@ -101,13 +118,33 @@ internal sealed class StepRunner(LoadOptions options, IServerClient server, IReq
         percentile,
         percentile is { } p ? latency.ValueAtPercentile(p) / 1000.0 : null);
 
+    private static List<WindowPoint> Timeline(List<WindowResult> windows, double stepOffsetSeconds)
+    {
+        var points = new List<WindowPoint>(windows.Count);
+        var at = stepOffsetSeconds;
+        foreach (var w in windows)
+        {
+            points.Add(new WindowPoint(
+                at, w.Duration.TotalSeconds, w.Successes, w.ErrorCount, w.RequestsPerSecond,
+                w.Latency.ValueAtPercentile(50) / 1000.0, w.Latency.ValueAtPercentile(90) / 1000.0, w.Latency.ValueAtPercentile(99) / 1000.0));
+            at += w.Duration.TotalSeconds;
+        }
+
+        return points;
+    }
+
     private ILoadRunner CreateRunner(LoadLevel level, WindowRecorder recorder)
     {
         if (level.RequestRate is { } rate)
         {
-            ISendSchedule schedule = options.Distribution == RequestDistribution.Poisson
-                ? new PoissonSchedule(rate, new Random(options.Seed))
-                : new ConstantSchedule(rate);
+            var poisson = options.Distribution == RequestDistribution.Poisson;
+            ISendSchedule schedule = (level.RampToRate, poisson) switch
+            {
+                _ when Schedule is { } given => given,
+                ({ } to, _) => new RampSchedule(rate, to, options.Duration ?? options.MeasurementInterval, poisson ? new Random(options.Seed) : null),
+                (null, true) => new PoissonSchedule(rate, new Random(options.Seed)),
+                _ => new ConstantSchedule(rate),
+            };
             return new OpenLoopRunner(sender, schedule, options.MaxInFlight, clock, recorder);
         }
 

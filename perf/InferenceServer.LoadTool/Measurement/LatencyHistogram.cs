@@ -56,6 +56,49 @@ internal sealed class LatencyHistogram
         _max = Math.Max(_max, other._max);
     }
 
+    /// <summary>
+    /// The distribution in at most <paramref name="binCount"/> log-spaced bins from the smallest to the largest
+    /// recorded latency (a latency distribution has a long right tail, which equal-width bins would squash into one).
+    /// Every recorded value lands in exactly one bin, so the counts add up to <see cref="Count"/>.
+    /// </summary>
+    public IReadOnlyList<(long LowNanoseconds, long HighNanoseconds, long Count)> Bins(int binCount)
+    {
+        if (Count == 0)
+        {
+            return [];
+        }
+
+        var low = Math.Max(1, _min);
+        var high = Math.Max(low + 1, _max);
+        var ratio = Math.Pow(high / (double)low, 1.0 / binCount);
+        var edges = new long[binCount + 1];
+        for (var i = 0; i <= binCount; i++)
+        {
+            edges[i] = i == binCount ? high : (long)Math.Round(low * Math.Pow(ratio, i));
+        }
+
+        var counts = new long[binCount];
+        foreach (var value in _histogram.RecordedValues())
+        {
+            // The bucket's value clamped to the exact extremes, so the smallest and largest land in the first and last bin.
+            var v = Math.Clamp(value.ValueIteratedTo, low, high);
+            var bin = Array.BinarySearch(edges, v);
+            bin = bin >= 0 ? Math.Min(bin, binCount - 1) : Math.Clamp(~bin - 1, 0, binCount - 1);
+            counts[bin] += value.CountAtValueIteratedTo;
+        }
+
+        var bins = new List<(long, long, long)>(binCount);
+        for (var i = 0; i < binCount; i++)
+        {
+            if (edges[i + 1] > edges[i] || counts[i] > 0)
+            {
+                bins.Add((edges[i], edges[i + 1], counts[i]));
+            }
+        }
+
+        return bins;
+    }
+
     public static LatencyHistogram Merge(IEnumerable<LatencyHistogram> histograms)
     {
         var merged = new LatencyHistogram();

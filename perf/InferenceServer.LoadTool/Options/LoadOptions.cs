@@ -1,10 +1,12 @@
+using InferenceServer.LoadTool.Thresholds;
+
 namespace InferenceServer.LoadTool.Options;
 
 /// <summary>
 /// One run of the tool: the model, the protocol, the load steps and how each step is measured. Flag names
 /// follow perf_analyzer where it has them; <see cref="OptionsParser"/> documents each flag.
 /// </summary>
-public sealed class LoadOptions
+public sealed record LoadOptions
 {
     /// <summary>The model to load (<c>-m</c>); required.</summary>
     public string Model { get; init; } = "";
@@ -81,6 +83,21 @@ public sealed class LoadOptions
 
     /// <summary>JSON report path (<c>--json-file</c>), or null.</summary>
     public string? JsonFile { get; init; }
+
+    /// <summary>Thresholds (<c>--threshold</c>): checked on every step, or on every scenario as a whole with <see cref="ScenarioFile"/>.</summary>
+    public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
+
+    /// <summary>Self-contained HTML report path (<c>--html-file</c>), or null.</summary>
+    public string? HtmlFile { get; init; }
+
+    /// <summary>A scenario file (<c>--scenario</c>): its scenarios run side by side instead of the flags' one model and range.</summary>
+    public string? ScenarioFile { get; init; }
+
+    /// <summary>A capture file to replay (<c>--replay</c>), each request once at its recorded pace times <see cref="ReplaySpeed"/>.</summary>
+    public string? ReplayFile { get; init; }
+
+    /// <summary>How much faster than recorded a replay sends (<c>--replay-speed</c>): 2 halves every gap. Default 1.</summary>
+    public double ReplaySpeed { get; init; } = 1;
 
     /// <summary>The address with a scheme and the protocol's default port filled in.</summary>
     public Uri ServerUri()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using InferenceServer.LoadTool.Thresholds;
 
 namespace InferenceServer.LoadTool.Options;
 
@@ -34,6 +35,14 @@ public static class OptionsParser
               --request-timeout-secs S     one request's deadline (default 30)
           -f FILE                          write the report as CSV
               --json-file FILE             write the report as JSON
+              --html-file FILE             write a self-contained HTML report (charts, no external files)
+              --threshold EXPR             fail the run (exit code 99) unless EXPR holds, e.g. 'p99 < 20ms',
+                                           'error_rate < 0.01', 'throughput > 500' (repeatable; per step, or
+                                           per scenario with --scenario)
+              --scenario FILE              run the scenarios of a JSON scenario file side by side (no -m needed)
+              --replay FILE                send a server's capture file (--capture-model) again, each request
+                                           once at its recorded pace (-m: another model than the capture's)
+              --replay-speed X             replay X times faster than recorded (default 1)
           -h, --help                       this text
         """;
 
@@ -48,7 +57,9 @@ public static class OptionsParser
         LoadRange? concurrency = null, rate = null;
         var distribution = RequestDistribution.Constant;
         var inputData = InputDataKind.Random;
-        string? dataFile = null, csv = null, json = null;
+        string? dataFile = null, csv = null, json = null, html = null, scenario = null, replay = null;
+        double replaySpeed = 1;
+        var thresholds = new List<Threshold>();
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         int batch = 1, stringLength = 128, seed = 1, maxTrials = 10, maxInFlight = 64;
         double intervalMs = 5000, stability = 10;
@@ -173,6 +184,21 @@ public static class OptionsParser
                     case "--json-file":
                         json = Value();
                         break;
+                    case "--html-file":
+                        html = Value();
+                        break;
+                    case "--threshold":
+                        thresholds.Add(Threshold.TryParse(Value(), out var threshold, out var thresholdError) ? threshold! : throw new OptionException(thresholdError));
+                        break;
+                    case "--replay":
+                        replay = Value();
+                        break;
+                    case "--replay-speed":
+                        replaySpeed = Number(Value(), arg, min: 0.001);
+                        break;
+                    case "--scenario":
+                        scenario = Value();
+                        break;
                     default:
                         throw new OptionException($"unknown option '{args[i]}'");
                 }
@@ -184,9 +210,15 @@ public static class OptionsParser
             }
         }
 
-        if (model.Length == 0)
+        if (model.Length == 0 && scenario is null && replay is null)
         {
-            error = "-m MODEL is required";
+            error = "-m MODEL is required (or --scenario FILE, or --replay FILE)";
+            return false;
+        }
+
+        if (scenario is not null && replay is not null)
+        {
+            error = "--scenario and --replay are exclusive";
             return false;
         }
 
@@ -221,6 +253,11 @@ public static class OptionsParser
             RequestTimeout = TimeSpan.FromSeconds(timeoutSecs),
             CsvFile = csv,
             JsonFile = json,
+            HtmlFile = html,
+            Thresholds = thresholds,
+            ReplayFile = replay,
+            ReplaySpeed = replaySpeed,
+            ScenarioFile = scenario,
         };
         return true;
     }

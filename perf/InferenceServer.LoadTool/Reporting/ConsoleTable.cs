@@ -13,7 +13,7 @@ internal static class ConsoleTable
 
     public static void Write(TextWriter writer, LoadReport report)
     {
-        writer.WriteLine(Invariant($"{report.Model} over {report.Protocol}{(report.Protocol == "http" ? $" ({report.Tensors} tensors)" : "")}, batch {report.BatchSize}; latencies in microseconds; client on the left, the server's statistics from 'srv req' on"));
+        writer.WriteLine(Invariant($"{(report.Scenario is { } scenario ? $"[{scenario}] " : "")}{report.Model} over {report.Protocol}{(report.Protocol == "http" ? $" ({report.Tensors} tensors)" : "")}, batch {report.BatchSize}; latencies in microseconds; client on the left, the server's statistics from 'srv req' on"));
         var rows = new List<string[]> { Headers };
         foreach (var step in report.Steps)
         {
@@ -43,8 +43,16 @@ internal static class ConsoleTable
         }
     }
 
-    private static string Label(StepReport step) =>
-        step.RequestRate is { } rate ? Invariant($"rate {rate:0.##}/s") : Invariant($"concurrency {step.Concurrency}");
+    private static string Label(StepReport step)
+    {
+        var load = (step.RequestRate, step.RampToRate) switch
+        {
+            ({ } from, { } to) => Invariant($"ramp {from:0.##}->{to:0.##}/s"),
+            ({ } rate, null) => Invariant($"rate {rate:0.##}/s"),
+            _ => Invariant($"concurrency {step.Concurrency}"),
+        };
+        return step.Name is { } name ? $"{name}: {(step.Model is { } model ? model + " " : "")}{load}" : load;
+    }
 
     private static string Us(double microseconds) => Invariant($"{microseconds:0}");
 

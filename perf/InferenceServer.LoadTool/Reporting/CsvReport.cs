@@ -15,13 +15,18 @@ internal static class CsvReport
         "Avg Send Lag", "Fixed Duration", "Stable",
     ];
 
-    public static void Write(TextWriter writer, LoadReport report)
+    public static void Write(TextWriter writer, LoadReport report) => Write(writer, [report]);
+
+    /// <summary>Several reports (scenarios) in one table: two leading columns then name the scenario and the step.</summary>
+    public static void Write(TextWriter writer, IReadOnlyList<LoadReport> reports)
     {
-        writer.WriteLine(string.Join(',', Columns));
-        foreach (var step in report.Steps)
+        var named = reports.Any(r => r.Scenario is not null);
+        writer.WriteLine(string.Join(',', named ? ["Scenario", "Step", .. Columns] : Columns));
+        foreach (var (report, step) in reports.SelectMany(r => r.Steps.Select(s => (r, s))))
         {
             string[] cells =
             [
+                .. named ? new[] { Text(report.Scenario ?? ""), Text(step.Name ?? "") } : [],
                 step.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "",
                 step.RequestRate is { } rate ? Number(rate) : "",
                 Number(step.InferencesPerSecond),
@@ -41,6 +46,9 @@ internal static class CsvReport
             writer.WriteLine(string.Join(',', cells));
         }
     }
+
+    private static string Text(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n") >= 0 ? '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"' : value;
 
     private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 

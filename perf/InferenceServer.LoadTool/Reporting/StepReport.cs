@@ -1,3 +1,5 @@
+using InferenceServer.LoadTool.Thresholds;
+
 namespace InferenceServer.LoadTool.Reporting;
 
 /// <summary>
@@ -23,4 +25,24 @@ public sealed record StepReport(
     long StepSuccesses,
     IReadOnlyDictionary<string, long> StepErrors,
     SendLagSummary? SendLag,
-    ServerBreakdown Server);
+    ServerBreakdown Server)
+{
+    /// <summary>Scenario mode: the step's name (or its position), its model and protocol; null from the flags.</summary>
+    public string? Name { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Protocol { get; init; }
+
+    /// <summary>A ramp: the rate grows linearly from <see cref="RequestRate"/> to this over the step.</summary>
+    public double? RampToRate { get; init; }
+
+    /// <summary>Every window of the step in order, warm-up windows included, for the over-time charts.</summary>
+    public IReadOnlyList<WindowPoint> Timeline { get; init; } = [];
+
+    /// <summary>The measured windows' latencies in log-spaced bins; the counts add up to <see cref="MeasuredRequests"/>.</summary>
+    public IReadOnlyList<LatencyBin> Histogram { get; init; } = [];
+
+    /// <summary>The step's thresholds (<c>--threshold</c>, or the step's own in a scenario file), checked.</summary>
+    public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
+}

@@ -46,6 +46,12 @@ public static class EventIds
     public const int ResponseCacheRecovered = 141;
     public const int ResponseCacheNotUsed = 142;
 
+    // Request capture (Core/Capture/RequestCapture.cs)
+    public const int CaptureStarted = 160;
+    public const int CaptureBudgetReached = 161;
+    public const int CaptureWriteFailed = 162;
+    public const int CaptureFinished = 163;
+
     // HTTP front end (Protocols/Http/KServeHttpHandler.cs)
     public const int HttpUnexpected = 200;
 

@@ -84,6 +84,20 @@ internal sealed partial class InferenceServerHost : IAsyncDisposable
             builder.Services.AddSingleton(hook);
         }
 
+        if (options.CaptureModel.Length > 0)
+        {
+            // Built by the container, so the container disposes it on shutdown and the capture's last requests reach the file.
+            builder.Services.AddSingleton<Core.Inference.Pipeline.IAnsweredRequestHook>(sp => new Core.Capture.RequestCapture(
+                new Core.Capture.RequestCaptureSettings(options.CaptureModel, options.CaptureFile)
+                {
+                    ByteBudget = options.CaptureBytes,
+                    SampleRate = options.CaptureSampleRate,
+                    DroppedInputs = options.CaptureDropInputs.ToHashSet(StringComparer.Ordinal),
+                    HashedInputs = options.CaptureHashInputs.ToHashSet(StringComparer.Ordinal),
+                },
+                sp.GetRequiredService<ILogger<Core.Capture.RequestCapture>>()));
+        }
+
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ExitTimeout);
         var gpus = GpuSetup.Discover(options);
         var pool = new PinnedBufferPool(options.PinnedMemoryPoolByteSize, options.PinnedMemoryPoolDebug, allocator: gpus.HostAllocator);

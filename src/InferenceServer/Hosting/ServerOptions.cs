@@ -135,6 +135,24 @@ internal sealed class ServerOptions
     /// <summary>The <c>--cache-config</c> values, in order (<see cref="Core.Caching.ResponseCacheConfig"/>); none: no response cache.</summary>
     public IReadOnlyList<string> CacheConfig { get; set; } = [];
 
+    /// <summary>The model whose requests are captured (<c>--capture-model</c>); "" captures nothing.</summary>
+    public string CaptureModel { get; set; } = ServerFlags.CaptureModel.Default;
+
+    /// <summary>Where the capture goes (<c>--capture-file</c>).</summary>
+    public string CaptureFile { get; set; } = ServerFlags.CaptureFile.Default;
+
+    /// <summary>The capture file's byte budget (<c>--capture-bytes</c>).</summary>
+    public long CaptureBytes { get; set; } = ServerFlags.CaptureBytes.Default;
+
+    /// <summary>The fraction of requests captured (<c>--capture-sample-rate</c>).</summary>
+    public double CaptureSampleRate { get; set; } = ServerFlags.CaptureSampleRate.Default;
+
+    /// <summary>Inputs left out of the capture (<c>--capture-drop-input</c>).</summary>
+    public IReadOnlyList<string> CaptureDropInputs { get; set; } = [];
+
+    /// <summary>Inputs captured as their SHA-256 (<c>--capture-hash-input</c>).</summary>
+    public IReadOnlyList<string> CaptureHashInputs { get; set; } = [];
+
     /// <summary>The <c>--trace-config</c> values, in order (<see cref="Core.Tracing.TraceConfig"/>); none leaves tracing off.</summary>
     public IReadOnlyList<string> TraceConfig { get; set; } = [];
 

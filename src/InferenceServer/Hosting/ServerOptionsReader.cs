@@ -130,6 +130,11 @@ internal static class ServerOptionsReader
             return cache;
         }
 
+        if (options.CaptureModel.Length > 0 && options.CaptureFile.Length == 0)
+        {
+            return $"--{ServerFlags.CaptureModel.Name} needs --{ServerFlags.CaptureFile.Name}";
+        }
+
         return options.HttpTls.Check("http") ?? options.GrpcTls.Check("grpc")
             ?? (options.GrpcUseSsl && !options.GrpcTls.Enabled ? "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key" : null);
     }

@@ -58,6 +58,7 @@ public sealed class ServerFlagsTests
             _ when flag.Name == "cuda-memory-pool-byte-size" => "0:1024",
             _ when flag.Name == "trace-config" => "rate=5",
             _ when flag.Name == "cache-config" => "local,size=1048576",
+            _ when flag.Name == "capture-sample-rate" => "0.5",
             _ when flag.Accepts?.StartsWith("an integer", StringComparison.Ordinal) == true || flag.Accepts?.Contains("seconds", StringComparison.Ordinal) == true => "1025",
             _ => "something",
         };

@@ -265,6 +265,37 @@ internal static class ServerFlags
         "Directory in which the trace API may name a trace file (a file name, never a path); empty = the API cannot change the file",
         o => o.TraceDirectory, (o, v) => o.TraceDirectory = v);
 
+    /// <summary>None: capture copies live inputs to disk, which only the operator may decide (docs/request-capture.md).</summary>
+    public static readonly ValueFlag<string> CaptureModel = new(
+        "capture-model", "", TextValue.Instance, "Record a sample of this model's requests (inputs only) to --capture-file, for inference-load --replay",
+        o => o.CaptureModel, (o, v) => o.CaptureModel = v);
+
+    /// <inheritdoc cref="CaptureModel"/>
+    public static readonly ValueFlag<string> CaptureFile = new(
+        "capture-file", "", TextValue.Instance, "The capture file (JSON Lines, replaced at start-up); required with --capture-model",
+        o => o.CaptureFile, (o, v) => o.CaptureFile = v);
+
+    /// <summary>64 MiB: minutes of a small model's traffic, never a full disk.</summary>
+    public static readonly ValueFlag<long> CaptureBytes = new(
+        "capture-bytes", Core.Capture.RequestCaptureSettings.DefaultByteBudget, new IntegerValue<long>(1024, long.MaxValue),
+        "Byte budget of the capture file; capture stops at the first request that would exceed it",
+        o => o.CaptureBytes, (o, v) => o.CaptureBytes = v);
+
+    /// <summary>Every request: a capture is usually short; lower it for a busy model.</summary>
+    public static readonly ValueFlag<double> CaptureSampleRate = new(
+        "capture-sample-rate", 1.0, FractionValue.Instance, "Fraction of the model's requests captured, in (0, 1]",
+        o => o.CaptureSampleRate, (o, v) => o.CaptureSampleRate = v);
+
+    /// <summary>None: a capture holds every input unless told otherwise.</summary>
+    public static readonly RepeatedFlag<string> CaptureDropInput = new(
+        "capture-drop-input", "(none)", TextValue.Instance, "An input left out of the capture (repeatable)",
+        o => o.CaptureDropInputs.Count == 0, (o, v) => o.CaptureDropInputs = [.. o.CaptureDropInputs, v]);
+
+    /// <inheritdoc cref="CaptureDropInput"/>
+    public static readonly RepeatedFlag<string> CaptureHashInput = new(
+        "capture-hash-input", "(none)", TextValue.Instance, "An input captured as the SHA-256 of its bytes and its size, not the bytes (repeatable; a replay sends zeros)",
+        o => o.CaptureHashInputs.Count == 0, (o, v) => o.CaptureHashInputs = [.. o.CaptureHashInputs, v]);
+
     /// <summary>Every flag, in the order <c>--help</c> lists them (after the fields above: static fields initialise in order).</summary>
     public static readonly IReadOnlyList<FlagDefinition> All =
     [
@@ -274,6 +305,7 @@ internal static class ServerFlags
         GrpcUseSsl, GrpcServerCert, GrpcServerKey, GrpcRootCert, GrpcUseSslMutual, ModelControlMode, RepositoryPollInterval,
         RepositoryPollMarker, ModelLoadRetryCount, ControlTokenFile, InferenceTokenFile, LoadModel, PinnedMemoryPoolByteSize, PinnedMemoryPoolDebug,
         CudaMemoryPoolByteSize, CudaLibraryPath, Gpus, ServerName, AllowClientShm, TraceConfig, TraceDirectory, CacheConfig,
+        CaptureModel, CaptureFile, CaptureBytes, CaptureSampleRate, CaptureDropInput, CaptureHashInput,
     ];
 
     private static readonly FrozenDictionary<string, FlagDefinition> ByName =
