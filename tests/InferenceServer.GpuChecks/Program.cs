@@ -2,10 +2,16 @@ using InferenceServer.Cuda;
 using InferenceServer.GpuChecks;
 
 // Checks of the CUDA path that need a real GPU (see README.md in this folder). Exit code: 0 all
-// passed, 1 a check failed, 2 no GPU here. `gpu-checks ort-limit …` measures in-process ONNX Runtime CUDA instead.
+// passed, 1 a check failed, 2 no GPU here. `gpu-checks ort-limit …` measures in-process ONNX Runtime CUDA instead;
+// `gpu-checks compare …` checks a model's answers against a reference model's over HTTP and gRPC.
 if (args is ["ort-limit", .. var limitArgs])
 {
     return OrtLimit.Run(limitArgs);
+}
+
+if (args is ["compare", .. var compareArgs])
+{
+    return await ModelComparison.RunAsync(compareArgs);
 }
 
 var report = new CheckReport();

@@ -222,6 +222,9 @@ internal static partial class DockerfileChecks
             words.RemoveRange(output, Math.Min(2, words.Count - output));
         }
 
+        // The ONNX Runtime flavour (CPU unless ONNXRUNTIME_FLAVOR=gpu) picks the native libraries laid beside the same
+        // binary, not how it is built, so it does not make two publishes differ.
+        words.RemoveAll(w => w.StartsWith("-p:OnnxRuntimeFlavor=", StringComparison.Ordinal));
         return words;
     }
 
