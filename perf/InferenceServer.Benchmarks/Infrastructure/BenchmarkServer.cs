@@ -1,4 +1,5 @@
 using InferenceServer.Core.Caching;
+using InferenceServer.Core.Inference.Pipeline;
 using InferenceServer.Core.Memory;
 using InferenceServer.Core.Models;
 using InferenceServer.Core.Models.Lifecycle;
@@ -47,13 +48,15 @@ internal sealed class BenchmarkServer : IDisposable
     }
 
     /// <param name="sketches">Whether versions keep latency sketches and input/output profiles (<c>--telemetry-sketches</c>).</param>
+    /// <param name="hooks">Steps the pipeline runs after each answer (each queues the request's after-steps).</param>
     /// <param name="models">The models to write and load.</param>
-    public BenchmarkServer(bool sketches, params IReadOnlyList<SampleModel> models)
-        : this(versions: 1, models, tracing: null, responseCache: null, sketches)
+    public BenchmarkServer(bool sketches, IReadOnlyList<IAnsweredRequestHook> hooks, params IReadOnlyList<SampleModel> models)
+        : this(versions: 1, models, tracing: null, responseCache: null, sketches, hooks)
     {
     }
 
-    private BenchmarkServer(int versions, IReadOnlyList<SampleModel> models, RequestTracer? tracing, IResponseCache? responseCache, bool sketches = false)
+    private BenchmarkServer(int versions, IReadOnlyList<SampleModel> models, RequestTracer? tracing, IResponseCache? responseCache, bool sketches = false,
+        IReadOnlyList<IAnsweredRequestHook>? hooks = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "is-bench-" + Guid.NewGuid().ToString("N"));
         foreach (var model in models)
@@ -81,7 +84,7 @@ internal sealed class BenchmarkServer : IDisposable
         }
 
         Context = new ServerContext(Loaded, Buffers, new ServerContextOptions { StrictReadiness = false, MaxHttpBodyBytes = 64L << 20, ModelControlMode = ModelControlMode.None },
-            tracing: tracing, responseCache: responseCache)
+            hooks: hooks, tracing: tracing, responseCache: responseCache)
         { Started = true };
     }
 

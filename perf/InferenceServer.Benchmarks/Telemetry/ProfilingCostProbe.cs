@@ -4,6 +4,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using InferenceServer.Benchmarks.Infrastructure;
+using InferenceServer.Core.Inference;
+using InferenceServer.Core.Inference.Pipeline;
+using InferenceServer.Core.Models;
 using InferenceServer.ModelBuilder.Repository;
 using InferenceServer.ModelBuilder.Samples;
 using InferenceServer.Protocols.Http;
@@ -16,8 +19,11 @@ namespace InferenceServer.Benchmarks.Telemetry;
 /// cost a request, in process, where this VM's end-to-end spread (±10–30 % between rounds) cannot resolve the 2.8 %
 /// budget. The whole HTTP handler serves <c>fraud_detector</c> (30 FP32 features, one row per request, binary tensors,
 /// no batching delay) as <c>perf/telemetry/run.sh</c> does, every request's after-steps (where profiles are updated)
-/// waited for; two servers, sketches off and on, alternate in shuffled rounds so a host whose speed moves moves both
-/// alike. Prints each mode's median time per request and the median of the per-round ratio on/off.
+/// waited for. Three servers alternate in shuffled rounds so a host whose speed moves moves them alike: sketches off
+/// (a request with nothing to do after its answer is released at once), sketches off with an after-step that does
+/// nothing (so the request's after-steps are queued as a work item, as sketches make them), and sketches on. The middle
+/// one splits the cost into the work-item hop and the sketches' own work. Prints each mode's median time per request
+/// and the median of its per-round ratio to off.
 /// </summary>
 internal static partial class ProfilingCostProbe
 {
@@ -28,30 +34,47 @@ internal static partial class ProfilingCostProbe
     public static void Run(int rounds)
     {
         var model = FraudWithoutDelay();
-        using var off = new Mode(sketches: false, model);
-        using var on = new Mode(sketches: true, model);
-        off.Measure(RequestsPerRound);
-        on.Measure(RequestsPerRound);
-
-        var times = new double[2][];
-        times[0] = new double[rounds];
-        times[1] = new double[rounds];
-        var random = new Random(11);
-        for (var round = 0; round < rounds; round++)
+        (string Name, Mode Mode)[] modes =
+        [
+            ("off", new Mode(sketches: false, [], model)),
+            ("off, after-steps queued", new Mode(sketches: false, [new NothingAfterAnswer()], model)),
+            ("on", new Mode(sketches: true, [], model)),
+        ];
+        try
         {
-            var onFirst = random.Next(2) == 1;
-            times[onFirst ? 1 : 0][round] = (onFirst ? on : off).Measure(RequestsPerRound);
-            times[onFirst ? 0 : 1][round] = (onFirst ? off : on).Measure(RequestsPerRound);
-        }
+            foreach (var (_, mode) in modes)
+            {
+                mode.Measure(RequestsPerRound);
+            }
 
-        var ratios = Enumerable.Range(0, rounds).Select(r => times[1][r] / times[0][r]).Order().ToArray();
-        Console.WriteLine($"Telemetry sketches on the HTTP handler (fraud_detector, binary tensors, after-steps included), {rounds} rounds of "
-            + $"{RequestsPerRound} requests per mode, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
-        Console.WriteLine("| sketches | median µs per request | median per-round ratio to off | ratios' 25th–75th percentile |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| off | {Median([.. times[0].Order()]):F2} | 1.000 | |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| on | {Median([.. times[1].Order()]):F2} | {Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
+            var times = modes.Select(_ => new double[rounds]).ToArray();
+            var random = new Random(11);
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var m in Enumerable.Range(0, modes.Length).OrderBy(_ => random.Next()))
+                {
+                    times[m][round] = modes[m].Mode.Measure(RequestsPerRound);
+                }
+            }
+
+            Console.WriteLine($"Telemetry sketches on the HTTP handler (fraud_detector, binary tensors, after-steps included), {rounds} rounds of "
+                + $"{RequestsPerRound} requests per mode, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
+            Console.WriteLine("| sketches | median µs per request | median per-round ratio to off | ratios' 25th–75th percentile |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            for (var m = 0; m < modes.Length; m++)
+            {
+                var ratios = Enumerable.Range(0, rounds).Select(r => times[m][r] / times[0][r]).Order().ToArray();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {modes[m].Name} | {Median([.. times[m].Order()]):F2} | {Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
+            }
+        }
+        finally
+        {
+            foreach (var (_, mode) in modes)
+            {
+                mode.Dispose();
+            }
+        }
     }
 
     // The sample's fraud_detector with max_queue_delay 0, as perf/telemetry/run.sh serves it: the CPU, not the timer, sets the pace.
@@ -74,9 +97,9 @@ internal static partial class ProfilingCostProbe
         private readonly KServeHttpHandler _handler;
         private readonly InProcessHttpConnection _connection;
 
-        public Mode(bool sketches, SampleModel model)
+        public Mode(bool sketches, IReadOnlyList<IAnsweredRequestHook> hooks, SampleModel model)
         {
-            _server = new BenchmarkServer(sketches, model);
+            _server = new BenchmarkServer(sketches, hooks, model);
             _handler = new KServeHttpHandler(_server.Context, NullLogger<KServeHttpHandler>.Instance);
             var header = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
                 $$$"""{"inputs":[{"name":"{{{SampleModelNames.FraudFeatures}}}","shape":[1,{{{SampleModels.FraudFeatureCount}}}],"datatype":"FP32","parameters":{"binary_data_size":{{{SampleModels.FraudFeatureCount * 4}}}}}],"parameters":{"binary_data_output":true}}"""));
@@ -114,5 +137,12 @@ internal static partial class ProfilingCostProbe
         }
 
         public void Dispose() => _server.Dispose();
+    }
+
+    private sealed class NothingAfterAnswer : IAnsweredRequestHook
+    {
+        public void OnAnswered(ModelVersion version, InferenceRequest request, RequestOutcome outcome)
+        {
+        }
     }
 }
