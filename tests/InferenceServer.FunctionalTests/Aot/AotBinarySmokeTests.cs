@@ -17,7 +17,7 @@ public sealed class AotBinarySmokeTests
     [Fact]
     public async Task PublishedBinary_ServesSampleRepositoryOverHttpAndGrpc_AndStopsOnSigterm()
     {
-        var executable = await AotBinary.GetAsync();
+        var executable = await AotBinary.Server.GetAsync();
         var repository = Path.Combine(RepositoryRoot.Find(), "model-repository");
         await using var server = await ServerProcess.StartAsync(executable, repository);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}/"), Timeout = TestTimeouts.Request };

@@ -13,7 +13,7 @@ public sealed class ClientAotSampleTests
     [Fact]
     public async Task NativeSample_CallsBothProtocols()
     {
-        var binary = await ClientSampleBinary.GetAsync().WaitAsync(TimeSpan.FromMinutes(11));
+        var binary = await AotBinary.ClientSample.GetAsync().WaitAsync(TimeSpan.FromMinutes(11));
         await using var server = await TestServer.StartAsync(TestRepositories.WriteSimple);
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add($"http://127.0.0.1:{server.HttpPort}");

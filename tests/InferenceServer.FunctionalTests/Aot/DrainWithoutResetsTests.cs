@@ -61,7 +61,7 @@ public sealed class DrainWithoutResetsTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigterm_UnderKeepAliveHttpAndGrpcLoad_NoRequestLost()
     {
-        var executable = await AotBinary.GetAsync();
+        var executable = await AotBinary.Server.GetAsync();
         var repository = Directory.CreateTempSubdirectory("drain-without-resets-").FullName;
         try
         {

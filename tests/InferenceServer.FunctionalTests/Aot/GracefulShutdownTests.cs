@@ -14,7 +14,7 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task Sigterm_WithQueuedRequests_AnswersThemAll_ThenExitsZero()
     {
-        var executable = await AotBinary.GetAsync();
+        var executable = await AotBinary.Server.GetAsync();
         var repository = Directory.CreateTempSubdirectory("graceful-shutdown-").FullName;
         try
         {

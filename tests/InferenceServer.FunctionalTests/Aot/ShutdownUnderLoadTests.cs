@@ -31,7 +31,7 @@ public sealed class ShutdownUnderLoadTests
     [Fact]
     public async Task Sigterm_DuringContinuousLoad_EveryAcceptedRequestIsAnswered_ExitZero()
     {
-        var executable = await AotBinary.GetAsync();
+        var executable = await AotBinary.Server.GetAsync();
         var repository = Directory.CreateTempSubdirectory("shutdown-under-load-").FullName;
         try
         {

@@ -3,17 +3,36 @@ using System.Diagnostics;
 namespace InferenceServer.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// The native-AOT server executable: <c>$INFERENCE_SERVER_AOT_BINARY</c> when set (CI publishes once and
-/// points here), otherwise published by this run into a temporary folder, once per test process.
+/// A native-AOT executable the tests run: the file an environment variable names when set (CI publishes once, failing on
+/// any trim/AOT warning, and points there), otherwise published by this run into a temporary folder, once per test
+/// process; a publish that fails or warns IL2xxx/IL3xxx fails the tests that need it.
 /// </summary>
-internal static class AotBinary
+internal sealed class AotBinary
 {
-    public const string EnvironmentVariable = "INFERENCE_SERVER_AOT_BINARY";
-
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
-    private static readonly Lazy<Task<string>> Published = new(PublishAsync);
 
-    public static Task<string> GetAsync()
+    private readonly string _project;
+    private readonly string _executable;
+    private readonly Lazy<Task<string>> _published;
+
+    private AotBinary(string environmentVariable, string project, string executable)
+    {
+        EnvironmentVariable = environmentVariable;
+        _project = project;
+        _executable = executable;
+        _published = new(PublishAsync);
+    }
+
+    /// <summary>The server (<c>$INFERENCE_SERVER_AOT_BINARY</c>).</summary>
+    public static AotBinary Server { get; } = new("INFERENCE_SERVER_AOT_BINARY", Path.Combine("src", "InferenceServer"), "inference-server");
+
+    /// <summary>The client library's sample, tests/InferenceServer.ClientAotSample (<c>$INFERENCE_CLIENT_SAMPLE_BINARY</c>).</summary>
+    public static AotBinary ClientSample { get; } =
+        new("INFERENCE_CLIENT_SAMPLE_BINARY", Path.Combine("tests", "InferenceServer.ClientAotSample"), "inference-client-sample");
+
+    public string EnvironmentVariable { get; }
+
+    public Task<string> GetAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(configured))
@@ -23,20 +42,19 @@ internal static class AotBinary
                 : throw new FileNotFoundException($"{EnvironmentVariable} names a file that does not exist", configured);
         }
 
-        return Published.Value;
+        return _published.Value;
     }
 
-    private static async Task<string> PublishAsync()
+    private async Task<string> PublishAsync()
     {
-        var root = RepositoryRoot.Find();
-        var output = Path.Combine(Path.GetTempPath(), "inference-server-aot-test", Guid.NewGuid().ToString("N"));
+        var output = Path.Combine(Path.GetTempPath(), $"{_executable}-aot-test", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = root,
+            WorkingDirectory = RepositoryRoot.Find(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "publish", Path.Combine("src", "InferenceServer"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo" })
+        foreach (var argument in new[] { "publish", _project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -46,11 +64,12 @@ internal static class AotBinary
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(PublishTimeout);
         await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
+        var log = await stdout + await stderr;
+        if (process.ExitCode != 0 || log.Contains("warning IL", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+            throw new InvalidOperationException($"dotnet publish of {_project} failed or warned ({process.ExitCode}):\n{log}");
         }
 
-        return Path.Combine(output, "inference-server");
+        return Path.Combine(output, _executable);
     }
 }

@@ -48,7 +48,7 @@ public sealed class ReloadMemoryTests
     [Fact]
     public async Task FiftyLoadInferUnloadCycles_OfAFiveMegabyteModel_KeepRssAndDescriptorsFlat()
     {
-        var executable = await AotBinary.GetAsync();
+        var executable = await AotBinary.Server.GetAsync();
         var repository = Directory.CreateTempSubdirectory("reload-memory-").FullName;
         try
         {

@@ -39,7 +39,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         using var csv = csvPath is null ? null : new StreamWriter(csvPath) { AutoFlush = true };
         csv?.WriteLine(ChaosSample.CsvHeader);
 
-        await using var soak = await ChaosSoak.StartAsync(await AotBinary.GetAsync(), control);
+        await using var soak = await ChaosSoak.StartAsync(await AotBinary.Server.GetAsync(), control);
         var samples = await soak.RunAsync(swaps, sample => csv?.WriteLine(sample.ToCsv()));
         await soak.Load.StopAsync();
 
