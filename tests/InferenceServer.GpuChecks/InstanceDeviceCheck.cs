@@ -20,9 +20,7 @@ internal static unsafe class InstanceDeviceCheck
         var providers = OrtEnv.Instance().GetAvailableProviders();
         // As the server does at start-up: the provider's libraries from CUDA_LIBRARY_PATH (folders, ':'-separated).
         var libraries = providers.Contains(CudaGpuPlatform.CudaProviderName)
-            ? CudaProviderLibraries.Prepare(
-                CudaProviderLibraries.LoadedOnnxRuntimeFolder() ?? AppContext.BaseDirectory,
-                (Environment.GetEnvironmentVariable("CUDA_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            ? CudaProviderLibraries.PrepareBesideOnnxRuntime(Environment.GetEnvironmentVariable("CUDA_LIBRARY_PATH") ?? "")
             : null;
         using var platform = new CudaGpuPlatform(driver, new Dictionary<int, long>(), providers, libraries?.MissingReason ?? "");
         report.Info($"ONNX Runtime providers here: {string.Join(", ", providers)}; KIND_GPU: {(platform.UnavailableReason.Length == 0 ? "available" : platform.UnavailableReason)}");

@@ -29,9 +29,7 @@ internal static class OrtLimit
         var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 2;
         var batches = args.Length > 3 ? args[3].Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray() : [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
-        var libraries = CudaProviderLibraries.Prepare(
-            CudaProviderLibraries.LoadedOnnxRuntimeFolder() ?? AppContext.BaseDirectory,
-            (Environment.GetEnvironmentVariable("CUDA_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        var libraries = CudaProviderLibraries.PrepareBesideOnnxRuntime(Environment.GetEnvironmentVariable("CUDA_LIBRARY_PATH") ?? "");
         if (libraries.MissingReason.Length > 0)
         {
             Console.WriteLine($"ort_limit unavailable: {libraries.MissingReason}");

@@ -65,7 +65,7 @@ internal static partial class ProfilingCostProbe
             {
                 var ratios = Enumerable.Range(0, rounds).Select(r => times[m][r] / times[0][r]).Order().ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {modes[m].Name} | {Median([.. times[m].Order()]):F2} | {Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
+                    $"| {modes[m].Name} | {RoundStatistics.Median([.. times[m].Order()]):F2} | {RoundStatistics.Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
             }
         }
         finally
@@ -84,9 +84,6 @@ internal static partial class ProfilingCostProbe
         return new SampleModel(sample.Name, QueueDelay().Replace(sample.Config, "max_queue_delay_microseconds: 0"), sample.Onnx);
     }
 
-    private static double Median(double[] sorted) => sorted.Length % 2 == 1
-        ? sorted[sorted.Length / 2]
-        : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     [GeneratedRegex(@"max_queue_delay_microseconds: \d+")]
     private static partial Regex QueueDelay();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InferenceServer.Benchmarks.Infrastructure;
 using static InferenceServer.Benchmarks.Tracing.TracingCostBenchmarks;
 
 namespace InferenceServer.Benchmarks.Tracing;
@@ -57,7 +58,7 @@ internal static class TracingCostProbe
             {
                 var ratios = Enumerable.Range(0, rounds).Select(r => perRequest[m][r] / perRequest[0][r]).Order().ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {modes[m]} | {Median([.. perRequest[m].Order()]):F2} | {Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
+                    $"| {modes[m]} | {RoundStatistics.Median([.. perRequest[m].Order()]):F2} | {RoundStatistics.Median(ratios):F3} | {ratios[rounds / 4]:F3}–{ratios[(rounds * 3) / 4]:F3} |"));
             }
         }
         finally
@@ -81,7 +82,4 @@ internal static class TracingCostProbe
         return Stopwatch.GetElapsedTime(start).TotalMicroseconds / (invokes * RequestsPerInvoke);
     }
 
-    private static double Median(double[] sorted) => sorted.Length % 2 == 1
-        ? sorted[sorted.Length / 2]
-        : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 }

@@ -109,6 +109,15 @@ public sealed class CudaProviderLibraries
         return new CudaProviderLibraries(string.Empty, loaded, notes);
     }
 
+    /// <summary>
+    /// <see cref="Prepare"/> for the provider beside the ONNX Runtime this process loaded, searching the folders of
+    /// <paramref name="searchPath"/> (':'-separated, as <c>--cuda-library-path</c> takes them) first.
+    /// </summary>
+    public static CudaProviderLibraries PrepareBesideOnnxRuntime(string searchPath) =>
+        Prepare(
+            LoadedOnnxRuntimeFolder() ?? AppContext.BaseDirectory,
+            searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>The folder ONNX Runtime was loaded from (it must be loaded already), or null where that cannot be read.</summary>
     public static string? LoadedOnnxRuntimeFolder()
     {

@@ -56,7 +56,7 @@ internal sealed class GpuSetup : IDisposable
         try
         {
             var providers = OrtEnv.Instance().GetAvailableProviders();
-            var libraries = providers.Contains(CudaGpuPlatform.CudaProviderName) ? PrepareProviderLibraries(options) : null;
+            var libraries = providers.Contains(CudaGpuPlatform.CudaProviderName) ? CudaProviderLibraries.PrepareBesideOnnxRuntime(options.CudaLibraryPath) : null;
             var platform = new CudaGpuPlatform(driver, options.CudaMemoryPoolByteSize, providers, libraries?.MissingReason ?? string.Empty, options.PinnedMemoryPoolDebug);
             NvmlLibrary.TryLoad(out var nvml, out _);
             return new GpuSetup(driver, string.Empty, platform, new PageLockedHostAllocator(driver.PrimaryContext(0)), nvml, libraries);
@@ -71,11 +71,4 @@ internal sealed class GpuSetup : IDisposable
     }
 
     public void Dispose() => (Platform as IDisposable)?.Dispose();
-
-    private static CudaProviderLibraries PrepareProviderLibraries(ServerOptions options)
-    {
-        var folder = CudaProviderLibraries.LoadedOnnxRuntimeFolder() ?? AppContext.BaseDirectory;
-        var search = options.CudaLibraryPath.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return CudaProviderLibraries.Prepare(folder, search);
-    }
 }
